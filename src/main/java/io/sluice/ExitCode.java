@@ -1,0 +1,27 @@
+package io.sluice;
+
+/** The process exit codes that scripts can rely on; documented in the README. */
+public enum ExitCode {
+    /** The command did what was asked; a job ended COMPLETED with nothing rejected. */
+    SUCCESS(0),
+    /** A job ended FAILED, STOPPED or ABANDONED, or an unexpected error occurred. */
+    FAILED(1),
+    /** Bad command line, configuration or input path. */
+    USAGE(2),
+    /** A job COMPLETED, but some records were rejected into its reject file. */
+    COMPLETED_WITH_REJECTS(3),
+    /** No such execution or job. */
+    NOT_FOUND(4),
+    /** The execution is running, or already complete, so the action does not apply. */
+    CONFLICT(5);
+
+    private final int code;
+
+    ExitCode(int code) {
+        this.code = code;
+    }
+
+    public int code() {
+        return code;
+    }
+}

@@ -1,0 +1,11 @@
+package io.sluice.migration;
+
+import org.springframework.batch.core.job.flow.Flow;
+
+/** The steps that migrate one kind of legacy store: its load steps, then its verification. */
+public interface StoreMigration {
+
+    StoreKind kind();
+
+    Flow flow(MigrationParameters parameters);
+}

@@ -1,0 +1,25 @@
+package io.sluice.migration;
+
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+
+/**
+ * What a load step did to the target, kept in the step's execution context so that it is saved
+ * with each chunk and survives a restart: rows inserted, updated, and found unchanged.
+ */
+public final class WriteCounts {
+
+    public static final String INSERTED = "sluice.inserted";
+    public static final String UPDATED = "sluice.updated";
+    public static final String UNCHANGED = "sluice.unchanged";
+
+    private WriteCounts() {
+    }
+
+    public static void add(StepExecution step, long inserted, long updated, long unchanged) {
+        ExecutionContext context = step.getExecutionContext();
+        context.putLong(INSERTED, context.getLong(INSERTED, 0L) + inserted);
+        context.putLong(UPDATED, context.getLong(UPDATED, 0L) + updated);
+        context.putLong(UNCHANGED, context.getLong(UNCHANGED, 0L) + unchanged);
+    }
+}

@@ -1,0 +1,110 @@
+package io.sluice.migration.dynoai;
+
+import io.sluice.migration.DryRunItemWriter;
+import io.sluice.migration.SkipOnDryRun;
+import io.sluice.migration.InvalidRecordException;
+import io.sluice.migration.JsonArrayItemReader;
+import io.sluice.migration.LegacyJson;
+import io.sluice.migration.MigrationParameters;
+import io.sluice.migration.RejectFiles;
+import io.sluice.migration.RejectingSkipListener;
+import io.sluice.migration.SourceRecord;
+import io.sluice.migration.StoreKind;
+import io.sluice.migration.StoreMigration;
+import org.springframework.batch.core.job.builder.FlowBuilder;
+import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import java.nio.file.Path;
+
+/**
+ * Migrates a DynoAI runs folder: the runs of {@code index.json}, then the run folders (whose
+ * manifests add file sizes, paths, the input file and the configuration), then verification.
+ */
+@Component
+class DynoaiMigration implements StoreMigration {
+
+    private final JobRepository jobRepository;
+    private final PlatformTransactionManager transactionManager;
+    private final NamedParameterJdbcTemplate jdbc;
+    private final RejectFiles rejectFiles;
+    private final ObjectMapper mapper = LegacyJson.mapper();
+
+    DynoaiMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
+                    NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles) {
+        this.jobRepository = jobRepository;
+        this.transactionManager = transactionManager;
+        this.jdbc = jdbc;
+        this.rejectFiles = rejectFiles;
+    }
+
+    @Override
+    public StoreKind kind() {
+        return StoreKind.DYNOAI;
+    }
+
+    @Override
+    public Flow flow(MigrationParameters parameters) {
+        Path runsRoot = parameters.store();
+        return new FlowBuilder<Flow>("migrate.dynoai")
+                .start(loadIndexRuns(parameters, runsRoot))
+                .next(loadRunFolders(parameters, runsRoot))
+                .next(verifyRuns(runsRoot))
+                .build();
+    }
+
+    private Step loadIndexRuns(MigrationParameters parameters, Path runsRoot) {
+        String name = "migrate.load-index-runs";
+        return new StepBuilder(name, jobRepository)
+                .<SourceRecord<JsonNode>, Run>chunk(parameters.chunkSize())
+                .transactionManager(transactionManager)
+                .reader(indexReader(name + ".reader", runsRoot, rejectFiles))
+                .processor(new IndexRunProcessor())
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, false), transactionManager))
+                .faultTolerant()
+                .skip(InvalidRecordException.class, DataIntegrityViolationException.class)
+                .skipLimit(Long.MAX_VALUE)
+                .retry(TransientDataAccessException.class)
+                .retryLimit(3)
+                .skipListener(new RejectingSkipListener<>(rejectFiles))
+                .build();
+    }
+
+    private Step loadRunFolders(MigrationParameters parameters, Path runsRoot) {
+        String name = "migrate.load-run-folders";
+        return new StepBuilder(name, jobRepository)
+                .<SourceRecord<Path>, Run>chunk(Math.max(1, Math.min(parameters.chunkSize(), 500)))
+                .transactionManager(transactionManager)
+                .reader(new RunFolderItemReader(name + ".reader", runsRoot))
+                .processor(new RunFolderProcessor(mapper))
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, true), transactionManager))
+                .faultTolerant()
+                .skip(InvalidRecordException.class, DataIntegrityViolationException.class)
+                .skipLimit(Long.MAX_VALUE)
+                .retry(TransientDataAccessException.class)
+                .retryLimit(3)
+                .skipListener(new RejectingSkipListener<>(rejectFiles))
+                .build();
+    }
+
+    private Step verifyRuns(Path runsRoot) {
+        RunVerificationTasklet verification = new RunVerificationTasklet(jdbc,
+                () -> indexReader("migrate.verify-runs.reader", runsRoot, null), runsRoot, new RunFolderProcessor(mapper));
+        return new StepBuilder("migrate.verify-runs", jobRepository)
+                .tasklet(new SkipOnDryRun(verification), transactionManager)
+                .build();
+    }
+
+    private JsonArrayItemReader indexReader(String name, Path runsRoot, RejectFiles rejects) {
+        return new JsonArrayItemReader(name, runsRoot.resolve("index.json"), "index.json", "runs", rejects, mapper);
+    }
+}

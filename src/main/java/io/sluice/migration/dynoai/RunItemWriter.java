@@ -1,0 +1,186 @@
+package io.sluice.migration.dynoai;
+
+import io.sluice.migration.WriteCounts;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Writes runs and their files, keyed by the legacy run id, so that a second migration changes
+ * nothing and a grown store adds and updates only what changed.
+ *
+ * <p>Per chunk: the stored versions of the chunk's runs are read; a run not stored is inserted; a
+ * stored run is replaced when the incoming one is newer ({@code updated_at}), or equally new and
+ * read from its run folder (which knows sizes, paths and the manifest) and different; otherwise
+ * it is left as it is. A replaced run's files are replaced with it.
+ */
+class RunItemWriter implements ItemWriter<Run> {
+
+    private static final String SELECT_RUNS = """
+            SELECT id, status, source, created_at, updated_at, jetstream_id, current_stage, progress_percent,
+                   results_summary, error_info, input_filename, config_snapshot, jetstream_metadata
+            FROM runs WHERE id IN (:ids)
+            """;
+    private static final String SELECT_FILES = """
+            SELECT run_id, filename, file_type, size_bytes, storage_path, created_at
+            FROM run_files WHERE run_id IN (:ids)
+            """;
+    private static final String INSERT_RUN = """
+            INSERT INTO runs (id, status, source, created_at, updated_at, jetstream_id, current_stage, progress_percent,
+                              results_summary, error_info, input_filename, config_snapshot, jetstream_metadata)
+            VALUES (:id, :status, :source, :created_at, :updated_at, :jetstream_id, :current_stage, :progress_percent,
+                    CAST(:results_summary AS jsonb), CAST(:error_info AS jsonb), :input_filename,
+                    CAST(:config_snapshot AS jsonb), CAST(:jetstream_metadata AS jsonb))
+            """;
+    private static final String UPDATE_RUN = """
+            UPDATE runs SET status = :status, source = :source, created_at = :created_at, updated_at = :updated_at,
+                   jetstream_id = :jetstream_id, current_stage = :current_stage, progress_percent = :progress_percent,
+                   results_summary = CAST(:results_summary AS jsonb), error_info = CAST(:error_info AS jsonb),
+                   input_filename = :input_filename, config_snapshot = CAST(:config_snapshot AS jsonb),
+                   jetstream_metadata = CAST(:jetstream_metadata AS jsonb)
+            WHERE id = :id
+            """;
+    private static final String DELETE_FILES = """
+            DELETE FROM run_files WHERE run_id IN (:ids)
+            """;
+    private static final String INSERT_FILE = """
+            INSERT INTO run_files (run_id, filename, file_type, size_bytes, storage_path, created_at)
+            VALUES (:run_id, :filename, :file_type, :size_bytes, :storage_path, :created_at)
+            """;
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final ObjectMapper mapper;
+    private final boolean fromRunFolders;
+
+    RunItemWriter(NamedParameterJdbcTemplate jdbc, ObjectMapper mapper, boolean fromRunFolders) {
+        this.jdbc = jdbc;
+        this.mapper = mapper;
+        this.fromRunFolders = fromRunFolders;
+    }
+
+    @Override
+    public void write(Chunk<? extends Run> chunk) {
+        Map<String, Run> incoming = new LinkedHashMap<>();
+        chunk.forEach(run -> incoming.put(run.id(), run));
+        Map<String, Run> stored = storedRuns(new ArrayList<>(incoming.keySet()));
+
+        List<Run> inserts = new ArrayList<>();
+        List<Run> updates = new ArrayList<>();
+        for (Run run : incoming.values()) {
+            Run current = stored.get(run.id());
+            if (current == null) {
+                inserts.add(run);
+            } else if (replaces(run, current)) {
+                updates.add(run);
+            }
+        }
+        if (!inserts.isEmpty()) {
+            jdbc.batchUpdate(INSERT_RUN, inserts.stream().map(this::runParameters).toArray(SqlParameterSource[]::new));
+        }
+        if (!updates.isEmpty()) {
+            jdbc.batchUpdate(UPDATE_RUN, updates.stream().map(this::runParameters).toArray(SqlParameterSource[]::new));
+            jdbc.update(DELETE_FILES, Map.of("ids", updates.stream().map(Run::id).toList()));
+        }
+        List<SqlParameterSource> files = new ArrayList<>();
+        for (List<Run> runs : List.of(inserts, updates)) {
+            runs.forEach(run -> run.files().forEach(file -> files.add(fileParameters(run.id(), file))));
+        }
+        if (!files.isEmpty()) {
+            jdbc.batchUpdate(INSERT_FILE, files.toArray(SqlParameterSource[]::new));
+        }
+        var step = StepSynchronizationManager.getContext();
+        if (step != null) {
+            WriteCounts.add(step.getStepExecution(), inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
+        }
+    }
+
+    private boolean replaces(Run incoming, Run current) {
+        if (incoming.updatedAt() != null && current.updatedAt() != null) {
+            int newer = incoming.updatedAt().compareTo(current.updatedAt());
+            if (newer != 0) {
+                return newer > 0;
+            }
+        }
+        return fromRunFolders && !incoming.equals(current);
+    }
+
+    private Map<String, Run> storedRuns(List<String> ids) {
+        Map<String, List<Run.RunFile>> files = new HashMap<>();
+        jdbc.query(SELECT_FILES, Map.of("ids", ids), (ResultSet rs) -> {
+            files.computeIfAbsent(rs.getString("run_id"), id -> new ArrayList<>())
+                    .add(new Run.RunFile(rs.getString("filename"), rs.getString("file_type"), nullableLong(rs, "size_bytes"),
+                            rs.getString("storage_path"), time(rs, "created_at")));
+        });
+        Map<String, Run> runs = new HashMap<>();
+        jdbc.query(SELECT_RUNS, Map.of("ids", ids), (ResultSet rs) -> {
+            String id = rs.getString("id");
+            runs.put(id, new Run(id, rs.getString("status"), rs.getString("source"), time(rs, "created_at"),
+                    time(rs, "updated_at"), rs.getString("jetstream_id"), rs.getString("current_stage"),
+                    (Integer) rs.getObject("progress_percent", Integer.class), json(rs, "results_summary"),
+                    json(rs, "error_info"), rs.getString("input_filename"), json(rs, "config_snapshot"),
+                    json(rs, "jetstream_metadata"), RunStateParser.sorted(files.getOrDefault(id, List.of()))));
+        });
+        return runs;
+    }
+
+    private SqlParameterSource runParameters(Run run) {
+        return new MapSqlParameterSource()
+                .addValue("id", run.id())
+                .addValue("status", run.status())
+                .addValue("source", run.source())
+                .addValue("created_at", run.createdAt())
+                .addValue("updated_at", run.updatedAt())
+                .addValue("jetstream_id", run.jetstreamId())
+                .addValue("current_stage", run.currentStage())
+                .addValue("progress_percent", run.progressPercent())
+                .addValue("results_summary", text(run.resultsSummary()))
+                .addValue("error_info", text(run.errorInfo()))
+                .addValue("input_filename", run.inputFilename())
+                .addValue("config_snapshot", text(run.configSnapshot()))
+                .addValue("jetstream_metadata", text(run.jetstreamMetadata()));
+    }
+
+    private static SqlParameterSource fileParameters(String runId, Run.RunFile file) {
+        return new MapSqlParameterSource()
+                .addValue("run_id", runId)
+                .addValue("filename", file.filename())
+                .addValue("file_type", file.fileType())
+                .addValue("size_bytes", file.sizeBytes())
+                .addValue("storage_path", file.storagePath())
+                .addValue("created_at", file.createdAt());
+    }
+
+    private String text(JsonNode node) {
+        return node == null ? null : mapper.writeValueAsString(node);
+    }
+
+    private JsonNode json(ResultSet rs, String column) throws SQLException {
+        String text = rs.getString(column);
+        return text == null ? null : mapper.readTree(text);
+    }
+
+    private static OffsetDateTime time(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+}

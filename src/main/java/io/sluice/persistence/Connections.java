@@ -1,0 +1,48 @@
+package io.sluice.persistence;
+
+import io.sluice.ExitCode;
+import io.sluice.SluiceException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Optional;
+
+/**
+ * Plain JDBC connections for the commands that answer without starting Spring ({@code status},
+ * {@code show}, {@code purge}): they read {@code DATABASE_URL} and {@code SLUICE_DATA_DIR} from the
+ * environment, as the Spring side does, and reach the embedded database through its loopback server
+ * when a job holds it.
+ */
+public final class Connections {
+
+    private Connections() {
+    }
+
+    public static DatabaseSettings settingsFromEnvironment() {
+        String dataDir = System.getenv().getOrDefault("SLUICE_DATA_DIR", "data");
+        return DatabaseSettings.from(System.getenv("DATABASE_URL"), Path.of(dataDir));
+    }
+
+    /** A connection, or empty when the embedded database has not been created yet. */
+    public static Optional<Connection> open(DatabaseSettings configured) {
+        DatabaseSettings settings = EmbeddedDatabaseServer.resolve(configured);
+        String url = settings.jdbcUrl();
+        if (settings.isEmbedded()) {
+            if (!Files.exists(settings.dataDir().resolve(DatabaseSettings.EMBEDDED_NAME + ".properties"))) {
+                return Optional.empty();
+            }
+            url = url + ";ifexists=true";
+        }
+        try {
+            return Optional.of(DriverManager.getConnection(url, settings.username(), settings.password()));
+        } catch (SQLException e) {
+            String hint = settings.isEmbedded() && String.valueOf(e.getMessage()).contains("lock")
+                    ? " (another process holds the embedded database and serves it to no one; wait for it to end)"
+                    : "";
+            throw new SluiceException(ExitCode.FAILED, "cannot connect to " + settings.displayUrl() + ": " + e.getMessage() + hint, e);
+        }
+    }
+}

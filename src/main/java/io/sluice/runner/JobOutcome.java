@@ -1,0 +1,39 @@
+package io.sluice.runner;
+
+import io.sluice.ExitCode;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.job.JobExecution;
+
+import java.io.PrintStream;
+import java.time.Duration;
+
+/** How a finished execution is told to the user, and the exit code it gives the process. */
+final class JobOutcome {
+
+    static final String COMPLETED_WITH_REJECTS = "COMPLETED_WITH_REJECTS";
+
+    private JobOutcome() {
+    }
+
+    static int report(JobExecution execution, PrintStream out) {
+        Duration took = execution.getStartTime() == null || execution.getEndTime() == null ? Duration.ZERO
+                : Duration.between(execution.getStartTime(), execution.getEndTime());
+        out.printf("Execution %d of %s: %s (exit %s) in %.1fs%n", execution.getId(), execution.getJobInstance().getJobName(),
+                execution.getStatus(), execution.getExitStatus().getExitCode(), took.toMillis() / 1000.0);
+        String description = execution.getExitStatus().getExitDescription();
+        if (description != null && !description.isBlank()) {
+            description.lines().limit(6).forEach(line -> out.println("  " + line));
+        }
+        if (execution.getStatus() != BatchStatus.COMPLETED) {
+            out.printf("  Restart it with: sluice restart %d  (details: sluice show %d)%n", execution.getId(), execution.getId());
+        }
+        return exitCode(execution).code();
+    }
+
+    static ExitCode exitCode(JobExecution execution) {
+        if (execution.getStatus() != BatchStatus.COMPLETED) {
+            return ExitCode.FAILED;
+        }
+        return COMPLETED_WITH_REJECTS.equals(execution.getExitStatus().getExitCode()) ? ExitCode.COMPLETED_WITH_REJECTS : ExitCode.SUCCESS;
+    }
+}

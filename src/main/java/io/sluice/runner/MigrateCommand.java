@@ -1,0 +1,52 @@
+package io.sluice.runner;
+
+import io.sluice.ExitCode;
+import io.sluice.SluiceException;
+import io.sluice.migration.MigrationParameters;
+import io.sluice.migration.StoreKind;
+import org.springframework.batch.core.job.JobExecution;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "migrate", mixinStandardHelpOptions = true,
+        description = {"Migrate a legacy store into the database: a DynoAI runs folder, a Data Wrangler data folder,"
+                + " or a Hamilton SQLite file. Idempotent: running it again changes only what changed.",
+                "Rejected records go to data/executions/<id>/rejects.jsonl; exit code 3 tells that some were rejected."})
+class MigrateCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "PATH", description = "The store: a folder or a SQLite file.")
+    Path path;
+
+    @Option(names = "--kind", paramLabel = "KIND", description = "dynoai, data-wrangler or hamilton (default: detected from PATH).")
+    String kind;
+
+    @Option(names = "--dry-run", description = "Read, validate and write inside transactions that are rolled back; report what would change.")
+    boolean dryRun;
+
+    @Option(names = "--archive", paramLabel = "DIR", description = "After verification passed, move the store into DIR.")
+    Path archive;
+
+    @Option(names = "--chunk-size", paramLabel = "N", defaultValue = "" + MigrationParameters.DEFAULT_CHUNK_SIZE,
+            description = "Records per transaction (default: ${DEFAULT-VALUE}).")
+    int chunkSize;
+
+    @Override
+    public Integer call() {
+        if (chunkSize < 1) {
+            throw new SluiceException(ExitCode.USAGE, "--chunk-size must be at least 1");
+        }
+        StoreKind storeKind = kind == null ? StoreKind.detect(path) : StoreKind.fromId(kind);
+        Path store = storeKind.storeRoot(path);
+        MigrationParameters parameters = new MigrationParameters(store, storeKind, dryRun, chunkSize, archive);
+        System.err.printf("Migrating the %s store %s%s%n", storeKind.id(), store.toAbsolutePath().normalize(), dryRun ? " (dry run)" : "");
+        try (BootContext boot = BootContext.start()) {
+            JobExecution execution = boot.bean(JobControl.class)
+                    .launch(MigrationParameters.JOB_NAME, parameters.toJobParameters(), ProgressReporter.forConsole());
+            return JobOutcome.report(execution, System.out);
+        }
+    }
+}

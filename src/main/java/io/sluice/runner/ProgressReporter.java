@@ -1,0 +1,88 @@
+package io.sluice.runner;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.step.StepExecution;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Shows a running job's progress: on a terminal a progress bar per step (items, rate, elapsed), and
+ * otherwise a plain line every few seconds. It reads the live step executions of this process.
+ */
+final class ProgressReporter implements JobExecutionListener {
+
+    private static final Duration PLAIN_EVERY = Duration.ofSeconds(5);
+
+    private final PrintStream err;
+    private final boolean terminal;
+    private ScheduledExecutorService timer;
+    private ProgressBar bar;
+    private String barStep;
+
+    ProgressReporter(PrintStream err, boolean terminal) {
+        this.err = err;
+        this.terminal = terminal;
+    }
+
+    static ProgressReporter forConsole() {
+        return new ProgressReporter(System.err, System.console() != null);
+    }
+
+    @Override
+    public void beforeJob(JobExecution execution) {
+        timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "sluice-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = terminal ? 200 : PLAIN_EVERY.toMillis();
+        timer.scheduleAtFixedRate(() -> show(execution), every, every, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void afterJob(JobExecution execution) {
+        timer.shutdownNow();
+        closeBar();
+    }
+
+    private synchronized void show(JobExecution execution) {
+        StepExecution step = execution.getStepExecutions().stream()
+                .max(Comparator.comparing(StepExecution::getId, Comparator.nullsFirst(Comparator.naturalOrder())))
+                .orElse(null);
+        if (step == null) {
+            return;
+        }
+        if (terminal) {
+            if (!step.getStepName().equals(barStep)) {
+                closeBar();
+                barStep = step.getStepName();
+                bar = new ProgressBarBuilder().setTaskName(barStep).setInitialMax(-1).setStyle(ProgressBarStyle.ASCII)
+                        .setUnit(" items", 1).showSpeed().setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(err))
+                        .build();
+            }
+            bar.stepTo(step.getReadCount());
+            bar.setExtraMessage(step.getSkipCount() > 0 ? step.getSkipCount() + " rejected" : "");
+        } else {
+            double seconds = Math.max(0.001, Duration.between(step.getStartTime() == null ? java.time.LocalDateTime.now() : step.getStartTime(),
+                    java.time.LocalDateTime.now()).toMillis() / 1000.0);
+            err.printf("[%s] read %d, written %d, rejected %d (%.0f/s)%n", step.getStepName(), step.getReadCount(),
+                    step.getWriteCount(), step.getSkipCount(), step.getReadCount() / seconds);
+        }
+    }
+
+    private void closeBar() {
+        if (bar != null) {
+            bar.close();
+            bar = null;
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.sluice.runner;
+
+import org.springframework.batch.core.job.JobExecution;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "restart", mixinStandardHelpOptions = true,
+        description = {"Restart a failed or stopped execution after its last committed chunk.",
+                "An execution left STARTED by a process that is gone is recovered first when that can be proven (same host);",
+                "otherwise run 'sluice recover ID' first."})
+class RestartCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "ID", description = "The execution to restart.")
+    long id;
+
+    @Override
+    public Integer call() {
+        try (BootContext boot = BootContext.start()) {
+            JobExecution execution = boot.bean(JobControl.class).restart(id, ProgressReporter.forConsole());
+            return JobOutcome.report(execution, System.out);
+        }
+    }
+}
