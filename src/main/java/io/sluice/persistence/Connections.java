@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -21,9 +22,21 @@ public final class Connections {
     private Connections() {
     }
 
-    public static DatabaseSettings settingsFromEnvironment() {
+    /**
+     * The settings from {@code DATABASE_URL} and {@code SLUICE_DATA_DIR}, unless the command line
+     * overrides them with {@code --sluice.database.url=} or {@code --sluice.data-dir=}.
+     */
+    public static DatabaseSettings settingsFromEnvironment(List<String> overrides) {
+        String url = System.getenv("DATABASE_URL");
         String dataDir = System.getenv().getOrDefault("SLUICE_DATA_DIR", "data");
-        return DatabaseSettings.from(System.getenv("DATABASE_URL"), Path.of(dataDir));
+        for (String override : overrides) {
+            if (override.startsWith("--sluice.database.url=")) {
+                url = override.substring("--sluice.database.url=".length());
+            } else if (override.startsWith("--sluice.data-dir=")) {
+                dataDir = override.substring("--sluice.data-dir=".length());
+            }
+        }
+        return DatabaseSettings.from(url, Path.of(dataDir));
     }
 
     /** A connection, or empty when the embedded database has not been created yet. */

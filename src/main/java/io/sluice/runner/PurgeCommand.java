@@ -52,7 +52,7 @@ class PurgeCommand implements Callable<Integer> {
             throw new SluiceException(ExitCode.USAGE, "--older-than '" + olderThan + "' is not a duration like 30d, 12h or 90m");
         }
         LocalDateTime cutoff = StatusCommand.parseSince(olderThan);
-        DatabaseSettings settings = Connections.settingsFromEnvironment();
+        DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
         Optional<Connection> connection = Connections.open(settings);
         if (connection.isEmpty()) {
             System.out.println("Nothing to purge.");

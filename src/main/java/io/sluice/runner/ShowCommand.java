@@ -27,7 +27,7 @@ class ShowCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        DatabaseSettings settings = Connections.settingsFromEnvironment();
+        DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
         Optional<ExecutionView> execution = Optional.empty();
         Optional<Connection> connection = Connections.open(settings);
         if (connection.isPresent()) {

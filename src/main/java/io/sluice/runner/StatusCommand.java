@@ -49,7 +49,7 @@ class StatusCommand implements Callable<Integer> {
         }
         ExecutionFilter filter = new ExecutionFilter(job, status == null ? null : status.toUpperCase(Locale.ROOT),
                 parseSince(since), limit, (page - 1) * limit);
-        DatabaseSettings settings = Connections.settingsFromEnvironment();
+        DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
         List<ExecutionView> executions;
         Optional<Connection> connection = Connections.open(settings);
         if (connection.isEmpty()) {

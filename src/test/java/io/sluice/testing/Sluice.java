@@ -1,0 +1,40 @@
+package io.sluice.testing;
+
+import io.sluice.runner.SluiceCommand;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs sluice's command line in this JVM against a {@link TestDatabase}, capturing what it prints. */
+public final class Sluice {
+
+    private final TestDatabase database;
+
+    public Sluice(TestDatabase database) {
+        this.database = database;
+    }
+
+    public record Result(int exitCode, String out, String err) {
+    }
+
+    public synchronized Result run(String... arguments) {
+        List<String> all = new ArrayList<>(List.of(arguments));
+        all.addAll(database.arguments());
+        PrintStream originalOut = System.out;
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = SluiceCommand.execute(all.toArray(String[]::new));
+            return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(originalOut);
+            System.setErr(originalErr);
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package io.sluice.testing;
+
+import org.junit.jupiter.api.Assumptions;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+/**
+ * A database a test runs sluice against: the embedded HSQLDB file database in a fresh data folder,
+ * or a fresh PostgreSQL database on the server named by {@code SLUICE_TEST_POSTGRES_URL}
+ * (default {@code jdbc:postgresql://127.0.0.1:5432/test?user=postgres}). When PostgreSQL does not
+ * answer, its tests are skipped locally and fail under {@code CI=true}.
+ */
+public final class TestDatabase {
+
+    private static final String DEFAULT_POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+
+    private final String name;
+    private final String url;
+    private final Path dataDir;
+
+    private TestDatabase(String name, String url, Path dataDir) {
+        this.name = name;
+        this.url = url;
+        this.dataDir = dataDir;
+    }
+
+    /** Both databases, for {@code @MethodSource}: each call makes fresh ones. */
+    public static Stream<TestDatabase> both() {
+        return Stream.of(hsqldb(), postgres());
+    }
+
+    public static TestDatabase hsqldb() {
+        Path dataDir = tempDir("sluice-hsqldb-");
+        return new TestDatabase("hsqldb", null, dataDir);
+    }
+
+    public static TestDatabase postgres() {
+        String admin = System.getenv().getOrDefault("SLUICE_TEST_POSTGRES_URL", DEFAULT_POSTGRES);
+        String database = "sluice_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
+        try (Connection connection = DriverManager.getConnection(admin); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE " + database);
+        } catch (SQLException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw new IllegalStateException("PostgreSQL does not answer at " + admin + " and CI=true: its tests must run", e);
+            }
+            Assumptions.abort("PostgreSQL does not answer at " + admin + ": " + e.getMessage());
+        }
+        return new TestDatabase("postgresql", admin.replaceFirst("/[^/?]+(\\?|$)", "/" + database + "$1"), tempDir("sluice-pg-"));
+    }
+
+    /** The command-line arguments that point sluice at this database and data folder. */
+    public List<String> arguments() {
+        List<String> arguments = new ArrayList<>();
+        arguments.add("--sluice.data-dir=" + dataDir);
+        if (url != null) {
+            arguments.add("--sluice.database.url=" + url);
+        }
+        return arguments;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public boolean isPostgres() {
+        return url != null;
+    }
+
+    /** The JDBC URL (PostgreSQL) or the embedded file database's URL (HSQLDB); open only while no sluice runs. */
+    public String jdbcUrl() {
+        return url != null ? url : "jdbc:hsqldb:file:" + dataDir.resolve("sluice") + ";shutdown=true;ifexists=true";
+    }
+
+    public Connection connect() throws SQLException {
+        return url != null ? DriverManager.getConnection(url) : DriverManager.getConnection(jdbcUrl(), "SA", "");
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private static Path tempDir(String prefix) {
+        try {
+            return Files.createTempDirectory(prefix);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+}
