@@ -1,0 +1,183 @@
+package io.sluice.migration.dynoai;
+
+import io.sluice.testing.Rows;
+import io.sluice.testing.Sluice;
+import io.sluice.testing.TestDatabase;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static io.sluice.migration.dynoai.DynoaiStore.aDynoaiStore;
+import static io.sluice.migration.dynoai.DynoaiStore.manifest;
+import static io.sluice.migration.dynoai.DynoaiStore.run;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DynoaiMigrationTest {
+
+    @TempDir
+    Path temp;
+
+    static java.util.stream.Stream<TestDatabase> databases() {
+        return TestDatabase.both();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void indexRunsAndRunFoldersLandAndTheFolderAddsSizesPathsAndTheManifest(TestDatabase database) throws Exception {
+        // given
+        Path store = aDynoaiStore()
+                .withIndexEntry(run("run_a", "complete", "2025-12-08T06:18:43.578Z", "a.csv", "b.txt"))
+                .withIndexEntry(run("run_b", "error", "2025-12-08T06:18:43.578Z"))
+                .withRunFolder("run_a", run("run_a", "complete", "2025-12-08T06:18:43.578Z", "a.csv", "b.txt"),
+                        manifest("C:\\\\raw\\\\run_a.csv"), "a.csv", "b.txt")
+                .withRunFolder("run_c", "{\"run_id\": \"run_c\", \"status\": \"complete\", \"source\": \"timeline_demo\","
+                        + " \"created_at\": \"2025-12-06T00:03:47.081238+00:00\", \"updated_at\": \"2025-12-06T00:03:47.081238+00:00\"}",
+                        null, "VE_Final.csv")
+                .writeTo(temp);
+
+        // when
+        Sluice.Result result = new Sluice(database).run("migrate", store.toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(Rows.count(database, "runs")).isEqualTo(3);
+        List<Map<String, Object>> files = Rows.query(database,
+                "SELECT run_id, filename, file_type, size_bytes, storage_path FROM run_files ORDER BY run_id, filename");
+        assertThat(files).extracting(row -> row.get("run_id") + "/" + row.get("filename"))
+                .containsExactly("run_a/a.csv", "run_a/b.txt", "run_c/VE_Final.csv");
+        assertThat(files.get(0)).containsEntry("file_type", "csv").containsEntry("storage_path", "run_a/output/a.csv");
+        assertThat(((Number) files.get(0).get("size_bytes")).longValue()).isEqualTo(16L);
+        Map<String, Object> runA = Rows.query(database, "SELECT input_filename, config_snapshot, jetstream_metadata FROM runs WHERE id = 'run_a'").get(0);
+        assertThat(runA.get("input_filename")).isEqualTo("run_a.csv");
+        assertThat(String.valueOf(runA.get("config_snapshot"))).contains("clamp");
+        assertThat(String.valueOf(runA.get("jetstream_metadata"))).contains("peak_hp");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aSecondRunOverTheSameStoreChangesNothingAndAGrownStoreAddsOnlyWhatChanged(TestDatabase database) throws Exception {
+        // given
+        Sluice sluice = new Sluice(database);
+        Path store = aDynoaiStore().withIndexRuns(30)
+                .withRunFolder("run_00001", run("run_00001", "complete", "2025-12-08T06:18:43.578Z", "a.csv"), manifest("in.csv"), "a.csv")
+                .writeTo(temp);
+        assertThat(sluice.run("migrate", store.toString()).exitCode()).isZero();
+
+        // when
+        Sluice.Result again = sluice.run("migrate", store.toString());
+
+        // then
+        assertThat(again.exitCode()).isZero();
+        assertThat(again.out()).contains("inserted 0, updated 0, unchanged 31");
+        assertThat(Rows.count(database, "runs")).isEqualTo(30);
+        assertThat(Rows.count(database, "run_files")).isEqualTo(59);
+
+        // when the store grows and one run is updated
+        Path grown = aDynoaiStore().withIndexRuns(32)
+                .withIndexEntry(run("run_00002", "error", "2026-01-01T00:00:00Z"))
+                .withRunFolder("run_00001", run("run_00001", "complete", "2025-12-08T06:18:43.578Z", "a.csv"), manifest("in.csv"), "a.csv")
+                .writeTo(temp.resolve("grown"));
+        Sluice.Result third = sluice.run("migrate", grown.toString());
+
+        // then the duplicate id is rejected, the two new runs are added, nothing else changes
+        assertThat(third.out()).contains("inserted 2, updated 0, unchanged 31, rejected 1");
+        assertThat(Rows.count(database, "runs")).isEqualTo(32);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void badRecordsGoToTheRejectFileWithTheirLocationAndTheGoodOnesLand(TestDatabase database) throws Exception {
+        // given
+        Path store = aDynoaiStore()
+                .withIndexEntry(run("run_good_1", "complete", "2025-12-08T06:18:43.578Z", "a.csv"))
+                .withIndexEntry("{\"status\": \"complete\", \"source\": \"jetstream\", \"created_at\": \"2025-12-05T11:52:20Z\"}")
+                .withIndexEntry(run("run_bad_status", "exploded", "2025-12-08T06:18:43.578Z"))
+                .withIndexEntry(run("run_bad_progress", "complete", "2025-12-08T06:18:43.578Z").replace("\"progress_percent\": 100", "\"progress_percent\": \"sixty\""))
+                .withIndexEntry(run("run_bad_stage", "complete", "2025-12-08T06:18:43.578Z").replace("\"export\"", "\"" + "x".repeat(5000) + "\""))
+                .withIndexEntry(run("run_bad_time", "complete", "2025-12-08T06:18:43.578Z").replace("2025-12-05T11:52:20.493Z", "yesterday at noon"))
+                .withIndexEntry(run("run_good_1", "complete", "2025-12-08T06:18:43.578Z"))
+                .withIndexEntry(run("run_good_2", "pending", "2025-12-08T06:18:43.578Z"))
+                .writeTo(temp);
+
+        // when
+        Sluice.Result result = new Sluice(database).run("migrate", store.toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(3);
+        assertThat(Rows.query(database, "SELECT id FROM runs ORDER BY id")).extracting(row -> row.get("id"))
+                .containsExactly("run_good_1", "run_good_2");
+        List<String> rejects = Files.readAllLines(onlyRejectFile(database));
+        assertThat(rejects).hasSize(6);
+        assertThat(rejects.get(0)).contains("\"file\":\"index.json\"", "/runs/1", "missing run_id");
+        assertThat(String.join("\n", rejects)).contains("unknown status 'exploded'", "progress_percent \\\"sixty\\\"",
+                "current_stage is 5000 characters", "created_at 'yesterday at noon'", "duplicate run_id 'run_good_1'");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aTruncatedIndexKeepsTheRunsBeforeTheFaultAndTheRunFoldersStillMigrate(TestDatabase database) throws Exception {
+        // given
+        String truncated = "{\"runs\": [\n" + run("run_a", "complete", "2025-12-08T06:18:43.578Z") + ",\n"
+                + run("run_b", "complete", "2025-12-08T06:18:43.578Z") + ",\n{\"run_id\": \"run_c\", \"sta";
+        Path store = aDynoaiStore().withRawIndex(truncated)
+                .withRunFolder("run_d", run("run_d", "complete", "2025-12-08T06:18:43.578Z"), null)
+                .writeTo(temp);
+
+        // when
+        Sluice.Result result = new Sluice(database).run("migrate", store.toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(3);
+        assertThat(Rows.query(database, "SELECT id FROM runs ORDER BY id")).extracting(row -> row.get("id"))
+                .containsExactly("run_a", "run_b", "run_d");
+        assertThat(Files.readString(onlyRejectFile(database))).contains("\"file\":\"index.json\"", "line 8", "malformed JSON");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void anIndexThatIsNotUtf8OrEmptyIsReportedAndTheRestOfTheStoreMigrates(TestDatabase database) throws Exception {
+        // given
+        Path store = aDynoaiStore().withRawIndex("")
+                .withRunFolder("run_d", run("run_d", "complete", "2025-12-08T06:18:43.578Z"), null)
+                .writeTo(temp);
+
+        // when
+        Sluice.Result empty = new Sluice(database).run("migrate", store.toString());
+        Files.write(store.resolve("index.json"), new byte[] {'{', '"', 'r', (byte) 0xC3, (byte) 0x28, '"', ':', '[', ']', '}'});
+        Sluice.Result notUtf8 = new Sluice(database).run("migrate", store.toString());
+
+        // then
+        assertThat(empty.exitCode()).isEqualTo(3);
+        assertThat(notUtf8.exitCode()).isEqualTo(3);
+        assertThat(Rows.count(database, "runs")).isEqualTo(1);
+        assertThat(empty.out() + notUtf8.out()).contains("rejected 1");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aDryRunReportsWhatWouldChangeAndLeavesTheDatabaseUnchanged(TestDatabase database) throws Exception {
+        // given
+        Sluice sluice = new Sluice(database);
+        Path store = aDynoaiStore().withIndexRuns(10).writeTo(temp);
+
+        // when
+        Sluice.Result dryRun = sluice.run("migrate", store.toString(), "--dry-run");
+
+        // then
+        assertThat(dryRun.exitCode()).as(dryRun.err()).isZero();
+        assertThat(dryRun.out()).contains("dry run, nothing changed: would insert 10");
+        assertThat(Rows.count(database, "runs")).isZero();
+        assertThat(Rows.count(database, "run_files")).isZero();
+    }
+
+    private static Path onlyRejectFile(TestDatabase database) throws Exception {
+        try (var files = Files.walk(database.dataDir().resolve("executions"))) {
+            return files.filter(path -> path.getFileName().toString().equals("rejects.jsonl")).findFirst().orElseThrow();
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.sluice.migration.dynoai;
+
+import io.sluice.testing.Rows;
+import io.sluice.testing.Sluice;
+import io.sluice.testing.TestDatabase;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.stream.Stream;
+
+import static io.sluice.migration.dynoai.DynoaiStore.aDynoaiStore;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A migration that fails part way (a database trigger refuses one run) restarts after its last committed chunk. */
+class DynoaiRestartTest {
+
+    private static final String POISONED_RUN = "run_00555";
+
+    @TempDir
+    Path temp;
+
+    static Stream<TestDatabase> databases() {
+        return TestDatabase.both();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aFailedMigrationRestartsAfterItsLastCommittedChunkAndEndsWithEveryRunOnce(TestDatabase database) throws Exception {
+        // given a database that refuses one run
+        Sluice sluice = new Sluice(database);
+        assertThat(sluice.run("migrate", aDynoaiStore().writeTo(temp.resolve("empty")).toString()).exitCode()).isZero();
+        poison(database, true);
+        Path store = aDynoaiStore().withIndexRuns(1000).writeTo(temp.resolve("store"));
+
+        // when
+        Sluice.Result failed = sluice.run("migrate", store.toString(), "--chunk-size", "100");
+
+        // then the chunks before the failing one are committed
+        assertThat(failed.exitCode()).as(failed.out() + failed.err()).isEqualTo(1);
+        long failedId = newestExecution(database);
+        assertThat(status(database, failedId)).isEqualTo("FAILED");
+        assertThat(Rows.count(database, "runs")).isEqualTo(500);
+
+        // when the cause is gone and the execution restarted
+        poison(database, false);
+        Sluice.Result restarted = sluice.run("restart", Long.toString(failedId));
+
+        // then it completes, reading only the rest, and every run is there once
+        assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
+        long restartedId = newestExecution(database);
+        assertThat(status(database, restartedId)).isEqualTo("COMPLETED");
+        assertThat(Rows.query(database, "SELECT READ_COUNT FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = " + restartedId
+                + " AND STEP_NAME = 'migrate.load-index-runs'").get(0).get("read_count")).isEqualTo(500L);
+        assertThat(Rows.count(database, "runs")).isEqualTo(1000);
+        assertThat(Rows.count(database, "run_files")).isEqualTo(2000);
+        assertThat(sluice.run("restart", Long.toString(restartedId)).exitCode()).isEqualTo(5);
+    }
+
+    private static void poison(TestDatabase database, boolean on) throws Exception {
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+            if (database.isPostgres()) {
+                if (on) {
+                    statement.execute("""
+                            CREATE FUNCTION refuse_poisoned_run() RETURNS trigger AS $$
+                            BEGIN IF NEW.id = '%s' THEN RAISE EXCEPTION 'poisoned run'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql
+                            """.formatted(POISONED_RUN));
+                    statement.execute("CREATE TRIGGER poison BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION refuse_poisoned_run()");
+                } else {
+                    statement.execute("DROP TRIGGER poison ON runs");
+                }
+            } else if (on) {
+                statement.execute("CREATE TRIGGER poison BEFORE INSERT ON runs REFERENCING NEW ROW AS n FOR EACH ROW "
+                        + "WHEN (n.id = '" + POISONED_RUN + "') SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned run'");
+            } else {
+                statement.execute("DROP TRIGGER poison");
+            }
+        }
+    }
+
+    private static long newestExecution(TestDatabase database) throws Exception {
+        return ((Number) Rows.query(database, "SELECT max(JOB_EXECUTION_ID) AS id FROM BATCH_JOB_EXECUTION").get(0).get("id")).longValue();
+    }
+
+    private static String status(TestDatabase database, long id) throws Exception {
+        return (String) Rows.query(database, "SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = " + id).get(0).get("status");
+    }
+}
