@@ -10,6 +10,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
@@ -18,8 +20,8 @@ import java.util.concurrent.Callable;
                 "Rejected records go to data/executions/<id>/rejects.jsonl; exit code 3 tells that some were rejected."})
 class MigrateCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "PATH", description = "The store: a folder or a SQLite file.")
-    Path path;
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "The stores: folders or SQLite files, migrated one after the other.")
+    List<Path> paths;
 
     @Option(names = "--kind", paramLabel = "KIND", description = "dynoai, data-wrangler or hamilton (default: detected from PATH).")
     String kind;
@@ -39,14 +41,29 @@ class MigrateCommand implements Callable<Integer> {
         if (chunkSize < 1) {
             throw new SluiceException(ExitCode.USAGE, "--chunk-size must be at least 1");
         }
-        StoreKind storeKind = kind == null ? StoreKind.detect(path) : StoreKind.fromId(kind);
-        Path store = storeKind.storeRoot(path);
-        MigrationParameters parameters = new MigrationParameters(store, storeKind, dryRun, chunkSize, archive);
-        System.err.printf("Migrating the %s store %s%s%n", storeKind.id(), store.toAbsolutePath().normalize(), dryRun ? " (dry run)" : "");
-        try (BootContext boot = BootContext.start()) {
-            JobExecution execution = boot.bean(JobControl.class)
-                    .launch(MigrationParameters.JOB_NAME, parameters.toJobParameters(), ProgressReporter.forConsole());
-            return JobOutcome.report(execution, System.out);
+        List<MigrationParameters> migrations = new ArrayList<>();
+        for (Path path : paths) {
+            StoreKind storeKind = kind == null ? StoreKind.detect(path) : StoreKind.fromId(kind);
+            migrations.add(new MigrationParameters(storeKind.storeRoot(path), storeKind, dryRun, chunkSize, archive));
         }
+        int worst = ExitCode.SUCCESS.code();
+        try (BootContext boot = BootContext.start()) {
+            for (MigrationParameters parameters : migrations) {
+                System.err.printf("Migrating the %s store %s%s%n", parameters.kind().id(),
+                        parameters.store().toAbsolutePath().normalize(), dryRun ? " (dry run)" : "");
+                JobExecution execution = boot.bean(JobControl.class)
+                        .launch(MigrationParameters.JOB_NAME, parameters.toJobParameters(), ProgressReporter.forConsole());
+                worst = worse(worst, JobOutcome.report(execution, System.out));
+            }
+        }
+        return worst;
+    }
+
+    /** Failure outranks rejects, which outrank success. */
+    private static int worse(int a, int b) {
+        if (a == ExitCode.FAILED.code() || b == ExitCode.FAILED.code()) {
+            return ExitCode.FAILED.code();
+        }
+        return Math.max(a, b);
     }
 }

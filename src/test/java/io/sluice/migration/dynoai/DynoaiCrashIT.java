@@ -1,0 +1,109 @@
+package io.sluice.migration.dynoai;
+
+import io.sluice.testing.Rows;
+import io.sluice.testing.Sluice;
+import io.sluice.testing.TestDatabase;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static io.sluice.migration.dynoai.DynoaiStore.aDynoaiStore;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The migration runs in a JVM of its own (the packaged jar), which is killed with SIGKILL part way;
+ * the execution is then recovered and restarted, and the database must equal a clean run's.
+ */
+class DynoaiCrashIT {
+
+    private static final int RUNS = 60_000;
+    private static final Path JAR = Path.of("target", "sluice.jar");
+
+    @TempDir
+    Path temp;
+
+    static Stream<TestDatabase> databases() {
+        return TestDatabase.both();
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aMigrationKilledMidRunIsRecoveredAndRestartedToTheSameDatabaseAsACleanRun(TestDatabase database) throws Exception {
+        // given a large store, and a clean run of it for reference
+        Path store = aDynoaiStore().withIndexRuns(RUNS).writeTo(temp.resolve("store"));
+        TestDatabase reference = database.isPostgres() ? TestDatabase.postgres() : TestDatabase.hsqldb();
+        assertThat(new Sluice(reference).run("migrate", store.toString()).exitCode()).isZero();
+
+        // when the migration is killed part way
+        Process process = new ProcessBuilder(command(database, "migrate", store.toString(), "--chunk-size", "500"))
+                .redirectErrorStream(true).redirectOutput(temp.resolve("killed.log").toFile()).start();
+        awaitSomeRuns(database, process);
+        process.destroyForcibly().waitFor();
+
+        // then the execution is left running; recover and restart complete it
+        Sluice sluice = new Sluice(database);
+        long id = ((Number) Rows.query(database, "SELECT max(JOB_EXECUTION_ID) AS id FROM BATCH_JOB_EXECUTION").get(0).get("id")).longValue();
+        assertThat(Rows.query(database, "SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = " + id).get(0).get("status"))
+                .isEqualTo("STARTED");
+        Sluice.Result recovered = sluice.run("recover", Long.toString(id));
+        assertThat(recovered.exitCode()).as(recovered.err()).isZero();
+        Sluice.Result restarted = sluice.run("restart", Long.toString(id));
+        assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
+
+        assertThat(Rows.count(database, "runs")).isEqualTo(RUNS);
+        assertThat(dump(database, "SELECT id, status, source, created_at, updated_at, progress_percent FROM runs ORDER BY id"))
+                .isEqualTo(dump(reference, "SELECT id, status, source, created_at, updated_at, progress_percent FROM runs ORDER BY id"));
+        assertThat(dump(database, "SELECT run_id, filename, file_type FROM run_files ORDER BY run_id, filename"))
+                .isEqualTo(dump(reference, "SELECT run_id, filename, file_type FROM run_files ORDER BY run_id, filename"));
+    }
+
+    private List<String> command(TestDatabase database, String... arguments) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m", "-jar", JAR.toAbsolutePath().toString()));
+        command.addAll(List.of(arguments));
+        command.addAll(database.arguments());
+        return command;
+    }
+
+    /** Waits until the running process has committed a few chunks, reading through its loopback server on HSQLDB. */
+    private static void awaitSomeRuns(TestDatabase database, Process process) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (Instant.now().isBefore(deadline)) {
+            assertThat(process.isAlive()).as("the migration ended before it could be killed").isTrue();
+            try (Connection connection = liveConnection(database); Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT count(*) AS n FROM runs")) {
+                if (rs.next() && rs.getLong("n") >= 5_000) {
+                    return;
+                }
+            } catch (Exception notYet) {
+                // the schema or the server is not there yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no runs were committed within two minutes");
+    }
+
+    private static Connection liveConnection(TestDatabase database) throws Exception {
+        if (database.isPostgres()) {
+            return database.connect();
+        }
+        String port = Files.readString(database.dataDir().resolve("sluice.server")).trim().split("\\s+")[0];
+        return DriverManager.getConnection("jdbc:hsqldb:hsql://127.0.0.1:" + port + "/sluice", "SA", "");
+    }
+
+    private static List<String> dump(TestDatabase database, String sql) throws Exception {
+        return Rows.query(database, sql).stream().map(row -> row.values().toString()).toList();
+    }
+}
