@@ -39,15 +39,28 @@ public final class Connections {
         return DatabaseSettings.from(url, Path.of(dataDir));
     }
 
+    /** A connection for reading only, or empty when the embedded database has not been created yet. */
+    public static Optional<Connection> openForReading(DatabaseSettings configured) {
+        return open(configured, true);
+    }
+
     /** A connection, or empty when the embedded database has not been created yet. */
     public static Optional<Connection> open(DatabaseSettings configured) {
+        return open(configured, false);
+    }
+
+    /**
+     * On the embedded database, a reader opens the files read-only and without the shutdown
+     * checkpoint, which halves the time {@code status} takes there.
+     */
+    private static Optional<Connection> open(DatabaseSettings configured, boolean readOnly) {
         DatabaseSettings settings = EmbeddedDatabaseServer.resolve(configured);
         String url = settings.jdbcUrl();
         if (settings.isEmbedded()) {
             if (!Files.exists(settings.dataDir().resolve(DatabaseSettings.EMBEDDED_NAME + ".properties"))) {
                 return Optional.empty();
             }
-            url = url + ";ifexists=true";
+            url = readOnly ? url.replace(";shutdown=true", "") + ";ifexists=true;readonly=true" : url + ";ifexists=true";
         }
         try {
             return Optional.of(DriverManager.getConnection(url, settings.username(), settings.password()));

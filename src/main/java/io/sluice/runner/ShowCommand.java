@@ -29,7 +29,7 @@ class ShowCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
         Optional<ExecutionView> execution = Optional.empty();
-        Optional<Connection> connection = Connections.open(settings);
+        Optional<Connection> connection = Connections.openForReading(settings);
         if (connection.isPresent()) {
             try (Connection open = connection.get()) {
                 execution = new ExecutionQueries(open, settings.dataDir()).find(id);

@@ -51,7 +51,7 @@ class StatusCommand implements Callable<Integer> {
                 parseSince(since), limit, (page - 1) * limit);
         DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
         List<ExecutionView> executions;
-        Optional<Connection> connection = Connections.open(settings);
+        Optional<Connection> connection = Connections.openForReading(settings);
         if (connection.isEmpty()) {
             executions = List.of();
         } else {
