@@ -30,6 +30,9 @@ class PersistenceConfiguration {
         dataSource.setJdbcUrl(settings.jdbcUrl());
         dataSource.setUsername(settings.username());
         dataSource.setPassword(settings.password());
+        if (settings.vendor() == DatabaseSettings.Vendor.POSTGRESQL && !settings.jdbcUrl().contains("reWriteBatchedInserts")) {
+            dataSource.addDataSourceProperty("reWriteBatchedInserts", "true"); // about twice the speed of batched INSERTs
+        }
         applyPythonPoolNames(properties.database().pool(), dataSource);
         return dataSource;
     }

@@ -11,6 +11,8 @@ import io.sluice.migration.RejectingSkipListener;
 import io.sluice.migration.SourceRecord;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
+import io.sluice.persistence.DatabaseSettings;
+import io.sluice.persistence.SluiceProperties;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.flow.Flow;
 import org.springframework.batch.core.repository.JobRepository;
@@ -38,13 +40,15 @@ class DynoaiMigration implements StoreMigration {
     private final NamedParameterJdbcTemplate jdbc;
     private final RejectFiles rejectFiles;
     private final ObjectMapper mapper = LegacyJson.mapper();
+    private final boolean postgres;
 
     DynoaiMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                    NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles) {
+                    NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
         this.rejectFiles = rejectFiles;
+        this.postgres = properties.databaseSettings().vendor() == DatabaseSettings.Vendor.POSTGRESQL;
     }
 
     @Override
@@ -69,7 +73,7 @@ class DynoaiMigration implements StoreMigration {
                 .transactionManager(transactionManager)
                 .reader(indexReader(name + ".reader", runsRoot, rejectFiles))
                 .processor(new IndexRunProcessor())
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, false), transactionManager))
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, false, postgres), transactionManager))
                 .faultTolerant()
                 .skip(InvalidRecordException.class, DataIntegrityViolationException.class)
                 .skipLimit(Long.MAX_VALUE)
@@ -86,7 +90,7 @@ class DynoaiMigration implements StoreMigration {
                 .transactionManager(transactionManager)
                 .reader(new RunFolderItemReader(name + ".reader", runsRoot))
                 .processor(new RunFolderProcessor(mapper))
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, true), transactionManager))
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, true, postgres), transactionManager))
                 .faultTolerant()
                 .skip(InvalidRecordException.class, DataIntegrityViolationException.class)
                 .skipLimit(Long.MAX_VALUE)

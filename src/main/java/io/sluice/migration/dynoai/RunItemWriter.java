@@ -10,6 +10,11 @@ import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
+import io.sluice.persistence.PostgresCopy;
+import org.springframework.jdbc.datasource.DataSourceUtils;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -63,14 +68,26 @@ class RunItemWriter implements ItemWriter<Run> {
             VALUES (:run_id, :filename, :file_type, :size_bytes, :storage_path, :created_at)
             """;
 
+    private static final PostgresCopy COPY_RUNS = new PostgresCopy("runs", List.of("id", "status", "source", "created_at",
+            "updated_at", "jetstream_id", "current_stage", "progress_percent", "results_summary", "error_info", "input_filename",
+            "config_snapshot", "jetstream_metadata"));
+    private static final PostgresCopy COPY_FILES = new PostgresCopy("run_files", List.of("run_id", "filename", "file_type",
+            "size_bytes", "storage_path", "created_at"));
+
     private final NamedParameterJdbcTemplate jdbc;
     private final ObjectMapper mapper;
     private final boolean fromRunFolders;
+    private final boolean postgres;
 
-    RunItemWriter(NamedParameterJdbcTemplate jdbc, ObjectMapper mapper, boolean fromRunFolders) {
+    /**
+     * @param fromRunFolders the runs come from run folders, which win ties over the index
+     * @param postgres       insert new rows with COPY (PostgreSQL) instead of batched INSERTs
+     */
+    RunItemWriter(NamedParameterJdbcTemplate jdbc, ObjectMapper mapper, boolean fromRunFolders, boolean postgres) {
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.fromRunFolders = fromRunFolders;
+        this.postgres = postgres;
     }
 
     @Override
@@ -89,23 +106,55 @@ class RunItemWriter implements ItemWriter<Run> {
                 updates.add(run);
             }
         }
-        if (!inserts.isEmpty()) {
-            jdbc.batchUpdate(INSERT_RUN, inserts.stream().map(this::runParameters).toArray(SqlParameterSource[]::new));
-        }
         if (!updates.isEmpty()) {
             jdbc.batchUpdate(UPDATE_RUN, updates.stream().map(this::runParameters).toArray(SqlParameterSource[]::new));
             jdbc.update(DELETE_FILES, Map.of("ids", updates.stream().map(Run::id).toList()));
         }
-        List<SqlParameterSource> files = new ArrayList<>();
-        for (List<Run> runs : List.of(inserts, updates)) {
-            runs.forEach(run -> run.files().forEach(file -> files.add(fileParameters(run.id(), file))));
-        }
-        if (!files.isEmpty()) {
-            jdbc.batchUpdate(INSERT_FILE, files.toArray(SqlParameterSource[]::new));
+        List<Run> withNewFiles = new ArrayList<>(inserts);
+        withNewFiles.addAll(updates);
+        if (postgres) {
+            copy(inserts, withNewFiles);
+        } else {
+            insert(inserts, withNewFiles);
         }
         var step = StepSynchronizationManager.getContext();
         if (step != null) {
             WriteCounts.add(step.getStepExecution(), inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
+        }
+    }
+
+    private void insert(List<Run> runs, List<Run> withNewFiles) {
+        if (!runs.isEmpty()) {
+            jdbc.batchUpdate(INSERT_RUN, runs.stream().map(this::runParameters).toArray(SqlParameterSource[]::new));
+        }
+        List<SqlParameterSource> files = new ArrayList<>();
+        withNewFiles.forEach(run -> run.files().forEach(file -> files.add(fileParameters(run.id(), file))));
+        if (!files.isEmpty()) {
+            jdbc.batchUpdate(INSERT_FILE, files.toArray(SqlParameterSource[]::new));
+        }
+    }
+
+    /** The same rows as {@link #insert}, through COPY on the chunk's own connection and transaction. */
+    private void copy(List<Run> runs, List<Run> withNewFiles) {
+        DataSource dataSource = jdbc.getJdbcTemplate().getDataSource();
+        Connection connection = DataSourceUtils.getConnection(dataSource);
+        try {
+            if (!runs.isEmpty()) {
+                COPY_RUNS.copy(connection, runs.stream().map(run -> new Object[] {run.id(), run.status(), run.source(),
+                        run.createdAt(), run.updatedAt(), run.jetstreamId(), run.currentStage(), run.progressPercent(),
+                        text(run.resultsSummary()), text(run.errorInfo()), run.inputFilename(), text(run.configSnapshot()),
+                        text(run.jetstreamMetadata())}).toList());
+            }
+            List<Object[]> files = new ArrayList<>();
+            withNewFiles.forEach(run -> run.files().forEach(file -> files.add(new Object[] {run.id(), file.filename(),
+                    file.fileType(), file.sizeBytes(), file.storagePath(), file.createdAt()})));
+            if (!files.isEmpty()) {
+                COPY_FILES.copy(connection, files);
+            }
+        } catch (SQLException e) {
+            throw jdbc.getJdbcTemplate().getExceptionTranslator().translate("COPY into runs/run_files", null, e);
+        } finally {
+            DataSourceUtils.releaseConnection(connection, dataSource);
         }
     }
 
@@ -120,12 +169,6 @@ class RunItemWriter implements ItemWriter<Run> {
     }
 
     private Map<String, Run> storedRuns(List<String> ids) {
-        Map<String, List<Run.RunFile>> files = new HashMap<>();
-        jdbc.query(SELECT_FILES, Map.of("ids", ids), (ResultSet rs) -> {
-            files.computeIfAbsent(rs.getString("run_id"), id -> new ArrayList<>())
-                    .add(new Run.RunFile(rs.getString("filename"), rs.getString("file_type"), nullableLong(rs, "size_bytes"),
-                            rs.getString("storage_path"), time(rs, "created_at")));
-        });
         Map<String, Run> runs = new HashMap<>();
         jdbc.query(SELECT_RUNS, Map.of("ids", ids), (ResultSet rs) -> {
             String id = rs.getString("id");
@@ -133,8 +176,21 @@ class RunItemWriter implements ItemWriter<Run> {
                     time(rs, "updated_at"), rs.getString("jetstream_id"), rs.getString("current_stage"),
                     (Integer) rs.getObject("progress_percent", Integer.class), json(rs, "results_summary"),
                     json(rs, "error_info"), rs.getString("input_filename"), json(rs, "config_snapshot"),
-                    json(rs, "jetstream_metadata"), RunStateParser.sorted(files.getOrDefault(id, List.of()))));
+                    json(rs, "jetstream_metadata"), List.of()));
         });
+        if (runs.isEmpty()) {
+            return runs;
+        }
+        Map<String, List<Run.RunFile>> files = new HashMap<>();
+        jdbc.query(SELECT_FILES, Map.of("ids", List.copyOf(runs.keySet())), (ResultSet rs) -> {
+            files.computeIfAbsent(rs.getString("run_id"), id -> new ArrayList<>())
+                    .add(new Run.RunFile(rs.getString("filename"), rs.getString("file_type"), nullableLong(rs, "size_bytes"),
+                            rs.getString("storage_path"), time(rs, "created_at")));
+        });
+        runs.replaceAll((id, run) -> new Run(run.id(), run.status(), run.source(), run.createdAt(), run.updatedAt(),
+                run.jetstreamId(), run.currentStage(), run.progressPercent(), run.resultsSummary(), run.errorInfo(),
+                run.inputFilename(), run.configSnapshot(), run.jetstreamMetadata(),
+                RunStateParser.sorted(files.getOrDefault(id, List.of()))));
         return runs;
     }
 
