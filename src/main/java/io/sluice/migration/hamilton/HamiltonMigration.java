@@ -63,6 +63,7 @@ class HamiltonMigration implements StoreMigration {
     @Override
     public Flow flow(MigrationParameters parameters) {
         HamiltonStore store = new HamiltonStore(parameters.store());
+        store.inspect(); // a store that cannot be read fails here, before a job execution exists, with one line
         List<HamiltonTable<?, ?>> tables = List.of(new DatabasesTable(cipher(parameters.dryRun())), new ClusteringResultsTable(),
                 new ConceptsTable(), new AttributesTable(), new RelationshipsTable());
         FlowBuilder<Flow> flow = new FlowBuilder<Flow>("migrate.hamilton")

@@ -4,12 +4,13 @@ import io.sluice.ExitCode;
 import io.sluice.SluiceException;
 
 /**
- * The Hamilton store cannot be read at all (not a SQLite file, damaged, or not Hamilton's tables):
- * the migration fails before anything is written, with a message naming the file.
+ * The Hamilton store cannot be read at all (missing, not a SQLite file, damaged, or without
+ * Hamilton's tables). Found before the job starts, it is a bad input path (exit code 2), and the
+ * message, one line, names the file; found by the job's first step, the job fails (exit code 1).
  */
 class HamiltonStoreException extends SluiceException {
 
     HamiltonStoreException(String message, Throwable cause) {
-        super(ExitCode.FAILED, message, cause);
+        super(ExitCode.USAGE, message, cause);
     }
 }
