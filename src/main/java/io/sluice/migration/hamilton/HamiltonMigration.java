@@ -94,12 +94,14 @@ class HamiltonMigration implements StoreMigration {
     private <L, T> Step load(MigrationParameters parameters, HamiltonStore store, HamiltonTable<L, T> table,
                              List<HamiltonTable<?, ?>> tables) {
         String name = "migrate.load-" + table.name().replace('_', '-');
+        SourceReferences references = new SourceReferences(store.dataSource(), tables);
         return new StepBuilder(name, jobRepository)
                 .<SourceRecord<L>, T>chunk(parameters.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(reader(name + ".reader", store, table))
-                .processor(new HamiltonRowProcessor<>(table, new SourceReferences(store.dataSource(), tables)))
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new UpsertItemWriter<>(table, jdbc), transactionManager))
+                .processor(new HamiltonRowProcessor<>(table, references))
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new UpsertItemWriter<>(table, jdbc,
+                        parameters.dryRun() ? new DryRunParents(jdbc, references, tables) : null), transactionManager))
                 .faultTolerant()
                 .skip(InvalidRecordException.class, DataIntegrityViolationException.class)
                 .skipLimit(Long.MAX_VALUE)

@@ -44,6 +44,12 @@ final class SourceReferences {
         }
     }
 
+    /** The row of the store's table with the key, converted as its load step converts it; null when not in the store. */
+    <L, T> T converted(HamiltonTable<L, T> table, String key) {
+        List<L> rows = store.query(table.selectSourceById(), (rs, n) -> table.readSource(rs), key);
+        return rows.isEmpty() ? null : table.convert(rows.get(0));
+    }
+
     private String problem(String table, String key) {
         String cacheKey = table + '\0' + key;
         String cached = problems.get(cacheKey);

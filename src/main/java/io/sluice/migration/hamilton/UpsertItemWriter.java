@@ -24,16 +24,22 @@ final class UpsertItemWriter<T> implements ItemWriter<T> {
 
     private final HamiltonTable<?, T> table;
     private final NamedParameterJdbcTemplate jdbc;
+    private final DryRunParents dryRunParents;
 
-    UpsertItemWriter(HamiltonTable<?, T> table, NamedParameterJdbcTemplate jdbc) {
+    /** @param dryRunParents on a dry run, inserts the parents the rolled-back earlier steps would have written; else null */
+    UpsertItemWriter(HamiltonTable<?, T> table, NamedParameterJdbcTemplate jdbc, DryRunParents dryRunParents) {
         this.table = table;
         this.jdbc = jdbc;
+        this.dryRunParents = dryRunParents;
     }
 
     @Override
     public void write(Chunk<? extends T> chunk) {
         Map<Object, T> incoming = new LinkedHashMap<>();
         chunk.forEach(row -> incoming.put(table.key(row), row));
+        if (dryRunParents != null) {
+            dryRunParents.insertMissing(table, incoming.values());
+        }
         Map<Object, T> stored = new HashMap<>();
         jdbc.query(table.selectTarget(), Map.of("ids", new ArrayList<>(incoming.keySet())), (ResultSet rs) -> {
             T row = table.readTarget(rs);
