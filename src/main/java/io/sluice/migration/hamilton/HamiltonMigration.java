@@ -73,7 +73,10 @@ class HamiltonMigration implements StoreMigration {
         for (HamiltonTable<?, ?> table : tables) {
             flow.next(load(parameters, store, table, tables));
         }
-        return flow.next(verify(store, tables)).build();
+        Step advanceIds = new StepBuilder("migrate.advance-clustering-ids", jobRepository)
+                .tasklet(new SkipOnDryRun(new ClusteringIdSequenceTasklet(jdbc.getJdbcTemplate())), transactionManager)
+                .build();
+        return flow.next(verify(store, tables)).next(advanceIds).build();
     }
 
     /**

@@ -68,6 +68,12 @@ class HamiltonMigrationTest {
                 .containsEntry("column_name", "title").containsEntry("table_name", "papers");
         assertThat(stepMessage(db, "migrate.inspect-hamilton-store")).contains("jobs: 1 rows not migrated, Hamilton's own job history");
         assertThat(stepMessage(db, "migrate.verify-hamilton")).contains("relationships: source 2, target 2, checksum equal");
+        try (var connection = db.connect(); var statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO clustering_results (database_id, name, algorithm, applied_finetuning,"
+                    + " cluster_count, clusters, is_active, created_at) VALUES ('db_a1b2c3d4e5', 'new', 'kmeans', false, 0,"
+                    + " CAST('[]' AS jsonb), false, CURRENT_TIMESTAMP)");
+        }
+        assertThat(ids(db, "clustering_results")).as("new clusterings get ids after the migrated ones").containsExactly(1L, 2L, 3L);
         assertThat(Files.readAllBytes(store.file())).as("the store is opened read-only").isEqualTo(before);
         try (Stream<Path> files = Files.list(folder)) {
             assertThat(files.map(file -> file.getFileName().toString())).containsExactly("hamilton_metadata.db");
