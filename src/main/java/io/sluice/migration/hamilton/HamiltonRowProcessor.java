@@ -1,0 +1,23 @@
+package io.sluice.migration.hamilton;
+
+import io.sluice.migration.SourceRecord;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+
+/** Converts one row of a Hamilton table and checks that the rows it points at will be there. */
+final class HamiltonRowProcessor<L, T> implements ItemProcessor<SourceRecord<L>, T> {
+
+    private final HamiltonTable<L, T> table;
+    private final SourceReferences references;
+
+    HamiltonRowProcessor(HamiltonTable<L, T> table, SourceReferences references) {
+        this.table = table;
+        this.references = references;
+    }
+
+    @Override
+    public T process(SourceRecord<L> record) {
+        T row = table.convert(record.value());
+        references.requireValid(table.references(row));
+        return row;
+    }
+}

@@ -1,0 +1,130 @@
+package io.sluice.migration.hamilton;
+
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteOpenMode;
+
+import javax.sql.DataSource;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Hamilton's SQLite metadata file, opened read-only: SQLite is told to open the file without
+ * creating it and without writing to it (no journal, no schema change), so that the migrated store
+ * stays byte for byte as it was.
+ */
+final class HamiltonStore {
+
+    static final List<String> MIGRATED = List.of("databases", "clustering_results", "concepts", "attributes", "relationships");
+    private static final String JOBS = "jobs";
+
+    private final Path file;
+    private final DataSource dataSource;
+
+    HamiltonStore(Path file) {
+        this.file = file.toAbsolutePath().normalize();
+        SQLiteConfig config = new SQLiteConfig();
+        config.setOpenMode(SQLiteOpenMode.READONLY);
+        config.setReadOnly(true);
+        config.setBusyTimeout(5000);
+        SQLiteDataSource sqlite = new SQLiteDataSource(config);
+        sqlite.setUrl("jdbc:sqlite:" + this.file);
+        this.dataSource = sqlite;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** The name rejects and messages use for the store. */
+    String displayName() {
+        return file.getFileName().toString();
+    }
+
+    DataSource dataSource() {
+        return dataSource;
+    }
+
+    /** What the store holds: row counts of the migrated tables, of {@code jobs}, and other tables' names. */
+    record Inventory(String file, Map<String, Long> counts, Long jobs, List<String> others) {
+
+        /** One line for the step's exit description. */
+        String describe() {
+            List<String> parts = new ArrayList<>();
+            counts.forEach((table, count) -> parts.add(table + " " + count));
+            String description = file + ": " + String.join(", ", parts);
+            if (jobs != null) {
+                description += "; jobs: " + jobs + " rows not migrated, Hamilton's own job history";
+            }
+            if (!others.isEmpty()) {
+                description += "; other tables not migrated: " + String.join(", ", others);
+            }
+            return description;
+        }
+    }
+
+    /**
+     * Checks that the file is a readable SQLite database (SQLite's quick check) with Hamilton's tables,
+     * and counts their rows; a {@link HamiltonStoreException} naming the file otherwise.
+     */
+    Inventory inspect() {
+        if (!Files.isRegularFile(file)) {
+            throw new HamiltonStoreException(file + ": no such file", null);
+        }
+        Set<String> tables = new TreeSet<>();
+        Map<String, Long> counts = new LinkedHashMap<>();
+        Long jobs = null;
+        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+            try (ResultSet rs = statement.executeQuery("PRAGMA quick_check")) {
+                String result = rs.next() ? rs.getString(1) : "no answer";
+                if (!"ok".equalsIgnoreCase(result)) {
+                    throw new HamiltonStoreException(file + ": the SQLite file is damaged (" + firstLine(result)
+                            + "); restore it from a backup, or repair a copy with sqlite3's .recover", null);
+                }
+            }
+            try (ResultSet rs = statement.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {
+                while (rs.next()) {
+                    tables.add(rs.getString("name"));
+                }
+            }
+            List<String> missing = MIGRATED.stream().filter(table -> !tables.contains(table)).toList();
+            if (!missing.isEmpty()) {
+                throw new HamiltonStoreException(file + ": not a Hamilton store: it has no table " + String.join(", ", missing), null);
+            }
+            for (String table : MIGRATED) {
+                counts.put(table, count(statement, table));
+            }
+            if (tables.contains(JOBS)) {
+                jobs = count(statement, JOBS);
+            }
+        } catch (SQLException e) {
+            throw new HamiltonStoreException(file + ": cannot read it as a SQLite database (" + firstLine(e.getMessage())
+                    + "); is it Hamilton's hamilton_metadata.db?", e);
+        }
+        List<String> others = tables.stream()
+                .filter(table -> !MIGRATED.contains(table) && !table.equals(JOBS) && !table.startsWith("sqlite_"))
+                .toList();
+        return new Inventory(displayName(), counts, jobs, others);
+    }
+
+    private static long count(Statement statement, String table) throws SQLException {
+        try (ResultSet rs = statement.executeQuery("SELECT count(*) AS n FROM \"" + table + "\"")) {
+            rs.next();
+            return rs.getLong("n");
+        }
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "unknown error" : message.lines().findFirst().orElse(message);
+    }
+}

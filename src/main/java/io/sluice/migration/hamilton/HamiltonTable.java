@@ -1,0 +1,59 @@
+package io.sluice.migration.hamilton;
+
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * One Hamilton table and its target table: how its rows are read from the SQLite store ({@code L},
+ * as stored), validated and converted ({@code T}, as it lands), and written and read back in the
+ * target database. The load step, the reference checks and the verification all go through it, so
+ * that they agree on what a valid row is.
+ *
+ * @param <L> the row as read from the store (its {@code toString()} goes to the reject file: no secrets)
+ * @param <T> the row as stored in the target (its {@code toString()} too)
+ */
+interface HamiltonTable<L, T> {
+
+    /** The table's name, in the store and in the target. */
+    String name();
+
+    /** Every row of the store's table, in key order (a restart counts rows). */
+    String selectSource();
+
+    /** One row of the store's table by its key (one {@code ?} parameter). */
+    String selectSourceById();
+
+    L readSource(ResultSet rs) throws SQLException;
+
+    /** The legacy key of a row as read, for its location in the reject file. */
+    String sourceKey(L row);
+
+    /** The row as it lands, or an {@code InvalidRecordException} saying why it cannot. */
+    T convert(L row);
+
+    /** The key of a target row: a String, or a Long for clustering results. */
+    Object key(T row);
+
+    /** Target rows by key ({@code :ids}). */
+    String selectTarget();
+
+    String insertTarget();
+
+    String updateTarget();
+
+    T readTarget(ResultSet rs) throws SQLException;
+
+    SqlParameterSource parameters(T row);
+
+    /** The rows of other tables this row points at; each must be in the store and valid. */
+    default List<Reference> references(T row) {
+        return List.of();
+    }
+
+    /** A foreign key of a row: its column, the table it points into, and the key there. */
+    record Reference(String column, String table, String key) {
+    }
+}
