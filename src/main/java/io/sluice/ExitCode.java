@@ -2,13 +2,13 @@ package io.sluice;
 
 /** The process exit codes that scripts can rely on; documented in the README. */
 public enum ExitCode {
-    /** The command did what was asked; a job ended COMPLETED with nothing rejected. */
+    /** The command did what was asked; a job ended COMPLETED (its summary says how many records were rejected). */
     SUCCESS(0),
     /** A job ended FAILED, STOPPED or ABANDONED, or an unexpected error occurred. */
     FAILED(1),
     /** Bad command line, configuration or input path. */
     USAGE(2),
-    /** A job COMPLETED, but some records were rejected into its reject file. */
+    /** With {@code --fail-on-rejects}: a job COMPLETED, but some records were rejected into its reject file. */
     COMPLETED_WITH_REJECTS(3),
     /** No such execution or job. */
     NOT_FOUND(4),

@@ -15,7 +15,7 @@ final class JobOutcome {
     private JobOutcome() {
     }
 
-    static int report(JobExecution execution, PrintStream out) {
+    static int report(JobExecution execution, boolean failOnRejects, PrintStream out) {
         Duration took = execution.getStartTime() == null || execution.getEndTime() == null ? Duration.ZERO
                 : Duration.between(execution.getStartTime(), execution.getEndTime());
         out.printf("Execution %d of %s: %s (exit %s) in %.1fs%n", execution.getId(), execution.getJobInstance().getJobName(),
@@ -27,13 +27,18 @@ final class JobOutcome {
         if (execution.getStatus() != BatchStatus.COMPLETED) {
             out.printf("  Restart it with: sluice restart %d  (details: sluice show %d)%n", execution.getId(), execution.getId());
         }
-        return exitCode(execution).code();
+        return exitCode(execution, failOnRejects).code();
     }
 
-    static ExitCode exitCode(JobExecution execution) {
+    /**
+     * A completed job exits 0 even when records were rejected (its summary says how many, and the
+     * data that could land did); scripts that must treat rejects as an error pass {@code --fail-on-rejects}.
+     */
+    static ExitCode exitCode(JobExecution execution, boolean failOnRejects) {
         if (execution.getStatus() != BatchStatus.COMPLETED) {
             return ExitCode.FAILED;
         }
-        return COMPLETED_WITH_REJECTS.equals(execution.getExitStatus().getExitCode()) ? ExitCode.COMPLETED_WITH_REJECTS : ExitCode.SUCCESS;
+        boolean rejected = COMPLETED_WITH_REJECTS.equals(execution.getExitStatus().getExitCode());
+        return rejected && failOnRejects ? ExitCode.COMPLETED_WITH_REJECTS : ExitCode.SUCCESS;
     }
 }

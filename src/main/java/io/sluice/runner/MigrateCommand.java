@@ -6,6 +6,7 @@ import io.sluice.migration.MigrationParameters;
 import io.sluice.migration.StoreKind;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -17,8 +18,11 @@ import java.util.concurrent.Callable;
 @Command(name = "migrate", mixinStandardHelpOptions = true,
         description = {"Migrate a legacy store into the database: a DynoAI runs folder, a Data Wrangler data folder,"
                 + " or a Hamilton SQLite file. Idempotent: running it again changes only what changed.",
-                "Rejected records go to data/executions/<id>/rejects.jsonl; exit code 3 tells that some were rejected."})
+                "Rejected records go to data/executions/<id>/rejects.jsonl; the summary says how many (with --fail-on-rejects, exit code 3)."})
 class MigrateCommand implements Callable<Integer> {
+
+    @Mixin
+    RejectOptions rejectOptions = new RejectOptions();
 
     @Parameters(arity = "1..*", paramLabel = "PATH", description = "The stores: folders or SQLite files, migrated one after the other.")
     List<Path> paths;
@@ -53,7 +57,7 @@ class MigrateCommand implements Callable<Integer> {
                         parameters.store().toAbsolutePath().normalize(), dryRun ? " (dry run)" : "");
                 JobExecution execution = boot.bean(JobControl.class)
                         .launch(MigrationParameters.JOB_NAME, parameters.toJobParameters(), ProgressReporter.forConsole());
-                worst = worse(worst, JobOutcome.report(execution, System.out));
+                worst = worse(worst, JobOutcome.report(execution, rejectOptions.failOnRejects, System.out));
             }
         }
         return worst;

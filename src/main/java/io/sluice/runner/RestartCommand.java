@@ -2,6 +2,7 @@ package io.sluice.runner;
 
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.util.concurrent.Callable;
@@ -12,6 +13,9 @@ import java.util.concurrent.Callable;
                 "otherwise run 'sluice recover ID' first."})
 class RestartCommand implements Callable<Integer> {
 
+    @Mixin
+    RejectOptions rejectOptions = new RejectOptions();
+
     @Parameters(index = "0", paramLabel = "ID", description = "The execution to restart.")
     long id;
 
@@ -19,7 +23,7 @@ class RestartCommand implements Callable<Integer> {
     public Integer call() {
         try (BootContext boot = BootContext.start()) {
             JobExecution execution = boot.bean(JobControl.class).restart(id, ProgressReporter.forConsole());
-            return JobOutcome.report(execution, System.out);
+            return JobOutcome.report(execution, rejectOptions.failOnRejects, System.out);
         }
     }
 }

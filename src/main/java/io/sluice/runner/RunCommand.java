@@ -5,6 +5,7 @@ import io.sluice.SluiceException;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.util.List;
@@ -14,6 +15,9 @@ import java.util.concurrent.Callable;
         description = {"Run a job by name with key=value parameters, e.g.",
                 "  sluice run migrate store=/data/runs kind=dynoai chunkSize=5000"})
 class RunCommand implements Callable<Integer> {
+
+    @Mixin
+    RejectOptions rejectOptions = new RejectOptions();
 
     @Parameters(index = "0", paramLabel = "JOB", description = "The job's name (migrate).")
     String job;
@@ -39,7 +43,7 @@ class RunCommand implements Callable<Integer> {
         }
         try (BootContext boot = BootContext.start()) {
             JobExecution execution = boot.bean(JobControl.class).launch(job, builder.toJobParameters(), ProgressReporter.forConsole());
-            return JobOutcome.report(execution, System.out);
+            return JobOutcome.report(execution, rejectOptions.failOnRejects, System.out);
         }
     }
 
