@@ -72,6 +72,9 @@ class DatasetItemWriter implements ItemWriter<Dataset> {
     public void write(Chunk<? extends Dataset> chunk) {
         Map<String, Dataset> incoming = new LinkedHashMap<>();
         chunk.forEach(dataset -> incoming.merge(dataset.id(), dataset, (first, later) -> first));
+        if (incoming.isEmpty()) {
+            return;
+        }
         Map<String, Dataset> stored = storedDatasets(new ArrayList<>(incoming.keySet()));
 
         List<Dataset> inserts = new ArrayList<>();

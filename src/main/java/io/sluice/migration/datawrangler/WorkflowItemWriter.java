@@ -91,6 +91,9 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
     public void write(Chunk<? extends Workflow> chunk) {
         Map<String, Workflow> incoming = new LinkedHashMap<>();
         chunk.forEach(workflow -> incoming.put(workflow.id(), workflow));
+        if (incoming.isEmpty()) {
+            return;
+        }
         Set<String> datasets = existingDatasets(incoming.values());
         Map<String, Landed> stored = storedWorkflows(new ArrayList<>(incoming.keySet()));
 
