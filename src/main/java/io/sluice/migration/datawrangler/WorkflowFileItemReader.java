@@ -6,6 +6,7 @@ import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.item.ItemStreamSupport;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
@@ -24,7 +25,8 @@ import java.util.List;
  * Reads the workflow files of a Data Wrangler store ({@code workflows/*.json}) one at a time, in
  * name order, so that a restart resumes after the last committed file. Only the names are held in
  * memory. A file that is not valid JSON comes out as an unreadable {@link WorkflowFile} located at
- * the fault's line and column, for the processor to reject.
+ * the fault's line and column, for the processor to reject; a file that cannot be read at all
+ * fails the step, to be restarted once it can.
  */
 class WorkflowFileItemReader extends ItemStreamSupport implements ItemStreamReader<SourceRecord<WorkflowFile>> {
 
@@ -75,6 +77,8 @@ class WorkflowFileItemReader extends ItemStreamSupport implements ItemStreamRead
                 return new SourceRecord<>(file, "line 1", WorkflowFile.unreadable(id, "the file is empty", ""));
             }
             return new SourceRecord<>(file, "/", WorkflowFile.parsed(id, tree));
+        } catch (JacksonIOException e) {
+            throw new ItemStreamException("cannot read " + path + "; fix it and restart the migration", e);
         } catch (JacksonException e) {
             String where = e.getLocation() == null ? "/"
                     : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
