@@ -45,6 +45,8 @@ CREATE TABLE workflows (
     name            varchar(255) NOT NULL,
     description     text,
     dataset_id      varchar(64) REFERENCES datasets (id) ON DELETE SET NULL,
+    -- a dataset id the legacy workflow named but no dataset has; dataset_id is then NULL
+    dangling_dataset_id varchar(64),
     template        varchar(100),
     created_at      timestamptz,
     updated_at      timestamptz,

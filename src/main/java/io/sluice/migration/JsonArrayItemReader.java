@@ -25,7 +25,9 @@ import java.nio.file.StandardOpenOption;
 /**
  * Streams the elements of one JSON array in a file, one tree at a time, so that memory does not
  * grow with the file: the root array, or the array under a top-level field ({@code runs} in
- * DynoAI's {@code index.json}).
+ * DynoAI's {@code index.json}). Made with {@link #objectValues}, it streams the values of a JSON
+ * object instead ({@code datasets} in Data Wrangler's {@code index/datasets.json}, keyed by id);
+ * {@link #currentKey()} then names the key of the value last read.
  *
  * <p>Restart is exact and cheap: at each chunk boundary the byte offset after the last element is
  * saved, and a restarted step seeks there instead of reading the file again. A file that is
@@ -41,6 +43,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     private final Path file;
     private final String displayName;
     private final String arrayField;
+    private final boolean objectValues;
     private final RejectFiles rejects;
     private final ObjectMapper mapper;
 
@@ -52,18 +55,41 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     private long baseLine;
     private long lastEndOffset;
     private long lastEndLine;
+    private String currentKey;
 
     /**
      * @param arrayField the top-level field holding the array, or null when the file is the array
      * @param rejects    where faults in the file are reported; null to read without reporting (verification)
      */
     public JsonArrayItemReader(String name, Path file, String displayName, String arrayField, RejectFiles rejects, ObjectMapper mapper) {
+        this(name, file, displayName, arrayField, false, rejects, mapper);
+    }
+
+    private JsonArrayItemReader(String name, Path file, String displayName, String field, boolean objectValues,
+                                RejectFiles rejects, ObjectMapper mapper) {
         setName(name);
         this.file = file;
         this.displayName = displayName;
-        this.arrayField = arrayField;
+        this.arrayField = field;
+        this.objectValues = objectValues;
         this.rejects = rejects;
         this.mapper = mapper;
+    }
+
+    /**
+     * A reader of the values of a JSON object, one at a time, restartable in the same way.
+     *
+     * @param objectField the top-level field holding the object, or null when the file is the object
+     * @param rejects     where faults in the file are reported; null to read without reporting (verification)
+     */
+    public static JsonArrayItemReader objectValues(String name, Path file, String displayName, String objectField,
+                                                   RejectFiles rejects, ObjectMapper mapper) {
+        return new JsonArrayItemReader(name, file, displayName, objectField, true, rejects, mapper);
+    }
+
+    /** The key of the value last read when streaming an object's values; null for arrays. */
+    public String currentKey() {
+        return currentKey;
     }
 
     @Override
@@ -100,20 +126,29 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         }
         try {
             JsonToken token = parser.nextToken();
-            if (token == JsonToken.END_ARRAY) {
+            if (token == (objectValues ? JsonToken.END_OBJECT : JsonToken.END_ARRAY)) {
                 finished = true;
                 return null;
             }
             if (token == null) {
-                reportFileFault("the file ends before the array is closed (truncated?)");
+                reportFileFault("the file ends before the " + container() + " is closed (truncated?)");
                 return null;
             }
             long line = fileLine(parser.currentTokenLocation());
+            String element = Long.toString(index);
+            if (objectValues) {
+                currentKey = parser.currentName();
+                element = currentKey.replace("~", "~0").replace("/", "~1");
+                if (parser.nextToken() == null) {
+                    reportFileFault("the file ends before the object is closed (truncated?)");
+                    return null;
+                }
+            }
             JsonNode node = mapper.readTree(parser);
             TokenStreamLocation end = parser.currentLocation();
             lastEndOffset = baseOffset + end.getByteOffset();
             lastEndLine = fileLine(end);
-            String pointer = (arrayField == null ? "" : "/" + arrayField) + "/" + index;
+            String pointer = (arrayField == null ? "" : "/" + arrayField) + "/" + element;
             index++;
             return new SourceRecord<>(displayName, pointer + " (line " + line + ")", node);
         } catch (JacksonException e) {
@@ -140,33 +175,41 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     }
 
     private void moveToArray() {
+        JsonToken start = objectValues ? JsonToken.START_OBJECT : JsonToken.START_ARRAY;
         JsonToken first = parser.nextToken();
         if (first == null) {
             reportFileFault("the file holds no JSON");
             return;
         }
         if (arrayField == null) {
-            if (first != JsonToken.START_ARRAY) {
-                reportFileFault("expected a JSON array at the top level, found " + first);
+            if (first != start) {
+                reportFileFault("expected a JSON " + container() + " at the top level, found " + first);
             }
             return;
         }
         if (first != JsonToken.START_OBJECT) {
-            reportFileFault("expected a JSON object with a \"" + arrayField + "\" array, found " + first);
+            reportFileFault("expected a JSON object with a \"" + arrayField + "\" " + container() + ", found " + first);
             return;
         }
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
             String field = parser.currentName();
             JsonToken value = parser.nextToken();
-            if (field.equals(arrayField) && value == JsonToken.START_ARRAY) {
+            if (field.equals(arrayField) && value == start) {
                 return;
             }
             parser.skipChildren();
         }
-        reportFileFault("no \"" + arrayField + "\" array in the file");
+        reportFileFault("no \"" + arrayField + "\" " + container() + " in the file");
     }
 
-    /** Opens the file after the last committed element: '[' + the rest, its leading comma dropped. */
+    private String container() {
+        return objectValues ? "object" : "array";
+    }
+
+    /**
+     * Opens the file after the last committed element: '[' (or '{' for an object's values) + the
+     * rest, its leading comma dropped.
+     */
     private void resumeAt(long offset, long line) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         channel.position(offset);
@@ -182,7 +225,8 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
             rest.mark(1 << 15);
         }
         rest.reset();
-        parser = mapper.createParser(new SequenceInputStream(new ByteArrayInputStream(new byte[] {'['}), rest));
+        byte open = (byte) (objectValues ? '{' : '[');
+        parser = mapper.createParser(new SequenceInputStream(new ByteArrayInputStream(new byte[] {open}), rest));
         baseOffset = offset + skipped - 1;
         baseLine = line;
         parser.nextToken();

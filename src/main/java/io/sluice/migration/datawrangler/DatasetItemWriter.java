@@ -1,0 +1,184 @@
+package io.sluice.migration.datawrangler;
+
+import io.sluice.migration.WriteCounts;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
+import org.springframework.batch.infrastructure.item.Chunk;
+import org.springframework.batch.infrastructure.item.ItemWriter;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import tools.jackson.databind.ObjectMapper;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+
+/**
+ * Writes datasets and their tags keyed by the legacy id. Per chunk the stored rows are read; an id
+ * not stored is inserted; a stored one is merged with the entry by {@link DatasetMerge} and updated
+ * only when the merge changed it, so that the index step merges into what the {@code datasets.json}
+ * step wrote and a second migration changes nothing. A dataset's tags are replaced with its row.
+ */
+class DatasetItemWriter implements ItemWriter<Dataset> {
+
+    private static final String SELECT_DATASETS = """
+            SELECT id, name, description, file_path, source, metadata, created_at, updated_at, indexed_at
+            FROM datasets WHERE id IN (:ids)
+            """;
+    private static final String SELECT_DATASET_TAGS = """
+            SELECT dt.dataset_id, t.name
+            FROM dataset_tags dt JOIN tags t ON t.id = dt.tag_id
+            WHERE dt.dataset_id IN (:ids)
+            """;
+    private static final String INSERT_DATASET = """
+            INSERT INTO datasets (id, name, description, file_path, source, metadata, created_at, updated_at, indexed_at)
+            VALUES (:id, :name, :description, :file_path, :source, CAST(:metadata AS jsonb), :created_at, :updated_at, :indexed_at)
+            """;
+    private static final String UPDATE_DATASET = """
+            UPDATE datasets SET name = :name, description = :description, file_path = :file_path, source = :source,
+                   metadata = CAST(:metadata AS jsonb), created_at = :created_at, updated_at = :updated_at,
+                   indexed_at = :indexed_at
+            WHERE id = :id
+            """;
+    private static final String SELECT_TAGS = """
+            SELECT id, name FROM tags WHERE name IN (:names)
+            """;
+    private static final String INSERT_TAG = """
+            INSERT INTO tags (name) VALUES (:name)
+            """;
+    private static final String DELETE_DATASET_TAGS = """
+            DELETE FROM dataset_tags WHERE dataset_id IN (:ids)
+            """;
+    private static final String INSERT_DATASET_TAG = """
+            INSERT INTO dataset_tags (dataset_id, tag_id) VALUES (:dataset_id, :tag_id)
+            """;
+
+    private final NamedParameterJdbcTemplate jdbc;
+    private final ObjectMapper mapper;
+
+    DatasetItemWriter(NamedParameterJdbcTemplate jdbc, ObjectMapper mapper) {
+        this.jdbc = jdbc;
+        this.mapper = mapper;
+    }
+
+    @Override
+    public void write(Chunk<? extends Dataset> chunk) {
+        Map<String, Dataset> incoming = new LinkedHashMap<>();
+        chunk.forEach(dataset -> incoming.merge(dataset.id(), dataset, (first, later) -> first));
+        if (incoming.isEmpty()) {
+            return;
+        }
+        Map<String, Dataset> stored = storedDatasets(new ArrayList<>(incoming.keySet()));
+
+        List<Dataset> inserts = new ArrayList<>();
+        List<Dataset> updates = new ArrayList<>();
+        List<Dataset> retagged = new ArrayList<>();
+        for (Dataset dataset : incoming.values()) {
+            Dataset current = stored.get(dataset.id());
+            if (current == null) {
+                inserts.add(dataset.asRow());
+                if (!dataset.tags().isEmpty()) {
+                    retagged.add(dataset);
+                }
+                continue;
+            }
+            Dataset merged = DatasetMerge.merge(current, dataset);
+            if (!merged.equals(current)) {
+                updates.add(merged);
+                if (!merged.tags().equals(current.tags())) {
+                    retagged.add(merged);
+                }
+            }
+        }
+        if (!inserts.isEmpty()) {
+            jdbc.batchUpdate(INSERT_DATASET, inserts.stream().map(this::parameters).toArray(SqlParameterSource[]::new));
+        }
+        if (!updates.isEmpty()) {
+            jdbc.batchUpdate(UPDATE_DATASET, updates.stream().map(this::parameters).toArray(SqlParameterSource[]::new));
+        }
+        writeTags(retagged);
+        var step = StepSynchronizationManager.getContext();
+        if (step != null) {
+            WriteCounts.add(step.getStepExecution(), inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
+        }
+    }
+
+    private void writeTags(List<Dataset> datasets) {
+        if (datasets.isEmpty()) {
+            return;
+        }
+        TreeSet<String> names = new TreeSet<>();
+        datasets.forEach(dataset -> names.addAll(dataset.tags()));
+        Map<String, Long> ids = new HashMap<>();
+        if (!names.isEmpty()) {
+            ids.putAll(tagIds(names));
+            List<SqlParameterSource> missing = names.stream().filter(name -> !ids.containsKey(name))
+                    .map(name -> (SqlParameterSource) new MapSqlParameterSource("name", name)).toList();
+            if (!missing.isEmpty()) {
+                jdbc.batchUpdate(INSERT_TAG, missing.toArray(SqlParameterSource[]::new));
+                ids.putAll(tagIds(names));
+            }
+        }
+        jdbc.update(DELETE_DATASET_TAGS, Map.of("ids", datasets.stream().map(Dataset::id).toList()));
+        List<SqlParameterSource> links = new ArrayList<>();
+        datasets.forEach(dataset -> dataset.tags().forEach(tag -> links.add(new MapSqlParameterSource()
+                .addValue("dataset_id", dataset.id())
+                .addValue("tag_id", ids.get(tag)))));
+        if (!links.isEmpty()) {
+            jdbc.batchUpdate(INSERT_DATASET_TAG, links.toArray(SqlParameterSource[]::new));
+        }
+    }
+
+    private Map<String, Long> tagIds(TreeSet<String> names) {
+        Map<String, Long> ids = new HashMap<>();
+        jdbc.query(SELECT_TAGS, Map.of("names", names), (ResultSet rs) -> {
+            ids.put(rs.getString("name"), rs.getLong("id"));
+        });
+        return ids;
+    }
+
+    private Map<String, Dataset> storedDatasets(List<String> ids) {
+        Map<String, TreeSet<String>> tags = new HashMap<>();
+        jdbc.query(SELECT_DATASET_TAGS, Map.of("ids", ids), (ResultSet rs) -> {
+            tags.computeIfAbsent(rs.getString("dataset_id"), id -> new TreeSet<>()).add(rs.getString("name"));
+        });
+        Map<String, Dataset> datasets = new HashMap<>();
+        jdbc.query(SELECT_DATASETS, Map.of("ids", ids), (ResultSet rs) -> {
+            String id = rs.getString("id");
+            datasets.put(id, new Dataset(id, rs.getString("name"), rs.getString("description"), rs.getString("file_path"),
+                    rs.getString("source"), json(rs, "metadata"), time(rs, "created_at"), time(rs, "updated_at"),
+                    time(rs, "indexed_at"), List.copyOf(tags.getOrDefault(id, new TreeSet<>())), null));
+        });
+        return datasets;
+    }
+
+    private SqlParameterSource parameters(Dataset dataset) {
+        return new MapSqlParameterSource()
+                .addValue("id", dataset.id())
+                .addValue("name", dataset.name())
+                .addValue("description", dataset.description())
+                .addValue("file_path", dataset.filePath())
+                .addValue("source", dataset.source())
+                .addValue("metadata", dataset.metadata() == null ? null : mapper.writeValueAsString(dataset.metadata().tree()))
+                .addValue("created_at", dataset.createdAt())
+                .addValue("updated_at", dataset.updatedAt())
+                .addValue("indexed_at", dataset.indexedAt());
+    }
+
+    private JsonValue json(ResultSet rs, String column) throws SQLException {
+        String text = rs.getString(column);
+        return text == null ? null : JsonValue.of(mapper.readTree(text));
+    }
+
+    static OffsetDateTime time(ResultSet rs, String column) throws SQLException {
+        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
+        return time == null ? null : time.withOffsetSameInstant(ZoneOffset.UTC);
+    }
+}

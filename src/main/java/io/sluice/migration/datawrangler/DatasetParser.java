@@ -1,0 +1,67 @@
+package io.sluice.migration.datawrangler;
+
+import io.sluice.migration.InvalidRecordException;
+import tools.jackson.databind.JsonNode;
+
+import java.util.List;
+import java.util.TreeSet;
+
+/**
+ * Validates one dataset entry of either catalogue and maps it to a {@link Dataset}; anything the
+ * {@code datasets} and {@code tags} tables cannot hold is an {@link InvalidRecordException}.
+ */
+final class DatasetParser {
+
+    private DatasetParser() {
+    }
+
+    /**
+     * @param key the entry's key in {@code index/datasets.json}, null for {@code datasets.json}: an
+     *            index entry without an id takes its key; one whose id differs from its key is rejected
+     */
+    static Dataset parse(JsonNode entry, String key, Dataset.Catalogue catalogue) {
+        if (entry == null || !entry.isObject()) {
+            throw new InvalidRecordException("a dataset must be a JSON object");
+        }
+        String id = Fields.optionalId(entry, "id", 64);
+        if (key != null) {
+            if (id == null) {
+                id = key;
+            } else if (!id.equals(key)) {
+                throw new InvalidRecordException("id '" + id + "' differs from its key '" + Fields.abbreviate(key) + "' in the index");
+            }
+            if (id.length() > 64) {
+                throw new InvalidRecordException("the key '" + Fields.abbreviate(key) + "' is longer than 64 characters");
+            }
+        }
+        if (id == null) {
+            throw new InvalidRecordException("missing id");
+        }
+        boolean index = catalogue == Dataset.Catalogue.INDEX;
+        return new Dataset(id,
+                Fields.requiredText(entry, "name", 255),
+                Fields.optionalText(entry, "description", Integer.MAX_VALUE),
+                Fields.optionalText(entry, "file_path", Integer.MAX_VALUE),
+                index ? Fields.optionalText(entry, "source", 20) : null,
+                Fields.optionalObject(entry, "metadata"),
+                Fields.optionalTimestamp(entry, "created_at"),
+                Fields.optionalTimestamp(entry, "updated_at"),
+                index ? Fields.optionalTimestamp(entry, "indexed_at") : null,
+                index ? tags(entry) : List.of(),
+                catalogue);
+    }
+
+    private static List<String> tags(JsonNode entry) {
+        JsonNode tags = Fields.optionalArray(entry, "tags");
+        TreeSet<String> names = new TreeSet<>();
+        if (tags != null) {
+            for (JsonNode tag : tags) {
+                if (!tag.isString() || tag.asString().isBlank() || tag.asString().length() > 100) {
+                    throw new InvalidRecordException("tags holds " + Fields.abbreviate(tag.toString()) + ", not a tag name of at most 100 characters");
+                }
+                names.add(tag.asString());
+            }
+        }
+        return List.copyOf(names);
+    }
+}

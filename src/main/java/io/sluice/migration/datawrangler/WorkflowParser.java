@@ -1,0 +1,160 @@
+package io.sluice.migration.datawrangler;
+
+import io.sluice.migration.InvalidRecordException;
+import tools.jackson.databind.JsonNode;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Validates one workflow file and maps it to a {@link Workflow}. A fault in the workflow itself (not
+ * an object, no name, a field of the wrong type) rejects the whole file; a fault in one node or edge
+ * (no id, wrong types, a node id used twice, an edge whose end is not a node of the workflow) rejects
+ * only that node or edge, through the given {@link Rejections}, and the rest of the workflow lands.
+ *
+ * <p>An edge without id gets the id ReactFlow itself gives new edges,
+ * {@code reactflow__edge-<source><sourceHandle>-<target><targetHandle>}, so a second migration finds
+ * the same edge again.
+ */
+final class WorkflowParser {
+
+    static final int MAX_ID = 64;
+
+    /** Where a rejected node or edge is reported; the verification step passes one that ignores them. */
+    @FunctionalInterface
+    interface Rejections {
+        void reject(String location, String reason, String raw);
+    }
+
+    private WorkflowParser() {
+    }
+
+    static Workflow parse(String id, JsonNode root, Rejections rejections) {
+        if (id.length() > MAX_ID) {
+            throw new InvalidRecordException("the workflow id (its file name) is longer than " + MAX_ID + " characters");
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidRecordException("a workflow must be a JSON object");
+        }
+        JsonNode nodeArray = Fields.optionalArray(root, "nodes");
+        JsonNode edgeArray = Fields.optionalArray(root, "edges");
+        Workflow header = new Workflow(id,
+                Fields.requiredText(root, "name", 255),
+                Fields.optionalText(root, "description", Integer.MAX_VALUE),
+                Fields.optionalId(root, "dataset_id", MAX_ID),
+                Fields.optionalText(root, "template", 100),
+                Fields.optionalTimestamp(root, "created_at"),
+                Fields.optionalTimestamp(root, "updated_at"),
+                Fields.optionalText(root, "created_by", 255),
+                Fields.optionalBoolean(root, "is_ai_generated"),
+                Fields.optionalObject(root, "metadata"),
+                List.of(), List.of());
+        List<Workflow.Node> nodes = nodes(nodeArray, rejections);
+        Set<String> nodeIds = new HashSet<>();
+        nodes.forEach(node -> nodeIds.add(node.id()));
+        List<Workflow.Edge> edges = edges(edgeArray, nodeIds, rejections);
+        return new Workflow(header.id(), header.name(), header.description(), header.datasetId(), header.template(),
+                header.createdAt(), header.updatedAt(), header.createdBy(), header.isAiGenerated(), header.metadata(),
+                nodes, edges);
+    }
+
+    private static List<Workflow.Node> nodes(JsonNode array, Rejections rejections) {
+        List<Workflow.Node> nodes = new ArrayList<>();
+        if (array == null) {
+            return nodes;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode json = array.get(i);
+            try {
+                Workflow.Node node = node(json);
+                if (!seen.add(node.id())) {
+                    throw new InvalidRecordException("duplicate node id '" + node.id() + "' in the workflow; the first was kept");
+                }
+                nodes.add(node);
+            } catch (InvalidRecordException e) {
+                rejections.reject("/nodes/" + i, e.getMessage(), json.toString());
+            }
+        }
+        nodes.sort(Comparator.comparing(Workflow.Node::id));
+        return List.copyOf(nodes);
+    }
+
+    private static Workflow.Node node(JsonNode json) {
+        if (!json.isObject()) {
+            throw new InvalidRecordException("a node must be a JSON object");
+        }
+        String id = Fields.optionalId(json, "id", 100);
+        if (id == null) {
+            throw new InvalidRecordException("node without id");
+        }
+        Double x = Fields.optionalNumber(json, "position_x");
+        Double y = Fields.optionalNumber(json, "position_y");
+        JsonNode position = json.get("position");
+        if (position != null && !position.isNull()) {
+            if (!position.isObject()) {
+                throw new InvalidRecordException("position must be a JSON object {x, y}, found " + Fields.abbreviate(position.toString()));
+            }
+            x = Fields.optionalNumber(position, "x");
+            y = Fields.optionalNumber(position, "y");
+        }
+        return new Workflow.Node(id, Fields.optionalText(json, "type", 50), x, y, Fields.optionalObject(json, "data"));
+    }
+
+    private static List<Workflow.Edge> edges(JsonNode array, Set<String> nodeIds, Rejections rejections) {
+        List<Workflow.Edge> edges = new ArrayList<>();
+        if (array == null) {
+            return edges;
+        }
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < array.size(); i++) {
+            JsonNode json = array.get(i);
+            try {
+                Workflow.Edge edge = edge(json);
+                for (String end : List.of(edge.source(), edge.target())) {
+                    if (!nodeIds.contains(end)) {
+                        throw new InvalidRecordException("edge '" + edge.id() + "' points at node '" + end + "', which the workflow does not have");
+                    }
+                }
+                if (!seen.add(edge.id())) {
+                    throw new InvalidRecordException("duplicate edge id '" + edge.id() + "' in the workflow; the first was kept");
+                }
+                edges.add(edge);
+            } catch (InvalidRecordException e) {
+                rejections.reject("/edges/" + i, e.getMessage(), json.toString());
+            }
+        }
+        edges.sort(Comparator.comparing(Workflow.Edge::id));
+        return List.copyOf(edges);
+    }
+
+    private static Workflow.Edge edge(JsonNode json) {
+        if (!json.isObject()) {
+            throw new InvalidRecordException("an edge must be a JSON object");
+        }
+        String source = Fields.optionalId(json, "source", 100);
+        String target = Fields.optionalId(json, "target", 100);
+        if (source == null || target == null) {
+            throw new InvalidRecordException("edge without " + (source == null ? "source" : "target"));
+        }
+        String sourceHandle = Fields.optionalText(json, "sourceHandle", 100);
+        String targetHandle = Fields.optionalText(json, "targetHandle", 100);
+        String id = Fields.optionalId(json, "id", 255);
+        if (id == null) {
+            id = derivedId(source, sourceHandle, target, targetHandle);
+        }
+        return new Workflow.Edge(id, source, target, sourceHandle, targetHandle, Fields.optionalText(json, "type", 50));
+    }
+
+    /** ReactFlow's own id for a new edge; hashed when it would not fit the column. */
+    static String derivedId(String source, String sourceHandle, String target, String targetHandle) {
+        String id = "reactflow__edge-" + source + (sourceHandle == null ? "" : sourceHandle)
+                + "-" + target + (targetHandle == null ? "" : targetHandle);
+        return id.length() <= 255 ? id : "reactflow__edge-" + UUID.nameUUIDFromBytes(id.getBytes(StandardCharsets.UTF_8));
+    }
+}
