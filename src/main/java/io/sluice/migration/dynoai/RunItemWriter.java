@@ -92,6 +92,9 @@ class RunItemWriter implements ItemWriter<Run> {
 
     @Override
     public void write(Chunk<? extends Run> chunk) {
+        if (chunk.isEmpty()) {
+            return; // every record of the chunk was rejected
+        }
         Map<String, Run> incoming = new LinkedHashMap<>();
         chunk.forEach(run -> incoming.put(run.id(), run));
         Map<String, Run> stored = storedRuns(new ArrayList<>(incoming.keySet()));

@@ -201,7 +201,7 @@ class DataWranglerMigrationTest {
                 .write();
 
         // when
-        Sluice.Result result = new Sluice(db).run("migrate", store.toString());
+        Sluice.Result result = new Sluice(db).run("migrate", store.toString(), "--fail-on-rejects");
 
         // then
         assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(3);

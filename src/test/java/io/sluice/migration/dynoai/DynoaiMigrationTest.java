@@ -176,6 +176,25 @@ class DynoaiMigrationTest {
         assertThat(Rows.count(database, "run_files")).isZero();
     }
 
+    @ParameterizedTest
+    @MethodSource("databases")
+    void aChunkWhoseRecordsAreAllRejectedLeavesTheOtherChunksToLand(TestDatabase database) throws Exception {
+        // given
+        Path store = aDynoaiStore()
+                .withIndexEntry("{\"run_id\": \"x\"}")
+                .withIndexEntry("{\"run_id\": \"y\"}")
+                .withIndexEntry(run("run_good", "complete", "2025-12-08T06:18:43.578Z"))
+                .writeTo(temp);
+
+        // when
+        Sluice.Result result = new Sluice(database).run("migrate", store.toString(), "--chunk-size", "2");
+
+        // then
+        assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+        assertThat(result.out()).contains("inserted 1, updated 0, unchanged 0, rejected 2");
+        assertThat(Rows.count(database, "runs")).isEqualTo(1);
+    }
+
     private static Path onlyRejectFile(TestDatabase database) throws Exception {
         try (var files = Files.walk(database.dataDir().resolve("executions"))) {
             return files.filter(path -> path.getFileName().toString().equals("rejects.jsonl")).findFirst().orElseThrow();
