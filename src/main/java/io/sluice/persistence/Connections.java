@@ -39,9 +39,23 @@ public final class Connections {
         return DatabaseSettings.from(url, Path.of(dataDir));
     }
 
-    /** A connection for reading only, or empty when the embedded database has not been created yet. */
+    /**
+     * A connection for reading only, or empty when the embedded database has not been created yet.
+     * Close it with {@link #closeReader}: an embedded database opened read-only in this JVM must be
+     * shut down, or the next user in the same JVM would find it read-only.
+     */
     public static Optional<Connection> openForReading(DatabaseSettings configured) {
         return open(configured, true);
+    }
+
+    public static void closeReader(Connection connection) throws SQLException {
+        try (connection) {
+            if (connection.getMetaData().getURL().startsWith("jdbc:hsqldb:file:")) {
+                try (var statement = connection.createStatement()) {
+                    statement.execute("SHUTDOWN");
+                }
+            }
+        }
     }
 
     /** A connection, or empty when the embedded database has not been created yet. */

@@ -31,8 +31,11 @@ class ShowCommand implements Callable<Integer> {
         Optional<ExecutionView> execution = Optional.empty();
         Optional<Connection> connection = Connections.openForReading(settings);
         if (connection.isPresent()) {
-            try (Connection open = connection.get()) {
+            Connection open = connection.get();
+            try {
                 execution = new ExecutionQueries(open, settings.dataDir()).find(id);
+            } finally {
+                Connections.closeReader(open);
             }
         }
         ExecutionView view = execution.orElseThrow(() -> new SluiceException(ExitCode.NOT_FOUND, "no execution " + id + "; see `sluice status`"));

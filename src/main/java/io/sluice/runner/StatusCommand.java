@@ -55,8 +55,11 @@ class StatusCommand implements Callable<Integer> {
         if (connection.isEmpty()) {
             executions = List.of();
         } else {
-            try (Connection open = connection.get()) {
+            Connection open = connection.get();
+            try {
                 executions = new ExecutionQueries(open, settings.dataDir()).list(filter);
+            } finally {
+                Connections.closeReader(open);
             }
         }
         ExecutionPrinter printer = new ExecutionPrinter(System.out);
