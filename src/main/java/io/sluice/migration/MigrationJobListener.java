@@ -4,12 +4,19 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.stereotype.Component;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+
 /**
  * Gives a completed migration an exit status that tells whether records were rejected, and a
- * description that sums up what was inserted, updated and rejected (what would be, on a dry run).
+ * description that sums up what was inserted, updated, unchanged and rejected (what would be, on
+ * a dry run). The sums cover the whole job instance: after a restart, the steps an earlier attempt
+ * completed count with their last execution.
  */
 @Component
 class MigrationJobListener implements JobExecutionListener {
@@ -17,9 +24,11 @@ class MigrationJobListener implements JobExecutionListener {
     static final String COMPLETED_WITH_REJECTS = "COMPLETED_WITH_REJECTS";
 
     private final RejectFiles rejectFiles;
+    private final JobRepository jobRepository;
 
-    MigrationJobListener(RejectFiles rejectFiles) {
+    MigrationJobListener(RejectFiles rejectFiles, JobRepository jobRepository) {
         this.rejectFiles = rejectFiles;
+        this.jobRepository = jobRepository;
     }
 
     @Override
@@ -27,21 +36,41 @@ class MigrationJobListener implements JobExecutionListener {
         long inserted = 0;
         long updated = 0;
         long unchanged = 0;
-        for (StepExecution step : jobExecution.getStepExecutions()) {
+        long rejected = 0;
+        for (StepExecution step : lastOfEachStep(jobExecution)) {
             inserted += step.getExecutionContext().getLong(WriteCounts.INSERTED, 0L);
             updated += step.getExecutionContext().getLong(WriteCounts.UPDATED, 0L);
             unchanged += step.getExecutionContext().getLong(WriteCounts.UNCHANGED, 0L);
+            rejected += step.getExecutionContext().getLong(WriteCounts.REJECTED, 0L);
         }
         RejectFile rejects = rejectFiles.release(jobExecution.getId());
         boolean dryRun = Boolean.parseBoolean(jobExecution.getJobParameters().getString(MigrationParameters.DRY_RUN));
         String summary = (dryRun ? "dry run, nothing changed: would insert " : "inserted ") + inserted
                 + (dryRun ? ", would update " : ", updated ") + updated + ", unchanged " + unchanged
-                + ", rejected " + rejects.count() + (rejects.count() > 0 ? " (see " + rejects.path() + ")" : "");
+                + ", rejected " + rejected + (rejects.count() > 0 ? " (see " + rejects.path() + ")" : "");
         if (jobExecution.getStatus() == BatchStatus.COMPLETED) {
-            String code = rejects.count() > 0 ? COMPLETED_WITH_REJECTS : ExitStatus.COMPLETED.getExitCode();
+            String code = rejected > 0 ? COMPLETED_WITH_REJECTS : ExitStatus.COMPLETED.getExitCode();
             jobExecution.setExitStatus(new ExitStatus(code, summary));
+        } else if (jobExecution.getStatus() == BatchStatus.STOPPED) {
+            jobExecution.setExitStatus(new ExitStatus(ExitStatus.STOPPED.getExitCode(), "stopped on request; so far " + summary));
         } else {
             jobExecution.setExitStatus(jobExecution.getExitStatus().addExitDescription(summary));
         }
+    }
+
+    /** This execution's steps, and those only an earlier attempt of the same instance ran. */
+    private Collection<StepExecution> lastOfEachStep(JobExecution jobExecution) {
+        Map<String, StepExecution> last = new HashMap<>();
+        for (JobExecution attempt : jobRepository.getJobExecutions(jobExecution.getJobInstance())) {
+            Collection<StepExecution> steps = attempt.getId() == jobExecution.getId()
+                    ? jobExecution.getStepExecutions() : attempt.getStepExecutions();
+            for (StepExecution step : steps) {
+                last.merge(step.getStepName(), step, (a, b) -> a.getId() > b.getId() ? a : b);
+            }
+        }
+        for (StepExecution step : jobExecution.getStepExecutions()) {
+            last.put(step.getStepName(), step);
+        }
+        return last.values();
     }
 }

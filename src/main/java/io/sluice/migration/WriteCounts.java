@@ -5,13 +5,14 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 
 /**
  * What a load step did to the target, kept in the step's execution context so that it is saved
- * with each chunk and survives a restart: rows inserted, updated, and found unchanged.
+ * with each chunk and survives a restart: records inserted, updated, found unchanged, and rejected.
  */
 public final class WriteCounts {
 
     public static final String INSERTED = "sluice.inserted";
     public static final String UPDATED = "sluice.updated";
     public static final String UNCHANGED = "sluice.unchanged";
+    public static final String REJECTED = "sluice.rejected";
 
     private WriteCounts() {
     }
@@ -21,5 +22,10 @@ public final class WriteCounts {
         context.putLong(INSERTED, context.getLong(INSERTED, 0L) + inserted);
         context.putLong(UPDATED, context.getLong(UPDATED, 0L) + updated);
         context.putLong(UNCHANGED, context.getLong(UNCHANGED, 0L) + unchanged);
+    }
+
+    public static void addRejected(StepExecution step) {
+        ExecutionContext context = step.getExecutionContext();
+        context.putLong(REJECTED, context.getLong(REJECTED, 0L) + 1);
     }
 }

@@ -71,12 +71,18 @@ final class ProgressReporter implements JobExecutionListener {
             }
             bar.stepTo(step.getReadCount());
             bar.setExtraMessage(step.getSkipCount() > 0 ? step.getSkipCount() + " rejected" : "");
+        } else if (step.getReadCount() == 0 && step.getCommitCount() == 0) {
+            err.printf("[%s] working (%ds)%n", step.getStepName(), elapsedSeconds(step));
         } else {
             double seconds = Math.max(0.001, Duration.between(step.getStartTime() == null ? java.time.LocalDateTime.now() : step.getStartTime(),
                     java.time.LocalDateTime.now()).toMillis() / 1000.0);
             err.printf("[%s] read %d, written %d, rejected %d (%.0f/s)%n", step.getStepName(), step.getReadCount(),
                     step.getWriteCount(), step.getSkipCount(), step.getReadCount() / seconds);
         }
+    }
+
+    private static long elapsedSeconds(StepExecution step) {
+        return step.getStartTime() == null ? 0 : Duration.between(step.getStartTime(), java.time.LocalDateTime.now()).toSeconds();
     }
 
     private void closeBar() {

@@ -51,6 +51,7 @@ class DynoaiRestartTest {
 
         // then it completes, reading only the rest, and every run is there once
         assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
+        assertThat(restarted.out()).as("the summary covers both attempts").contains("inserted 1000, updated 0");
         long restartedId = newestExecution(database);
         assertThat(status(database, restartedId)).isEqualTo("COMPLETED");
         assertThat(Rows.query(database, "SELECT READ_COUNT FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = " + restartedId
