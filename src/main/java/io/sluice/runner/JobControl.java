@@ -131,13 +131,14 @@ class JobControl {
 
     JobExecution abandon(long executionId) {
         JobExecution execution = find(executionId);
-        if (execution.isRunning()) {
-            throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " is running; stop or recover it before abandoning it");
+        if (execution.getStatus() == BatchStatus.COMPLETED) {
+            throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " is COMPLETED; there is nothing to abandon");
         }
         try {
             return jobOperator.abandon(execution);
         } catch (JobExecutionAlreadyRunningException e) {
-            throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " is running");
+            throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " is " + execution.getStatus()
+                    + "; stop it (or recover it, if its process died) before abandoning it");
         }
     }
 

@@ -75,7 +75,7 @@ class PurgeCommand implements Callable<Integer> {
             find.setTimestamp(1, Timestamp.valueOf(cutoff));
             try (ResultSet rs = find.executeQuery()) {
                 while (rs.next()) {
-                    ids.add(rs.getLong(1));
+                    ids.add(rs.getLong("JOB_EXECUTION_ID"));
                 }
             }
         }
