@@ -79,6 +79,9 @@ class PurgeCommand implements Callable<Integer> {
                 }
             }
         }
+        if (ids.isEmpty()) {
+            return ids;
+        }
         connection.setAutoCommit(false);
         try {
             for (String delete : DELETES) {
