@@ -94,7 +94,7 @@ class HamiltonMigration implements StoreMigration {
 
     private <L, T> Step load(MigrationParameters parameters, HamiltonStore store, HamiltonTable<L, T> table,
                              List<HamiltonTable<?, ?>> tables) {
-        String name = "migrate.load-" + table.name().replace('_', '-');
+        String name = "migrate.load-" + table.statements().table().replace('_', '-');
         SourceReferences references = new SourceReferences(store.dataSource(), tables);
         ChunkOrientedStepBuilder<SourceRecord<L>, T> step = new StepBuilder(name, jobRepository)
                 .<SourceRecord<L>, T>chunk(parameters.chunkSize())
@@ -110,10 +110,10 @@ class HamiltonMigration implements StoreMigration {
         return new JdbcCursorItemReaderBuilder<SourceRecord<L>>()
                 .name(name)
                 .dataSource(store.dataSource())
-                .sql(table.selectSource())
+                .sql(table.statements().selectSource())
                 .rowMapper((rs, rowNumber) -> {
                     L row = table.readSource(rs);
-                    return new SourceRecord<>(store.displayName(), table.name() + " id=" + table.sourceKey(row), row);
+                    return new SourceRecord<>(store.displayName(), table.statements().table() + " id=" + table.sourceKey(row), row);
                 })
                 .saveState(true)
                 .verifyCursorPosition(false)
