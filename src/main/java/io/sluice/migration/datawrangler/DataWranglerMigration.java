@@ -1,11 +1,10 @@
 package io.sluice.migration.datawrangler;
 
 import io.sluice.migration.DryRunItemWriter;
-import io.sluice.migration.InvalidRecordException;
 import io.sluice.migration.LegacyJson;
+import io.sluice.migration.LoadStepPolicy;
 import io.sluice.migration.MigrationParameters;
 import io.sluice.migration.RejectFiles;
-import io.sluice.migration.RejectingSkipListener;
 import io.sluice.migration.SkipOnDryRun;
 import io.sluice.migration.SourceRecord;
 import io.sluice.migration.StoreKind;
@@ -14,9 +13,8 @@ import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.flow.Flow;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -66,36 +64,24 @@ class DataWranglerMigration implements StoreMigration {
     }
 
     private Step loadDatasets(String name, Dataset.Catalogue catalogue, MigrationParameters parameters, Path store) {
-        return new StepBuilder(name, jobRepository)
+        ChunkOrientedStepBuilder<SourceRecord<CatalogueEntry>, Dataset> step = new StepBuilder(name, jobRepository)
                 .<SourceRecord<CatalogueEntry>, Dataset>chunk(parameters.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(new CatalogueItemReader(name + ".reader", store, catalogue, rejectFiles, mapper))
                 .processor(new DatasetProcessor())
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new DatasetItemWriter(jdbc, mapper), transactionManager))
-                .faultTolerant()
-                .skip(InvalidRecordException.class, DataIntegrityViolationException.class)
-                .skipLimit(Long.MAX_VALUE)
-                .retry(TransientDataAccessException.class)
-                .retryLimit(3)
-                .skipListener(new RejectingSkipListener<>(rejectFiles))
-                .build();
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new DatasetItemWriter(jdbc, mapper), transactionManager));
+        return LoadStepPolicy.apply(step, rejectFiles).build();
     }
 
     private Step loadWorkflows(MigrationParameters parameters, Path store) {
         String name = "migrate.load-workflows";
-        return new StepBuilder(name, jobRepository)
+        ChunkOrientedStepBuilder<SourceRecord<WorkflowFile>, Workflow> step = new StepBuilder(name, jobRepository)
                 .<SourceRecord<WorkflowFile>, Workflow>chunk(Math.max(1, Math.min(parameters.chunkSize(), MAX_WORKFLOW_CHUNK)))
                 .transactionManager(transactionManager)
                 .reader(new WorkflowFileItemReader(name + ".reader", store, mapper))
                 .processor(new WorkflowProcessor(rejectFiles))
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new WorkflowItemWriter(jdbc, mapper), transactionManager))
-                .faultTolerant()
-                .skip(InvalidRecordException.class, DataIntegrityViolationException.class)
-                .skipLimit(Long.MAX_VALUE)
-                .retry(TransientDataAccessException.class)
-                .retryLimit(3)
-                .skipListener(new RejectingSkipListener<>(rejectFiles))
-                .build();
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new WorkflowItemWriter(jdbc, mapper), transactionManager));
+        return LoadStepPolicy.apply(step, rejectFiles).build();
     }
 
     private Step verify(Path store) {

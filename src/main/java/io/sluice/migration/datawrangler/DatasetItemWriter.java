@@ -10,9 +10,6 @@ import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import tools.jackson.databind.ObjectMapper;
 
 import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -61,11 +58,11 @@ class DatasetItemWriter implements ItemWriter<Dataset> {
             """;
 
     private final NamedParameterJdbcTemplate jdbc;
-    private final ObjectMapper mapper;
+    private final TargetColumns columns;
 
     DatasetItemWriter(NamedParameterJdbcTemplate jdbc, ObjectMapper mapper) {
         this.jdbc = jdbc;
-        this.mapper = mapper;
+        this.columns = new TargetColumns(mapper);
     }
 
     @Override
@@ -153,8 +150,9 @@ class DatasetItemWriter implements ItemWriter<Dataset> {
         jdbc.query(SELECT_DATASETS, Map.of("ids", ids), (ResultSet rs) -> {
             String id = rs.getString("id");
             datasets.put(id, new Dataset(id, rs.getString("name"), rs.getString("description"), rs.getString("file_path"),
-                    rs.getString("source"), json(rs, "metadata"), time(rs, "created_at"), time(rs, "updated_at"),
-                    time(rs, "indexed_at"), List.copyOf(tags.getOrDefault(id, new TreeSet<>())), null));
+                    rs.getString("source"), columns.json(rs, "metadata"), TargetColumns.time(rs, "created_at"),
+                    TargetColumns.time(rs, "updated_at"), TargetColumns.time(rs, "indexed_at"),
+                    List.copyOf(tags.getOrDefault(id, new TreeSet<>())), null));
         });
         return datasets;
     }
@@ -166,19 +164,9 @@ class DatasetItemWriter implements ItemWriter<Dataset> {
                 .addValue("description", dataset.description())
                 .addValue("file_path", dataset.filePath())
                 .addValue("source", dataset.source())
-                .addValue("metadata", dataset.metadata() == null ? null : mapper.writeValueAsString(dataset.metadata().tree()))
+                .addValue("metadata", columns.text(dataset.metadata()))
                 .addValue("created_at", dataset.createdAt())
                 .addValue("updated_at", dataset.updatedAt())
                 .addValue("indexed_at", dataset.indexedAt());
-    }
-
-    private JsonValue json(ResultSet rs, String column) throws SQLException {
-        String text = rs.getString(column);
-        return text == null ? null : JsonValue.of(mapper.readTree(text));
-    }
-
-    static OffsetDateTime time(ResultSet rs, String column) throws SQLException {
-        OffsetDateTime time = rs.getObject(column, OffsetDateTime.class);
-        return time == null ? null : time.withOffsetSameInstant(ZoneOffset.UTC);
     }
 }

@@ -5,6 +5,7 @@ import io.sluice.migration.LegacyTimestamps;
 import tools.jackson.databind.JsonNode;
 
 import java.time.OffsetDateTime;
+import java.util.function.Predicate;
 
 /**
  * Reads typed fields out of a legacy JSON object; a value of the wrong type, or too long for its
@@ -24,24 +25,15 @@ final class Fields {
     }
 
     static String optionalText(JsonNode node, String field, int maxLength) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isString()) {
-            throw new InvalidRecordException(field + " must be text, found " + abbreviate(value.toString()));
-        }
-        return fitting(field, value.asString(), maxLength);
+        JsonNode value = optional(node, field, JsonNode::isString, "text");
+        return value == null ? null : fitting(field, value.asString(), maxLength);
     }
 
     /** An identifier: text, or a whole number as the Python tools sometimes wrote them. */
     static String optionalId(JsonNode node, String field, int maxLength) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
+        JsonNode value = optional(node, field, id -> id.isString() || id.isIntegralNumber(), "text");
+        if (value == null) {
             return null;
-        }
-        if (!value.isString() && !value.isIntegralNumber()) {
-            throw new InvalidRecordException(field + " must be text, found " + abbreviate(value.toString()));
         }
         String text = value.asString();
         if (text.isBlank()) {
@@ -56,52 +48,39 @@ final class Fields {
     }
 
     static Boolean optionalBoolean(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isBoolean()) {
-            throw new InvalidRecordException(field + " must be true or false, found " + abbreviate(value.toString()));
-        }
-        return value.booleanValue();
+        JsonNode value = optional(node, field, JsonNode::isBoolean, "true or false");
+        return value == null ? null : value.booleanValue();
     }
 
     static Double optionalNumber(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isNumber()) {
-            throw new InvalidRecordException(field + " must be a number, found " + abbreviate(value.toString()));
-        }
-        return value.doubleValue();
+        JsonNode value = optional(node, field, JsonNode::isNumber, "a number");
+        return value == null ? null : value.doubleValue();
     }
 
     static JsonValue optionalObject(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isObject()) {
-            throw new InvalidRecordException(field + " must be a JSON object, found " + abbreviate(value.toString()));
-        }
-        return new JsonValue(value);
+        JsonNode value = optional(node, field, JsonNode::isObject, "a JSON object");
+        return value == null ? null : new JsonValue(value);
     }
 
     /** The array under the field, or null when it is missing. */
     static JsonNode optionalArray(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isArray()) {
-            throw new InvalidRecordException(field + " must be a JSON array, found " + abbreviate(value.toString()));
-        }
-        return value;
+        return optional(node, field, JsonNode::isArray, "a JSON array");
     }
 
     static String abbreviate(String text) {
         return text.length() <= 40 ? text : text.substring(0, 37) + "...";
+    }
+
+    /** The value under the field, null when it is missing or JSON null, else of the expected type. */
+    private static JsonNode optional(JsonNode node, String field, Predicate<JsonNode> expected, String description) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!expected.test(value)) {
+            throw new InvalidRecordException(field + " must be " + description + ", found " + abbreviate(value.toString()));
+        }
+        return value;
     }
 
     private static String fitting(String field, String text, int maxLength) {

@@ -80,11 +80,11 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
     }
 
     private final NamedParameterJdbcTemplate jdbc;
-    private final ObjectMapper mapper;
+    private final TargetColumns columns;
 
     WorkflowItemWriter(NamedParameterJdbcTemplate jdbc, ObjectMapper mapper) {
         this.jdbc = jdbc;
-        this.mapper = mapper;
+        this.columns = new TargetColumns(mapper);
     }
 
     @Override
@@ -159,7 +159,7 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
         jdbc.query(SELECT_NODES, Map.of("ids", ids), (ResultSet rs) -> {
             nodes.computeIfAbsent(rs.getString("workflow_id"), id -> new ArrayList<>())
                     .add(new Workflow.Node(rs.getString("node_id"), rs.getString("node_type"), nullableDouble(rs, "position_x"),
-                            nullableDouble(rs, "position_y"), json(rs, "data")));
+                            nullableDouble(rs, "position_y"), columns.json(rs, "data")));
         });
         Map<String, List<Workflow.Edge>> edges = new HashMap<>();
         jdbc.query(SELECT_EDGES, Map.of("ids", ids), (ResultSet rs) -> {
@@ -175,8 +175,8 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
             List<Workflow.Edge> storedEdges = new ArrayList<>(edges.getOrDefault(id, List.of()));
             storedEdges.sort(Comparator.comparing(Workflow.Edge::id));
             Workflow workflow = new Workflow(id, rs.getString("name"), rs.getString("description"), rs.getString("dataset_id"),
-                    rs.getString("template"), DatasetItemWriter.time(rs, "created_at"), DatasetItemWriter.time(rs, "updated_at"),
-                    rs.getString("created_by"), rs.getObject("is_ai_generated", Boolean.class), json(rs, "metadata"),
+                    rs.getString("template"), TargetColumns.time(rs, "created_at"), TargetColumns.time(rs, "updated_at"),
+                    rs.getString("created_by"), rs.getObject("is_ai_generated", Boolean.class), columns.json(rs, "metadata"),
                     List.copyOf(storedNodes), List.copyOf(storedEdges));
             workflows.put(id, new Landed(workflow, rs.getString("dangling_dataset_id")));
         });
@@ -196,7 +196,7 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
                 .addValue("updated_at", workflow.updatedAt())
                 .addValue("created_by", workflow.createdBy())
                 .addValue("is_ai_generated", workflow.isAiGenerated())
-                .addValue("metadata", text(workflow.metadata()));
+                .addValue("metadata", columns.text(workflow.metadata()));
     }
 
     private SqlParameterSource nodeParameters(String workflowId, Workflow.Node node) {
@@ -206,7 +206,7 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
                 .addValue("node_type", node.type())
                 .addValue("position_x", node.positionX())
                 .addValue("position_y", node.positionY())
-                .addValue("data", text(node.data()));
+                .addValue("data", columns.text(node.data()));
     }
 
     private static SqlParameterSource edgeParameters(String workflowId, Workflow.Edge edge) {
@@ -218,15 +218,6 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
                 .addValue("source_handle", edge.sourceHandle())
                 .addValue("target_handle", edge.targetHandle())
                 .addValue("edge_type", edge.type());
-    }
-
-    private String text(JsonValue value) {
-        return value == null ? null : mapper.writeValueAsString(value.tree());
-    }
-
-    private JsonValue json(ResultSet rs, String column) throws SQLException {
-        String text = rs.getString(column);
-        return text == null ? null : JsonValue.of(mapper.readTree(text));
     }
 
     private static Double nullableDouble(ResultSet rs, String column) throws SQLException {

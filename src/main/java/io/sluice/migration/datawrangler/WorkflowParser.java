@@ -10,6 +10,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Validates one workflow file and maps it to a {@link Workflow}. A fault in the workflow itself (not
@@ -64,25 +65,7 @@ final class WorkflowParser {
     }
 
     private static List<Workflow.Node> nodes(JsonNode array, Rejections rejections) {
-        List<Workflow.Node> nodes = new ArrayList<>();
-        if (array == null) {
-            return nodes;
-        }
-        Set<String> seen = new HashSet<>();
-        for (int i = 0; i < array.size(); i++) {
-            JsonNode json = array.get(i);
-            try {
-                Workflow.Node node = node(json);
-                if (!seen.add(node.id())) {
-                    throw new InvalidRecordException("duplicate node id '" + node.id() + "' in the workflow; the first was kept");
-                }
-                nodes.add(node);
-            } catch (InvalidRecordException e) {
-                rejections.reject("/nodes/" + i, e.getMessage(), json.toString());
-            }
-        }
-        nodes.sort(Comparator.comparing(Workflow.Node::id));
-        return List.copyOf(nodes);
+        return elements(array, "node", WorkflowParser::node, Workflow.Node::id, rejections);
     }
 
     private static Workflow.Node node(JsonNode json) {
@@ -107,30 +90,42 @@ final class WorkflowParser {
     }
 
     private static List<Workflow.Edge> edges(JsonNode array, Set<String> nodeIds, Rejections rejections) {
-        List<Workflow.Edge> edges = new ArrayList<>();
+        return elements(array, "edge", json -> {
+            Workflow.Edge edge = edge(json);
+            for (String end : List.of(edge.source(), edge.target())) {
+                if (!nodeIds.contains(end)) {
+                    throw new InvalidRecordException("edge '" + edge.id() + "' points at node '" + end + "', which the workflow does not have");
+                }
+            }
+            return edge;
+        }, Workflow.Edge::id, rejections);
+    }
+
+    /**
+     * The valid elements of the workflow's node or edge array, sorted by id. An element that does not
+     * parse, or whose id an earlier one has, is rejected with its location ({@code /nodes/3}).
+     */
+    private static <E> List<E> elements(JsonNode array, String kind, Function<JsonNode, E> parse, Function<E, String> id,
+                                        Rejections rejections) {
         if (array == null) {
-            return edges;
+            return List.of();
         }
+        List<E> elements = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < array.size(); i++) {
             JsonNode json = array.get(i);
             try {
-                Workflow.Edge edge = edge(json);
-                for (String end : List.of(edge.source(), edge.target())) {
-                    if (!nodeIds.contains(end)) {
-                        throw new InvalidRecordException("edge '" + edge.id() + "' points at node '" + end + "', which the workflow does not have");
-                    }
+                E element = parse.apply(json);
+                if (!seen.add(id.apply(element))) {
+                    throw new InvalidRecordException("duplicate " + kind + " id '" + id.apply(element) + "' in the workflow; the first was kept");
                 }
-                if (!seen.add(edge.id())) {
-                    throw new InvalidRecordException("duplicate edge id '" + edge.id() + "' in the workflow; the first was kept");
-                }
-                edges.add(edge);
+                elements.add(element);
             } catch (InvalidRecordException e) {
-                rejections.reject("/edges/" + i, e.getMessage(), json.toString());
+                rejections.reject("/" + kind + "s/" + i, e.getMessage(), json.toString());
             }
         }
-        edges.sort(Comparator.comparing(Workflow.Edge::id));
-        return List.copyOf(edges);
+        elements.sort(Comparator.comparing(id));
+        return List.copyOf(elements);
     }
 
     private static Workflow.Edge edge(JsonNode json) {

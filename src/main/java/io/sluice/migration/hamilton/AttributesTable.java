@@ -9,7 +9,14 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-import static io.sluice.migration.hamilton.LegacyValues.*;
+import static io.sluice.migration.hamilton.LegacyValues.bool;
+import static io.sluice.migration.hamilton.LegacyValues.json;
+import static io.sluice.migration.hamilton.LegacyValues.jsonText;
+import static io.sluice.migration.hamilton.LegacyValues.optional;
+import static io.sluice.migration.hamilton.LegacyValues.required;
+import static io.sluice.migration.hamilton.LegacyValues.requiredTime;
+import static io.sluice.migration.hamilton.LegacyValues.targetJson;
+import static io.sluice.migration.hamilton.LegacyValues.targetTime;
 
 /** Hamilton's concept attributes; its columns {@code "column"} and {@code "table"} land as {@code column_name}, {@code table_name}. */
 final class AttributesTable implements HamiltonTable<AttributesTable.LegacyAttribute, AttributesTable.Attribute> {
@@ -40,6 +47,8 @@ final class AttributesTable implements HamiltonTable<AttributesTable.LegacyAttri
                    static_value = :static_value, joins = CAST(:joins AS jsonb), created_at = :created_at
             WHERE id = :id
             """;
+    private static final Statements STATEMENTS = new Statements("attributes", SELECT_SOURCE, SELECT_SOURCE_BY_ID, SELECT_TARGET,
+            INSERT_TARGET, UPDATE_TARGET);
 
     record LegacyAttribute(String id, String conceptId, String name, String column, String table, String dataType,
                            String isRequired, String staticValue, String joins, String createdAt) {
@@ -50,18 +59,8 @@ final class AttributesTable implements HamiltonTable<AttributesTable.LegacyAttri
     }
 
     @Override
-    public String name() {
-        return "attributes";
-    }
-
-    @Override
-    public String selectSource() {
-        return SELECT_SOURCE;
-    }
-
-    @Override
-    public String selectSourceById() {
-        return SELECT_SOURCE_BY_ID;
+    public Statements statements() {
+        return STATEMENTS;
     }
 
     @Override
@@ -92,21 +91,6 @@ final class AttributesTable implements HamiltonTable<AttributesTable.LegacyAttri
     @Override
     public Object key(Attribute row) {
         return row.id();
-    }
-
-    @Override
-    public String selectTarget() {
-        return SELECT_TARGET;
-    }
-
-    @Override
-    public String insertTarget() {
-        return INSERT_TARGET;
-    }
-
-    @Override
-    public String updateTarget() {
-        return UPDATE_TARGET;
     }
 
     @Override

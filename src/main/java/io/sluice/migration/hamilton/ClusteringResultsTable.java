@@ -10,7 +10,15 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-import static io.sluice.migration.hamilton.LegacyValues.*;
+import static io.sluice.migration.hamilton.LegacyValues.bool;
+import static io.sluice.migration.hamilton.LegacyValues.integer;
+import static io.sluice.migration.hamilton.LegacyValues.json;
+import static io.sluice.migration.hamilton.LegacyValues.jsonText;
+import static io.sluice.migration.hamilton.LegacyValues.required;
+import static io.sluice.migration.hamilton.LegacyValues.requiredInteger;
+import static io.sluice.migration.hamilton.LegacyValues.requiredTime;
+import static io.sluice.migration.hamilton.LegacyValues.targetJson;
+import static io.sluice.migration.hamilton.LegacyValues.targetTime;
 
 /**
  * Hamilton's clustering results, keyed by their legacy integer id. {@code clusters} is stored by
@@ -43,6 +51,8 @@ final class ClusteringResultsTable implements HamiltonTable<ClusteringResultsTab
                    created_at = :created_at
             WHERE id = :id
             """;
+    private static final Statements STATEMENTS = new Statements("clustering_results", SELECT_SOURCE, SELECT_SOURCE_BY_ID, SELECT_TARGET,
+            INSERT_TARGET, UPDATE_TARGET);
 
     record LegacyClusteringResult(String id, String databaseId, String name, String algorithm, String parameters,
                                   String appliedFinetuning, String clusterCount, String clusters, String isActive,
@@ -55,18 +65,8 @@ final class ClusteringResultsTable implements HamiltonTable<ClusteringResultsTab
     }
 
     @Override
-    public String name() {
-        return "clustering_results";
-    }
-
-    @Override
-    public String selectSource() {
-        return SELECT_SOURCE;
-    }
-
-    @Override
-    public String selectSourceById() {
-        return SELECT_SOURCE_BY_ID;
+    public Statements statements() {
+        return STATEMENTS;
     }
 
     @Override
@@ -112,21 +112,6 @@ final class ClusteringResultsTable implements HamiltonTable<ClusteringResultsTab
     @Override
     public Object key(ClusteringResult row) {
         return row.id();
-    }
-
-    @Override
-    public String selectTarget() {
-        return SELECT_TARGET;
-    }
-
-    @Override
-    public String insertTarget() {
-        return INSERT_TARGET;
-    }
-
-    @Override
-    public String updateTarget() {
-        return UPDATE_TARGET;
     }
 
     @Override

@@ -9,7 +9,15 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-import static io.sluice.migration.hamilton.LegacyValues.*;
+import static io.sluice.migration.hamilton.LegacyValues.bool;
+import static io.sluice.migration.hamilton.LegacyValues.integer;
+import static io.sluice.migration.hamilton.LegacyValues.json;
+import static io.sluice.migration.hamilton.LegacyValues.jsonText;
+import static io.sluice.migration.hamilton.LegacyValues.required;
+import static io.sluice.migration.hamilton.LegacyValues.requiredTime;
+import static io.sluice.migration.hamilton.LegacyValues.targetInteger;
+import static io.sluice.migration.hamilton.LegacyValues.targetJson;
+import static io.sluice.migration.hamilton.LegacyValues.targetTime;
 
 /** Hamilton's business concepts, each of one registered database. Hamilton keeps no confidence for them: it stays NULL. */
 final class ConceptsTable implements HamiltonTable<ConceptsTable.LegacyConcept, ConceptsTable.Concept> {
@@ -39,6 +47,8 @@ final class ConceptsTable implements HamiltonTable<ConceptsTable.LegacyConcept, 
                    created_at = :created_at, updated_at = :updated_at
             WHERE id = :id
             """;
+    private static final Statements STATEMENTS = new Statements("concepts", SELECT_SOURCE, SELECT_SOURCE_BY_ID, SELECT_TARGET,
+            INSERT_TARGET, UPDATE_TARGET);
 
     record LegacyConcept(String id, String databaseId, String clusterId, String name, String description,
                          String idAttributes, String conditions, String joins, String confirmed, String createdAt,
@@ -50,18 +60,8 @@ final class ConceptsTable implements HamiltonTable<ConceptsTable.LegacyConcept, 
     }
 
     @Override
-    public String name() {
-        return "concepts";
-    }
-
-    @Override
-    public String selectSource() {
-        return SELECT_SOURCE;
-    }
-
-    @Override
-    public String selectSourceById() {
-        return SELECT_SOURCE_BY_ID;
+    public Statements statements() {
+        return STATEMENTS;
     }
 
     @Override
@@ -93,21 +93,6 @@ final class ConceptsTable implements HamiltonTable<ConceptsTable.LegacyConcept, 
     @Override
     public Object key(Concept row) {
         return row.id();
-    }
-
-    @Override
-    public String selectTarget() {
-        return SELECT_TARGET;
-    }
-
-    @Override
-    public String insertTarget() {
-        return INSERT_TARGET;
-    }
-
-    @Override
-    public String updateTarget() {
-        return UPDATE_TARGET;
     }
 
     @Override

@@ -17,7 +17,19 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.sluice.migration.hamilton.LegacyValues.*;
+import static io.sluice.migration.hamilton.LegacyValues.abbreviate;
+import static io.sluice.migration.hamilton.LegacyValues.integer;
+import static io.sluice.migration.hamilton.LegacyValues.json;
+import static io.sluice.migration.hamilton.LegacyValues.jsonText;
+import static io.sluice.migration.hamilton.LegacyValues.lower;
+import static io.sluice.migration.hamilton.LegacyValues.optional;
+import static io.sluice.migration.hamilton.LegacyValues.optionalTime;
+import static io.sluice.migration.hamilton.LegacyValues.required;
+import static io.sluice.migration.hamilton.LegacyValues.requiredInteger;
+import static io.sluice.migration.hamilton.LegacyValues.requiredTime;
+import static io.sluice.migration.hamilton.LegacyValues.targetInteger;
+import static io.sluice.migration.hamilton.LegacyValues.targetJson;
+import static io.sluice.migration.hamilton.LegacyValues.targetTime;
 
 /**
  * Hamilton's registered databases. Provider and status are lower-cased and checked, the port read
@@ -59,6 +71,8 @@ final class DatabasesTable implements HamiltonTable<DatabasesTable.LegacyDatabas
                    tags = CAST(:tags AS jsonb)
             WHERE id = :id
             """;
+    private static final Statements STATEMENTS = new Statements("databases", SELECT_SOURCE, SELECT_SOURCE_BY_ID, SELECT_TARGET,
+            INSERT_TARGET, UPDATE_TARGET);
 
     static final Set<String> PROVIDERS = Set.of("postgresql", "mysql", "sqlite", "sqlserver", "oracle");
     static final Set<String> STATUSES = Set.of("pending", "connected", "failed", "disconnected");
@@ -100,18 +114,8 @@ final class DatabasesTable implements HamiltonTable<DatabasesTable.LegacyDatabas
     }
 
     @Override
-    public String name() {
-        return "databases";
-    }
-
-    @Override
-    public String selectSource() {
-        return SELECT_SOURCE;
-    }
-
-    @Override
-    public String selectSourceById() {
-        return SELECT_SOURCE_BY_ID;
+    public Statements statements() {
+        return STATEMENTS;
     }
 
     @Override
@@ -207,21 +211,6 @@ final class DatabasesTable implements HamiltonTable<DatabasesTable.LegacyDatabas
     @Override
     public Object key(Database row) {
         return row.id();
-    }
-
-    @Override
-    public String selectTarget() {
-        return SELECT_TARGET;
-    }
-
-    @Override
-    public String insertTarget() {
-        return INSERT_TARGET;
-    }
-
-    @Override
-    public String updateTarget() {
-        return UPDATE_TARGET;
     }
 
     @Override

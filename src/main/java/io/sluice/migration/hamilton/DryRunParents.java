@@ -24,7 +24,7 @@ final class DryRunParents {
     DryRunParents(NamedParameterJdbcTemplate jdbc, SourceReferences source, List<HamiltonTable<?, ?>> tables) {
         this.jdbc = jdbc;
         this.source = source;
-        tables.forEach(table -> this.tables.put(table.name(), table));
+        tables.forEach(table -> this.tables.put(table.statements().table(), table));
     }
 
     /** Inserts the missing parents of the rows, and theirs, once each. */
@@ -38,10 +38,10 @@ final class DryRunParents {
     }
 
     private <P> void insertIfMissing(HamiltonTable<?, P> table, String key, Set<String> done) {
-        if (!done.add(table.name() + '\0' + key)) {
+        if (!done.add(table.statements().table() + '\0' + key)) {
             return;
         }
-        boolean present = !jdbc.query(table.selectTarget(), Map.of("ids", List.of(key)), (rs, n) -> n).isEmpty();
+        boolean present = !jdbc.query(table.statements().selectTarget(), Map.of("ids", List.of(key)), (rs, n) -> n).isEmpty();
         if (present) {
             return;
         }
@@ -52,6 +52,6 @@ final class DryRunParents {
         for (HamiltonTable.Reference reference : table.references(parent)) {
             insertIfMissing(tables.get(reference.table()), reference.key(), done);
         }
-        jdbc.update(table.insertTarget(), table.parameters(parent));
+        jdbc.update(table.statements().insert(), table.parameters(parent));
     }
 }

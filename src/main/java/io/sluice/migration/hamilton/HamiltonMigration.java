@@ -1,10 +1,9 @@
 package io.sluice.migration.hamilton;
 
 import io.sluice.migration.DryRunItemWriter;
-import io.sluice.migration.InvalidRecordException;
+import io.sluice.migration.LoadStepPolicy;
 import io.sluice.migration.MigrationParameters;
 import io.sluice.migration.RejectFiles;
-import io.sluice.migration.RejectingSkipListener;
 import io.sluice.migration.SkipOnDryRun;
 import io.sluice.migration.SourceRecord;
 import io.sluice.migration.StoreKind;
@@ -15,11 +14,10 @@ import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.flow.Flow;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcCursorItemReaderBuilder;
-import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -96,32 +94,26 @@ class HamiltonMigration implements StoreMigration {
 
     private <L, T> Step load(MigrationParameters parameters, HamiltonStore store, HamiltonTable<L, T> table,
                              List<HamiltonTable<?, ?>> tables) {
-        String name = "migrate.load-" + table.name().replace('_', '-');
+        String name = "migrate.load-" + table.statements().table().replace('_', '-');
         SourceReferences references = new SourceReferences(store.dataSource(), tables);
-        return new StepBuilder(name, jobRepository)
+        ChunkOrientedStepBuilder<SourceRecord<L>, T> step = new StepBuilder(name, jobRepository)
                 .<SourceRecord<L>, T>chunk(parameters.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(reader(name + ".reader", store, table))
                 .processor(new HamiltonRowProcessor<>(table, references))
                 .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new UpsertItemWriter<>(table, jdbc,
-                        parameters.dryRun() ? new DryRunParents(jdbc, references, tables) : null), transactionManager))
-                .faultTolerant()
-                .skip(InvalidRecordException.class, DataIntegrityViolationException.class)
-                .skipLimit(Long.MAX_VALUE)
-                .retry(TransientDataAccessException.class)
-                .retryLimit(3)
-                .skipListener(new RejectingSkipListener<>(rejectFiles))
-                .build();
+                        parameters.dryRun() ? new DryRunParents(jdbc, references, tables) : null), transactionManager));
+        return LoadStepPolicy.apply(step, rejectFiles).build();
     }
 
     private static <L> JdbcCursorItemReader<SourceRecord<L>> reader(String name, HamiltonStore store, HamiltonTable<L, ?> table) {
         return new JdbcCursorItemReaderBuilder<SourceRecord<L>>()
                 .name(name)
                 .dataSource(store.dataSource())
-                .sql(table.selectSource())
+                .sql(table.statements().selectSource())
                 .rowMapper((rs, rowNumber) -> {
                     L row = table.readSource(rs);
-                    return new SourceRecord<>(store.displayName(), table.name() + " id=" + table.sourceKey(row), row);
+                    return new SourceRecord<>(store.displayName(), table.statements().table() + " id=" + table.sourceKey(row), row);
                 })
                 .saveState(true)
                 .verifyCursorPosition(false)

@@ -17,14 +17,8 @@ import java.util.List;
  */
 interface HamiltonTable<L, T> {
 
-    /** The table's name, in the store and in the target. */
-    String name();
-
-    /** Every row of the store's table, in key order (a restart counts rows). */
-    String selectSource();
-
-    /** One row of the store's table by its key (one {@code ?} parameter). */
-    String selectSourceById();
+    /** The SQL that reads and writes the table, in the store and in the target. */
+    Statements statements();
 
     L readSource(ResultSet rs) throws SQLException;
 
@@ -37,13 +31,6 @@ interface HamiltonTable<L, T> {
     /** The key of a target row: a String, or a Long for clustering results. */
     Object key(T row);
 
-    /** Target rows by key ({@code :ids}). */
-    String selectTarget();
-
-    String insertTarget();
-
-    String updateTarget();
-
     T readTarget(ResultSet rs) throws SQLException;
 
     SqlParameterSource parameters(T row);
@@ -51,6 +38,20 @@ interface HamiltonTable<L, T> {
     /** The rows of other tables this row points at; each must be in the store and valid. */
     default List<Reference> references(T row) {
         return List.of();
+    }
+
+    /**
+     * The SQL of a table, written once per table as text blocks at the top of its class.
+     *
+     * @param table            the table's name, in the store and in the target
+     * @param selectSource     every row of the store's table, in key order (a restart counts rows)
+     * @param selectSourceById one row of the store's table by its key (one {@code ?} parameter)
+     * @param selectTarget     target rows by key ({@code :ids})
+     * @param insert           inserts one target row from {@link HamiltonTable#parameters}
+     * @param update           updates one target row, by key, from {@link HamiltonTable#parameters}
+     */
+    record Statements(String table, String selectSource, String selectSourceById, String selectTarget, String insert,
+                      String update) {
     }
 
     /** A foreign key of a row: its column, the table it points into, and the key there. */

@@ -75,9 +75,9 @@ final class HamiltonVerificationTasklet implements Tasklet {
     }
 
     private <L, T> Reconciliation reconcile(HamiltonTable<L, T> table, SourceReferences sourceReferences) {
-        Reconciliation reconciliation = new Reconciliation(table.name());
+        Reconciliation reconciliation = new Reconciliation(table.statements().table());
         Map<Object, T> batch = new LinkedHashMap<>();
-        new JdbcTemplate(store.dataSource()).query(table.selectSource(), (RowCallbackHandler) rs -> {
+        new JdbcTemplate(store.dataSource()).query(table.statements().selectSource(), (RowCallbackHandler) rs -> {
             T row;
             try {
                 row = table.convert(table.readSource(rs));
@@ -100,7 +100,7 @@ final class HamiltonVerificationTasklet implements Tasklet {
             return;
         }
         Map<Object, T> stored = new HashMap<>();
-        target.query(table.selectTarget(), Map.of("ids", new ArrayList<>(batch.keySet())), (ResultSet rs) -> {
+        target.query(table.statements().selectTarget(), Map.of("ids", new ArrayList<>(batch.keySet())), (ResultSet rs) -> {
             T row = table.readTarget(rs);
             stored.put(table.key(row), row);
         });

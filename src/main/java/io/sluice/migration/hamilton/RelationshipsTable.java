@@ -9,7 +9,13 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 
-import static io.sluice.migration.hamilton.LegacyValues.*;
+import static io.sluice.migration.hamilton.LegacyValues.bool;
+import static io.sluice.migration.hamilton.LegacyValues.number;
+import static io.sluice.migration.hamilton.LegacyValues.optional;
+import static io.sluice.migration.hamilton.LegacyValues.required;
+import static io.sluice.migration.hamilton.LegacyValues.requiredTime;
+import static io.sluice.migration.hamilton.LegacyValues.targetDouble;
+import static io.sluice.migration.hamilton.LegacyValues.targetTime;
 
 /**
  * Hamilton's relationships between concepts. Hamilton wrote the confidence as a fraction or as a
@@ -40,6 +46,8 @@ final class RelationshipsTable implements HamiltonTable<RelationshipsTable.Legac
                    created_at = :created_at
             WHERE id = :id
             """;
+    private static final Statements STATEMENTS = new Statements("relationships", SELECT_SOURCE, SELECT_SOURCE_BY_ID, SELECT_TARGET,
+            INSERT_TARGET, UPDATE_TARGET);
 
     record LegacyRelationship(String id, String databaseId, String fromConceptId, String toConceptId, String name,
                               String confidence, String confirmed, String createdAt) {
@@ -50,18 +58,8 @@ final class RelationshipsTable implements HamiltonTable<RelationshipsTable.Legac
     }
 
     @Override
-    public String name() {
-        return "relationships";
-    }
-
-    @Override
-    public String selectSource() {
-        return SELECT_SOURCE;
-    }
-
-    @Override
-    public String selectSourceById() {
-        return SELECT_SOURCE_BY_ID;
+    public Statements statements() {
+        return STATEMENTS;
     }
 
     @Override
@@ -105,21 +103,6 @@ final class RelationshipsTable implements HamiltonTable<RelationshipsTable.Legac
     @Override
     public Object key(Relationship row) {
         return row.id();
-    }
-
-    @Override
-    public String selectTarget() {
-        return SELECT_TARGET;
-    }
-
-    @Override
-    public String insertTarget() {
-        return INSERT_TARGET;
-    }
-
-    @Override
-    public String updateTarget() {
-        return UPDATE_TARGET;
     }
 
     @Override

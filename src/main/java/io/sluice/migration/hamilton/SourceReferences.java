@@ -31,7 +31,7 @@ final class SourceReferences {
     SourceReferences(DataSource store, List<HamiltonTable<?, ?>> tables) {
         this.store = new JdbcTemplate(store);
         this.tables = new LinkedHashMap<>();
-        tables.forEach(table -> this.tables.put(table.name(), table));
+        tables.forEach(table -> this.tables.put(table.statements().table(), table));
     }
 
     /** Throws an {@link InvalidRecordException} naming the first reference that will dangle. */
@@ -46,7 +46,7 @@ final class SourceReferences {
 
     /** The row of the store's table with the key, converted as its load step converts it; null when not in the store. */
     <L, T> T converted(HamiltonTable<L, T> table, String key) {
-        List<L> rows = store.query(table.selectSourceById(), (rs, n) -> table.readSource(rs), key);
+        List<L> rows = store.query(table.statements().selectSourceById(), (rs, n) -> table.readSource(rs), key);
         return rows.isEmpty() ? null : table.convert(rows.get(0));
     }
 
@@ -61,21 +61,21 @@ final class SourceReferences {
     }
 
     private <L, T> String check(HamiltonTable<L, T> table, String key) {
-        List<L> rows = store.query(table.selectSourceById(), (rs, n) -> table.readSource(rs), key);
+        List<L> rows = store.query(table.statements().selectSourceById(), (rs, n) -> table.readSource(rs), key);
         if (rows.isEmpty()) {
-            return "is not in the store's " + table.name();
+            return "is not in the store's " + table.statements().table();
         }
         try {
             T row = table.convert(rows.get(0));
             for (HamiltonTable.Reference reference : table.references(row)) {
                 String problem = problem(reference.table(), reference.key());
                 if (problem != null) {
-                    return "points at a row of " + table.name() + " whose " + reference.column() + " '" + reference.key() + "' " + problem;
+                    return "points at a row of " + table.statements().table() + " whose " + reference.column() + " '" + reference.key() + "' " + problem;
                 }
             }
             return VALID;
         } catch (InvalidRecordException e) {
-            return "points at a row of " + table.name() + " that is rejected (" + e.getMessage() + ")";
+            return "points at a row of " + table.statements().table() + " that is rejected (" + e.getMessage() + ")";
         }
     }
 }

@@ -41,7 +41,7 @@ final class UpsertItemWriter<T> implements ItemWriter<T> {
             dryRunParents.insertMissing(table, incoming.values());
         }
         Map<Object, T> stored = new HashMap<>();
-        jdbc.query(table.selectTarget(), Map.of("ids", new ArrayList<>(incoming.keySet())), (ResultSet rs) -> {
+        jdbc.query(table.statements().selectTarget(), Map.of("ids", new ArrayList<>(incoming.keySet())), (ResultSet rs) -> {
             T row = table.readTarget(rs);
             stored.put(table.key(row), row);
         });
@@ -56,10 +56,10 @@ final class UpsertItemWriter<T> implements ItemWriter<T> {
             }
         }
         if (!inserts.isEmpty()) {
-            jdbc.batchUpdate(table.insertTarget(), inserts.toArray(SqlParameterSource[]::new));
+            jdbc.batchUpdate(table.statements().insert(), inserts.toArray(SqlParameterSource[]::new));
         }
         if (!updates.isEmpty()) {
-            jdbc.batchUpdate(table.updateTarget(), updates.toArray(SqlParameterSource[]::new));
+            jdbc.batchUpdate(table.statements().update(), updates.toArray(SqlParameterSource[]::new));
         }
         var step = StepSynchronizationManager.getContext();
         if (step != null) {
