@@ -55,6 +55,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     private long baseLine;
     private long lastEndOffset;
     private long lastEndLine;
+    private long fileSize;
     private String currentKey;
 
     /**
@@ -100,7 +101,8 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
                 finished = true;
                 return;
             }
-            if (Files.size(file) == 0) {
+            fileSize = Files.size(file);
+            if (fileSize == 0) {
                 reportFileFault("the file is empty");
                 return;
             }
@@ -163,6 +165,9 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         if (lastEndOffset > 0) {
             context.putLong(getExecutionContextKey(OFFSET), lastEndOffset);
             context.putLong(getExecutionContextKey(LINE), lastEndLine);
+        }
+        if (fileSize > 0) {
+            StepProgress.publish(context, finished ? fileSize : lastEndOffset, fileSize, "B");
         }
     }
 

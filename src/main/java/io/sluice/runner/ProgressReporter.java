@@ -5,6 +5,7 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
+import io.sluice.migration.StepProgress;
 import org.springframework.batch.core.step.StepExecution;
 
 import java.io.PrintStream;
@@ -15,8 +16,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Shows a running job's progress: on a terminal a progress bar per step (items, rate, elapsed), and
- * otherwise a plain line every few seconds. It reads the live step executions of this process.
+ * Shows a running job's progress: on a terminal a progress bar per step (percentage, rate and ETA
+ * when the reader publishes a {@link StepProgress}, else items and rate), and otherwise a plain
+ * line every few seconds. It reads the live step executions of this process.
  */
 final class ProgressReporter implements JobExecutionListener {
 
@@ -27,6 +29,7 @@ final class ProgressReporter implements JobExecutionListener {
     private ScheduledExecutorService timer;
     private ProgressBar bar;
     private String barStep;
+    private boolean barHasTotal;
 
     ProgressReporter(PrintStream err, boolean terminal) {
         this.err = err;
@@ -61,23 +64,35 @@ final class ProgressReporter implements JobExecutionListener {
         if (step == null) {
             return;
         }
+        StepProgress progress = StepProgress.of(step);
         if (terminal) {
-            if (!step.getStepName().equals(barStep)) {
+            if (!step.getStepName().equals(barStep) || (!barHasTotal && progress != null)) {
                 closeBar();
                 barStep = step.getStepName();
-                bar = new ProgressBarBuilder().setTaskName(barStep).setInitialMax(-1).setStyle(ProgressBarStyle.ASCII)
-                        .setUnit(" items", 1).showSpeed().setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(err))
-                        .build();
+                barHasTotal = progress != null;
+                ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(barStep).setStyle(ProgressBarStyle.ASCII)
+                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(err)).showSpeed();
+                if (progress != null && progress.unit().equals("B")) {
+                    builder.setInitialMax(progress.total()).setUnit(" MB", 1 << 20);
+                } else if (progress != null) {
+                    builder.setInitialMax(progress.total()).setUnit(" " + progress.unit(), 1);
+                } else {
+                    builder.setInitialMax(-1).setUnit(" items", 1);
+                }
+                bar = builder.build();
             }
-            bar.stepTo(step.getReadCount());
-            bar.setExtraMessage(step.getSkipCount() > 0 ? step.getSkipCount() + " rejected" : "");
+            bar.stepTo(progress != null ? progress.done() : step.getReadCount());
+            bar.setExtraMessage(" | " + step.getReadCount() + " read" + (step.getSkipCount() > 0 ? ", " + step.getSkipCount() + " rejected" : ""));
         } else if (step.getReadCount() == 0 && step.getCommitCount() == 0) {
             err.printf("[%s] working (%ds)%n", step.getStepName(), elapsedSeconds(step));
         } else {
             double seconds = Math.max(0.001, Duration.between(step.getStartTime() == null ? java.time.LocalDateTime.now() : step.getStartTime(),
                     java.time.LocalDateTime.now()).toMillis() / 1000.0);
-            err.printf("[%s] read %d, written %d, rejected %d (%.0f/s)%n", step.getStepName(), step.getReadCount(),
-                    step.getWriteCount(), step.getSkipCount(), step.getReadCount() / seconds);
+            String percent = progress == null || progress.total() == 0 ? ""
+                    : String.format(", %.0f%% of %s", 100.0 * progress.done() / progress.total(), progress.unit().equals("B")
+                    ? (progress.total() >> 20) + " MB" : progress.total() + " " + progress.unit());
+            err.printf("[%s] read %d, written %d, rejected %d (%.0f/s)%s%n", step.getStepName(), step.getReadCount(),
+                    step.getWriteCount(), step.getSkipCount(), step.getReadCount() / seconds, percent);
         }
     }
 

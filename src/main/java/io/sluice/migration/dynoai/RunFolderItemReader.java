@@ -1,6 +1,7 @@
 package io.sluice.migration.dynoai;
 
 import io.sluice.migration.SourceRecord;
+import io.sluice.migration.StepProgress;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -57,5 +58,6 @@ class RunFolderItemReader extends ItemStreamSupport implements ItemStreamReader<
     @Override
     public void update(ExecutionContext context) {
         context.putInt(getExecutionContextKey(NEXT), next);
+        StepProgress.publish(context, next, names.size(), "folders");
     }
 }
