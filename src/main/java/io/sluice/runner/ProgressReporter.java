@@ -65,6 +65,9 @@ final class ProgressReporter implements JobExecutionListener {
             return;
         }
         StepProgress progress = StepProgress.of(step);
+        if (terminal && progress == null && step.getReadCount() == 0 && bar == null) {
+            return; // nothing to draw before the first chunk
+        }
         if (terminal) {
             if (!step.getStepName().equals(barStep) || (!barHasTotal && progress != null)) {
                 closeBar();
