@@ -21,6 +21,10 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 
 /**
  * Streams the elements of one JSON array in a file, one tree at a time, so that memory does not
@@ -33,6 +37,12 @@ import java.nio.file.StandardOpenOption;
  * saved, and a restarted step seeks there instead of reading the file again. A file that is
  * empty, truncated, not UTF-8 or not JSON is reported in the reject file with its position; the
  * elements before the fault are kept.
+ *
+ * <p>Parsing runs ahead on a thread of its own (the step's thread then only validates and writes,
+ * while the next elements are parsed on the other core). The state saved at a chunk boundary is
+ * still that of the last element handed to the step, never of one parsed ahead, so restart stays
+ * exact; faults are reported on the step's thread when the step reaches them. {@link #close()}
+ * stops the thread, as does a failure of the step (which closes its streams).
  */
 public class JsonArrayItemReader extends ItemStreamSupport implements ItemStreamReader<SourceRecord<JsonNode>> {
 
@@ -47,8 +57,17 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     private final RejectFiles rejects;
     private final ObjectMapper mapper;
 
+    /** Elements parsed ahead, in batches; bounded so that memory stays flat. */
+    private static final int BATCH = 64;
+    private static final int BATCHES_AHEAD = 16;
+
     private JsonParser parser;
     private boolean finished;
+    private BlockingQueue<List<Parsed>> ahead;
+    private Thread parsing;
+    private volatile boolean stopping;
+    private List<Parsed> batch = List.of();
+    private int nextInBatch;
     private long index;
     /** Where the parser's byte 0 lies in the file, and the file line of the parser's line 1. */
     private long baseOffset;
@@ -57,6 +76,22 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     private long lastEndLine;
     private long fileSize;
     private String currentKey;
+    /** The parsing thread's own position (the step's is {@link #index}). */
+    private long parsedIndex;
+
+    /**
+     * One step of the parsing thread: an element with the position after it, or the end of the
+     * container ({@code record == null}), or a fault to report ({@code fault != null}), or a failure.
+     */
+    private record Parsed(SourceRecord<JsonNode> record, String key, long endOffset, long endLine,
+                          String faultWhere, String fault, RuntimeException failure) {
+
+        static final Parsed END = new Parsed(null, null, 0, 0, null, null, null);
+
+        static Parsed fault(String where, String reason) {
+            return new Parsed(null, null, 0, 0, where, reason, null);
+        }
+    }
 
     /**
      * @param arrayField the top-level field holding the array, or null when the file is the array
@@ -119,6 +154,44 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         } catch (JacksonException e) {
             reportParseFault(e);
         }
+        if (!finished) {
+            startParsing();
+        }
+    }
+
+    private void startParsing() {
+        parsedIndex = index;
+        stopping = false;
+        ahead = new ArrayBlockingQueue<>(BATCHES_AHEAD);
+        parsing = new Thread(this::parseAhead, getExecutionContextKey("parser"));
+        parsing.setDaemon(true);
+        parsing.start();
+    }
+
+    /** The parsing thread: parses elements in order until the end, a fault, a failure or {@link #close()}. */
+    private void parseAhead() {
+        List<Parsed> out = new ArrayList<>(BATCH);
+        try {
+            while (!stopping) {
+                Parsed next;
+                try {
+                    next = parseNext();
+                } catch (RuntimeException e) {
+                    next = new Parsed(null, null, 0, 0, null, null, e);
+                }
+                out.add(next);
+                boolean last = next.record() == null;
+                if (last || out.size() == BATCH) {
+                    ahead.put(out);
+                    out = new ArrayList<>(BATCH);
+                }
+                if (last) {
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // close() stops us
+        }
     }
 
     @Override
@@ -126,36 +199,62 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         if (finished) {
             return null;
         }
+        if (nextInBatch >= batch.size()) {
+            try {
+                batch = ahead.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ItemStreamException("interrupted while reading " + file, e);
+            }
+            nextInBatch = 0;
+        }
+        Parsed next = batch.get(nextInBatch++);
+        if (next.failure() != null) {
+            finished = true;
+            throw next.failure();
+        }
+        if (next.record() == null) {
+            if (next.fault() != null) {
+                report(next.faultWhere(), next.fault());
+            }
+            finished = true;
+            return null;
+        }
+        currentKey = next.key();
+        lastEndOffset = next.endOffset();
+        lastEndLine = next.endLine();
+        index++;
+        return next.record();
+    }
+
+    /** Parses the next element on the parsing thread; touches only the parser and {@link #parsedIndex}. */
+    private Parsed parseNext() {
         try {
             JsonToken token = parser.nextToken();
             if (token == (objectValues ? JsonToken.END_OBJECT : JsonToken.END_ARRAY)) {
-                finished = true;
-                return null;
+                return Parsed.END;
             }
             if (token == null) {
-                reportFileFault("the file ends before the " + container() + " is closed (truncated?)");
-                return null;
+                return Parsed.fault(fileFaultWhere(), "the file ends before the " + container() + " is closed (truncated?)");
             }
             long line = fileLine(parser.currentTokenLocation());
-            String element = Long.toString(index);
+            String element = Long.toString(parsedIndex);
+            String key = null;
             if (objectValues) {
-                currentKey = parser.currentName();
-                element = currentKey.replace("~", "~0").replace("/", "~1");
+                key = parser.currentName();
+                element = key.replace("~", "~0").replace("/", "~1");
                 if (parser.nextToken() == null) {
-                    reportFileFault("the file ends before the object is closed (truncated?)");
-                    return null;
+                    return Parsed.fault(fileFaultWhere(), "the file ends before the object is closed (truncated?)");
                 }
             }
             JsonNode node = mapper.readTree(parser);
             TokenStreamLocation end = parser.currentLocation();
-            lastEndOffset = baseOffset + end.getByteOffset();
-            lastEndLine = fileLine(end);
             String pointer = (arrayField == null ? "" : "/" + arrayField) + "/" + element;
-            index++;
-            return new SourceRecord<>(displayName, pointer + " (line " + line + ")", node);
+            parsedIndex++;
+            return new Parsed(new SourceRecord<>(displayName, pointer + " (line " + line + ")", node), key,
+                    baseOffset + end.getByteOffset(), fileLine(end), null, null, null);
         } catch (JacksonException e) {
-            reportParseFault(e);
-            return null;
+            return Parsed.fault(parseFaultWhere(e), parseFaultReason(e));
         }
     }
 
@@ -173,6 +272,19 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
 
     @Override
     public void close() {
+        if (parsing != null) {
+            stopping = true;
+            parsing.interrupt();
+            try {
+                parsing.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            parsing = null;
+            ahead = null;
+            batch = List.of();
+            nextInBatch = 0;
+        }
         if (parser != null) {
             parser.close();
             parser = null;
@@ -242,14 +354,25 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     }
 
     private void reportParseFault(JacksonException e) {
+        report(parseFaultWhere(e), parseFaultReason(e));
+    }
+
+    private String parseFaultWhere(JacksonException e) {
         TokenStreamLocation at = e.getLocation();
-        String where = at == null ? "unknown position"
+        return at == null ? "unknown position"
                 : "line " + fileLine(at) + ", column " + at.getColumnNr() + " (byte " + (baseOffset + at.getByteOffset()) + ")";
-        report(where, "malformed JSON: " + e.getOriginalMessage() + "; the records before it were kept");
+    }
+
+    private static String parseFaultReason(JacksonException e) {
+        return "malformed JSON: " + e.getOriginalMessage() + "; the records before it were kept";
     }
 
     private void reportFileFault(String reason) {
-        report("line " + (parser == null ? 1 : fileLine(parser.currentLocation())), reason);
+        report(fileFaultWhere(), reason);
+    }
+
+    private String fileFaultWhere() {
+        return "line " + (parser == null ? 1 : fileLine(parser.currentLocation()));
     }
 
     private void report(String where, String reason) {

@@ -15,6 +15,7 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -40,6 +41,9 @@ class RunItemWriter implements ItemWriter<Run> {
             SELECT id, status, source, created_at, updated_at, jetstream_id, current_stage, progress_percent,
                    results_summary, error_info, input_filename, config_snapshot, jetstream_metadata
             FROM runs WHERE id IN (:ids)
+            """;
+    private static final String SELECT_EXISTING_IDS_POSTGRES = """
+            SELECT id FROM runs WHERE id = ANY(?)
             """;
     private static final String SELECT_FILES = """
             SELECT run_id, filename, file_type, size_bytes, storage_path, created_at
@@ -173,6 +177,18 @@ class RunItemWriter implements ItemWriter<Run> {
 
     private Map<String, Run> storedRuns(List<String> ids) {
         Map<String, Run> runs = new HashMap<>();
+        if (postgres) {
+            // one array parameter instead of an IN list of a chunk's size; in a first load no id is stored
+            Object[] all = ids.toArray();
+            ids = jdbc.getJdbcTemplate().query(connection -> {
+                PreparedStatement statement = connection.prepareStatement(SELECT_EXISTING_IDS_POSTGRES);
+                statement.setArray(1, connection.createArrayOf("varchar", all));
+                return statement;
+            }, (rs, row) -> rs.getString("id"));
+            if (ids.isEmpty()) {
+                return runs;
+            }
+        }
         jdbc.query(SELECT_RUNS, Map.of("ids", ids), (ResultSet rs) -> {
             String id = rs.getString("id");
             runs.put(id, new Run(id, rs.getString("status"), rs.getString("source"), time(rs, "created_at"),

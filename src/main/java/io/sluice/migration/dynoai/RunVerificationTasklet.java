@@ -15,6 +15,7 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -26,11 +27,14 @@ import java.util.function.Supplier;
  * Reconciles a DynoAI store with the target after loading: reads the store again (ids only), and
  * checks in batches that every valid run is in {@code runs} (counts and checksums must agree), and
  * that no {@code run_files} row points at a missing run. Fails the job when they differ.
+ *
+ * <p>On PostgreSQL a batch is one {@code = ANY(array)} parameter: one short statement prepared
+ * once, instead of a thousand-placeholder {@code IN} list parsed and planned per batch.
  */
 class RunVerificationTasklet implements Tasklet {
 
-    private static final int BATCH = 1000;
     private static final String SELECT_IDS = "SELECT id FROM runs WHERE id IN (:ids)";
+    private static final String SELECT_IDS_POSTGRES = "SELECT id FROM runs WHERE id = ANY(?)";
     private static final String DANGLING_FILES = """
             SELECT count(*) FROM run_files f WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = f.run_id)
             """;
@@ -39,10 +43,15 @@ class RunVerificationTasklet implements Tasklet {
     private final Supplier<JsonArrayItemReader> indexReader;
     private final Path runsRoot;
     private final RunFolderProcessor folderProcessor;
+    private final boolean postgres;
+    private final int batchSize;
 
+    /** @param postgres look ids up as one array parameter per batch of 10,000, instead of IN lists of 1,000 */
     RunVerificationTasklet(NamedParameterJdbcTemplate jdbc, Supplier<JsonArrayItemReader> indexReader, Path runsRoot,
-                           RunFolderProcessor folderProcessor) {
+                           RunFolderProcessor folderProcessor, boolean postgres) {
         this.jdbc = jdbc;
+        this.postgres = postgres;
+        this.batchSize = postgres ? 10_000 : 1000;
         this.indexReader = indexReader;
         this.runsRoot = runsRoot;
         this.folderProcessor = folderProcessor;
@@ -52,7 +61,7 @@ class RunVerificationTasklet implements Tasklet {
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         Reconciliation runs = new Reconciliation("runs");
         SeenKeys seen = new SeenKeys();
-        List<String> batch = new ArrayList<>(BATCH);
+        List<String> batch = new ArrayList<>(batchSize);
 
         JsonArrayItemReader index = indexReader.get();
         index.open(new ExecutionContext());
@@ -108,7 +117,7 @@ class RunVerificationTasklet implements Tasklet {
     }
 
     private void flushIfFull(List<String> batch, Reconciliation runs) {
-        if (batch.size() >= BATCH) {
+        if (batch.size() >= batchSize) {
             check(batch, runs);
         }
     }
@@ -117,7 +126,14 @@ class RunVerificationTasklet implements Tasklet {
         if (batch.isEmpty()) {
             return;
         }
-        Set<String> found = new HashSet<>(jdbc.queryForList(SELECT_IDS, Map.of("ids", batch), String.class));
+        List<String> ids = postgres
+                ? jdbc.getJdbcTemplate().query(connection -> {
+                    PreparedStatement statement = connection.prepareStatement(SELECT_IDS_POSTGRES);
+                    statement.setArray(1, connection.createArrayOf("varchar", batch.toArray()));
+                    return statement;
+                }, (rs, row) -> rs.getString("id"))
+                : jdbc.queryForList(SELECT_IDS, Map.of("ids", batch), String.class);
+        Set<String> found = new HashSet<>(ids);
         for (String id : batch) {
             if (found.contains(id)) {
                 runs.target(id);
