@@ -113,8 +113,8 @@ CREATE TABLE runs (
     config_snapshot    jsonb,
     jetstream_metadata jsonb
 );
-CREATE INDEX ix_runs_status ON runs (status);
-CREATE INDEX ix_runs_source ON runs (source);
+-- DynoAI's planned indexes on status and on source are the leading columns of the two composite
+-- indexes below, which serve those look-ups too; each extra index costs an insert per migrated run.
 CREATE INDEX ix_runs_jetstream_id ON runs (jetstream_id);
 CREATE INDEX ix_runs_status_created ON runs (status, created_at);
 CREATE INDEX ix_runs_source_created ON runs (source, created_at);
