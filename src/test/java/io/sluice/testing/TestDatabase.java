@@ -23,6 +23,12 @@ import java.util.stream.Stream;
 public final class TestDatabase {
 
     private static final String DEFAULT_POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    /** The PostgreSQL databases this JVM created, dropped when it exits. */
+    private static final List<String> CREATED = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(TestDatabase::dropCreated, "drop-test-databases"));
+    }
 
     private final String name;
     private final String url;
@@ -49,6 +55,7 @@ public final class TestDatabase {
         String database = "sluice_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
         try (Connection connection = DriverManager.getConnection(admin); Statement statement = connection.createStatement()) {
             statement.execute("CREATE DATABASE " + database);
+            CREATED.add(database);
         } catch (SQLException e) {
             if ("true".equals(System.getenv("CI"))) {
                 throw new IllegalStateException("PostgreSQL does not answer at " + admin + " and CI=true: its tests must run", e);
@@ -88,6 +95,17 @@ public final class TestDatabase {
     @Override
     public String toString() {
         return name;
+    }
+
+    private static void dropCreated() {
+        String admin = System.getenv().getOrDefault("SLUICE_TEST_POSTGRES_URL", DEFAULT_POSTGRES);
+        try (Connection connection = DriverManager.getConnection(admin); Statement statement = connection.createStatement()) {
+            for (String database : CREATED) {
+                statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            }
+        } catch (SQLException e) {
+            System.err.println("could not drop the test databases " + CREATED + ": " + e.getMessage());
+        }
     }
 
     private static Path tempDir(String prefix) {
