@@ -1,5 +1,6 @@
 package io.sluice.migration.datawrangler;
 
+import io.sluice.migration.JsonValue;
 import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 

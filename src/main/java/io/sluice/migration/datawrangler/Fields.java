@@ -1,5 +1,6 @@
 package io.sluice.migration.datawrangler;
 
+import io.sluice.migration.JsonValue;
 import io.sluice.migration.InvalidRecordException;
 import io.sluice.migration.LegacyTimestamps;
 import tools.jackson.databind.JsonNode;

@@ -1,5 +1,6 @@
 package io.sluice.migration.datawrangler;
 
+import io.sluice.migration.JsonValue;
 import tools.jackson.databind.ObjectMapper;
 
 import java.sql.ResultSet;

@@ -1,6 +1,7 @@
 package io.sluice.migration.dynoai;
 
 import io.sluice.migration.InvalidRecordException;
+import io.sluice.migration.JsonValue;
 import io.sluice.migration.LegacyTimestamps;
 import io.sluice.migration.SourceRecord;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
@@ -62,7 +63,7 @@ class RunFolderProcessor implements ItemProcessor<SourceRecord<Path>, Run> {
         }
         return new Run(run.id(), run.status(), run.source(), run.createdAt(), run.updatedAt(), run.jetstreamId(),
                 run.currentStage(), run.progressPercent(), run.resultsSummary(), run.errorInfo(),
-                inputFilename(manifest), manifest == null ? null : objectOrNull(manifest.get("config")), metadata,
+                inputFilename(manifest), manifest == null ? null : JsonValue.of(objectOrNull(manifest.get("config"))), JsonValue.of(metadata),
                 RunStateParser.sorted(files.values()));
     }
 

@@ -1,5 +1,6 @@
 package io.sluice.migration.dynoai;
 
+import io.sluice.migration.JsonValue;
 import io.sluice.migration.WriteCounts;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.infrastructure.item.Chunk;
@@ -240,13 +241,13 @@ class RunItemWriter implements ItemWriter<Run> {
                 .addValue("created_at", file.createdAt());
     }
 
-    private String text(JsonNode node) {
-        return node == null ? null : mapper.writeValueAsString(node);
+    private String text(JsonValue value) {
+        return value == null ? null : mapper.writeValueAsString(value.tree());
     }
 
-    private JsonNode json(ResultSet rs, String column) throws SQLException {
+    private JsonValue json(ResultSet rs, String column) throws SQLException {
         String text = rs.getString(column);
-        return text == null ? null : mapper.readTree(text);
+        return text == null ? null : JsonValue.of(mapper.readTree(text));
     }
 
     private static OffsetDateTime time(ResultSet rs, String column) throws SQLException {

@@ -1,6 +1,7 @@
 package io.sluice.migration.dynoai;
 
 import io.sluice.migration.InvalidRecordException;
+import io.sluice.migration.JsonValue;
 import io.sluice.migration.LegacyTimestamps;
 import tools.jackson.databind.JsonNode;
 
@@ -44,7 +45,7 @@ final class RunStateParser {
         return new Run(id, status, requiredText(state, "source", 50),
                 timestamp(state, "created_at", true), timestamp(state, "updated_at", false),
                 optionalText(state, "jetstream_id", 64), optionalText(state, "current_stage", 50),
-                progress(state), object(state, "results_summary"), object(state, "error"),
+                progress(state), JsonValue.of(object(state, "results_summary")), JsonValue.of(object(state, "error")),
                 null, null, null, sorted(files.values()));
     }
 

@@ -1,5 +1,7 @@
 package io.sluice.migration.datawrangler;
 
+import io.sluice.migration.JsonValue;
+
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.ObjectMapper;
 

@@ -91,6 +91,23 @@ class DynoaiMigrationTest {
 
     @ParameterizedTest
     @MethodSource("databases")
+    void jsonThatTheDatabaseSpellsDifferentlyStillCountsAsUnchanged(TestDatabase database) throws Exception {
+        // given a run folder whose summary holds -0.0 and 1e2, which PostgreSQL's jsonb gives back as 0.0 and 100
+        Sluice sluice = new Sluice(database);
+        String state = run("run_a", "complete", "2025-12-08T06:18:43.578Z")
+                .replace("{\"avg_correction\": 1.5}", "{\"avg_correction\": -0.0, \"cells\": 1e2, \"z\": {\"b\": 1, \"a\": 2}}");
+        Path store = aDynoaiStore().withIndexEntry(state).withRunFolder("run_a", state, manifest("in.csv")).writeTo(temp);
+        assertThat(sluice.run("migrate", store.toString()).exitCode()).isZero();
+
+        // when
+        Sluice.Result again = sluice.run("migrate", store.toString());
+
+        // then
+        assertThat(again.out()).contains("inserted 0, updated 0, unchanged 2");
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
     void badRecordsGoToTheRejectFileWithTheirLocationAndTheGoodOnesLand(TestDatabase database) throws Exception {
         // given
         Path store = aDynoaiStore()

@@ -1,4 +1,4 @@
-package io.sluice.migration.datawrangler;
+package io.sluice.migration;
 
 import tools.jackson.databind.JsonNode;
 
@@ -10,9 +10,10 @@ import java.util.TreeMap;
 /**
  * A JSON column value that compares by meaning, not by spelling: key order is ignored and numbers
  * compare by value, so that {@code 1e2} read back from PostgreSQL's jsonb as {@code 100} is the same
- * value and a second migration finds the row unchanged.
+ * value, and {@code -0.0} (which jsonb reads back as {@code 0.0}) equals {@code 0.0}: a second
+ * migration finds the row unchanged.
  */
-record JsonValue(JsonNode tree) {
+public record JsonValue(JsonNode tree) {
 
     private static final Comparator<JsonNode> BY_MEANING = (a, b) -> {
         if (a.isNumber() && b.isNumber()) {
@@ -22,7 +23,7 @@ record JsonValue(JsonNode tree) {
     };
 
     /** Null for a missing or JSON null value. */
-    static JsonValue of(JsonNode tree) {
+    public static JsonValue of(JsonNode tree) {
         return tree == null || tree.isNull() || tree.isMissingNode() ? null : new JsonValue(tree);
     }
 
