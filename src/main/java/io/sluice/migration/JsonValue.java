@@ -2,9 +2,12 @@ package io.sluice.migration;
 
 import tools.jackson.databind.JsonNode;
 
+import java.lang.reflect.Method;
+import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -25,6 +28,50 @@ public record JsonValue(JsonNode tree) {
     /** Null for a missing or JSON null value. */
     public static JsonValue of(JsonNode tree) {
         return tree == null || tree.isNull() || tree.isMissingNode() ? null : new JsonValue(tree);
+    }
+
+    /**
+     * Whether two records of the same type hold the same values, their JSON components compared
+     * by meaning: how a writer tells a stored row from an incoming one when both are records
+     * with {@link JsonNode} components.
+     */
+    public static boolean sameRecords(Record a, Record b) {
+        if (a == null || b == null || a.getClass() != b.getClass()) {
+            return a == b;
+        }
+        try {
+            for (RecordComponent component : a.getClass().getRecordComponents()) {
+                Method accessor = component.getAccessor();
+                accessor.setAccessible(true); // the stores' records are package-private
+                Object x = accessor.invoke(a);
+                Object y = accessor.invoke(b);
+                boolean same = x instanceof JsonNode xj && y instanceof JsonNode yj
+                        ? Objects.equals(of(xj), of(yj))
+                        : Objects.equals(x, y);
+                if (!same) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the components of " + a.getClass(), e);
+        }
+    }
+
+    /** A hash of a record that agrees with {@link #sameRecords}: JSON components hash by meaning. */
+    public static int recordHash(Record record) {
+        int hash = record.getClass().hashCode();
+        try {
+            for (RecordComponent component : record.getClass().getRecordComponents()) {
+                Method accessor = component.getAccessor();
+                accessor.setAccessible(true);
+                Object value = accessor.invoke(record);
+                hash = 31 * hash + (value instanceof JsonNode json ? Objects.hashCode(of(json)) : Objects.hashCode(value));
+            }
+            return hash;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot read the components of " + record.getClass(), e);
+        }
     }
 
     @Override

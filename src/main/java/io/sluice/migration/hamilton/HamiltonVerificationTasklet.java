@@ -1,6 +1,7 @@
 package io.sluice.migration.hamilton;
 
 import io.sluice.migration.InvalidRecordException;
+import io.sluice.migration.JsonValue;
 import io.sluice.migration.MigrationVerificationException;
 import io.sluice.migration.Reconciliation;
 import org.springframework.batch.core.scope.context.ChunkContext;
@@ -115,8 +116,9 @@ final class HamiltonVerificationTasklet implements Tasklet {
         batch.clear();
     }
 
-    /** The key and the content: rows are records of plain values and JSON trees, whose hash codes do not depend on key order. */
+    /** The key and the content: rows are records of plain values and JSON trees, hashed by meaning (jsonb re-spells numbers). */
     private static String fingerprint(Object key, Object row) {
-        return key + "#" + Integer.toHexString(row.hashCode());
+        int hash = row instanceof Record record ? JsonValue.recordHash(record) : row.hashCode();
+        return key + "#" + Integer.toHexString(hash);
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.migration.hamilton;
 
+import io.sluice.migration.JsonValue;
 import io.sluice.migration.WriteCounts;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.infrastructure.item.Chunk;
@@ -51,7 +52,7 @@ final class UpsertItemWriter<T> implements ItemWriter<T> {
             T current = stored.get(entry.getKey());
             if (current == null) {
                 inserts.add(table.parameters(entry.getValue()));
-            } else if (!current.equals(entry.getValue())) {
+            } else if (!same(current, entry.getValue())) {
                 updates.add(table.parameters(entry.getValue()));
             }
         }
@@ -65,5 +66,10 @@ final class UpsertItemWriter<T> implements ItemWriter<T> {
         if (step != null) {
             WriteCounts.add(step.getStepExecution(), inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
         }
+    }
+
+    /** JSON columns compare by meaning: jsonb gives back {@code 1e2} as {@code 100}, {@code -0.0} as {@code 0.0}. */
+    private static boolean same(Object stored, Object incoming) {
+        return stored instanceof Record a && incoming instanceof Record b ? JsonValue.sameRecords(a, b) : stored.equals(incoming);
     }
 }

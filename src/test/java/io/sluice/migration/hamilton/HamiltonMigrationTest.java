@@ -105,6 +105,22 @@ class HamiltonMigrationTest {
 
     @ParameterizedTest
     @MethodSource("io.sluice.testing.TestDatabase#both")
+    void json_that_the_database_spells_differently_still_counts_as_unchanged(TestDatabase db) throws Exception {
+        // given a schema_json holding -0.0 and 1e2, which PostgreSQL's jsonb gives back as 0.0 and 100
+        HamiltonStoreBuilder store = aHamiltonStore(folder.resolve("hamilton_metadata.db"))
+                .database("db_a1b2c3d4e5", PASSWORD, Map.of("schema_json", "{\"tableCount\": 1e2, \"ratio\": -0.0, \"tables\": []}"));
+        Sluice sluice = new Sluice(db);
+        assertThat(sluice.run("migrate", store.file().toString()).exitCode()).isZero();
+
+        // when
+        Sluice.Result second = sluice.run("migrate", store.file().toString());
+
+        // then
+        assertThat(second.out()).as(second.out() + second.err()).contains("inserted 0, updated 0, unchanged 1, rejected 0");
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.sluice.testing.TestDatabase#both")
     void a_second_run_over_the_same_store_changes_nothing(TestDatabase db) throws Exception {
         // given
         HamiltonStoreBuilder store = aTypicalStore();
