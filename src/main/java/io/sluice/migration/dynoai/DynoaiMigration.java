@@ -2,12 +2,11 @@ package io.sluice.migration.dynoai;
 
 import io.sluice.migration.DryRunItemWriter;
 import io.sluice.migration.SkipOnDryRun;
-import io.sluice.migration.InvalidRecordException;
 import io.sluice.migration.JsonArrayItemReader;
 import io.sluice.migration.LegacyJson;
+import io.sluice.migration.LoadStepPolicy;
 import io.sluice.migration.MigrationParameters;
 import io.sluice.migration.RejectFiles;
-import io.sluice.migration.RejectingSkipListener;
 import io.sluice.migration.SourceRecord;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
@@ -18,8 +17,6 @@ import org.springframework.batch.core.job.flow.Flow;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.StepBuilder;
-import org.springframework.dao.DataIntegrityViolationException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -68,35 +65,23 @@ class DynoaiMigration implements StoreMigration {
 
     private Step loadIndexRuns(MigrationParameters parameters, Path runsRoot) {
         String name = "migrate.load-index-runs";
-        return new StepBuilder(name, jobRepository)
+        return LoadStepPolicy.apply(new StepBuilder(name, jobRepository)
                 .<SourceRecord<JsonNode>, Run>chunk(parameters.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(indexReader(name + ".reader", runsRoot, rejectFiles))
                 .processor(new IndexRunProcessor())
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, false, postgres), transactionManager))
-                .faultTolerant()
-                .skip(InvalidRecordException.class, DataIntegrityViolationException.class)
-                .skipLimit(Long.MAX_VALUE)
-                .retry(TransientDataAccessException.class)
-                .retryLimit(3)
-                .skipListener(new RejectingSkipListener<>(rejectFiles))
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, false, postgres), transactionManager)), rejectFiles)
                 .build();
     }
 
     private Step loadRunFolders(MigrationParameters parameters, Path runsRoot) {
         String name = "migrate.load-run-folders";
-        return new StepBuilder(name, jobRepository)
+        return LoadStepPolicy.apply(new StepBuilder(name, jobRepository)
                 .<SourceRecord<Path>, Run>chunk(Math.max(1, Math.min(parameters.chunkSize(), 500)))
                 .transactionManager(transactionManager)
                 .reader(new RunFolderItemReader(name + ".reader", runsRoot))
                 .processor(new RunFolderProcessor(mapper))
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, true, postgres), transactionManager))
-                .faultTolerant()
-                .skip(InvalidRecordException.class, DataIntegrityViolationException.class)
-                .skipLimit(Long.MAX_VALUE)
-                .retry(TransientDataAccessException.class)
-                .retryLimit(3)
-                .skipListener(new RejectingSkipListener<>(rejectFiles))
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, true, postgres), transactionManager)), rejectFiles)
                 .build();
     }
 
