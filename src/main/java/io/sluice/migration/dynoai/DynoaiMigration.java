@@ -87,7 +87,7 @@ class DynoaiMigration implements StoreMigration {
 
     private Step verifyRuns(Path runsRoot) {
         RunVerificationTasklet verification = new RunVerificationTasklet(jdbc,
-                () -> indexReader("migrate.verify-runs.reader", runsRoot, null), runsRoot, new RunFolderProcessor(mapper), postgres);
+                new IndexIdScanner(runsRoot.resolve("index.json"), mapper), runsRoot, new RunFolderProcessor(mapper), postgres);
         return new StepBuilder("migrate.verify-runs", jobRepository)
                 .tasklet(new SkipOnDryRun(verification), transactionManager)
                 .build();

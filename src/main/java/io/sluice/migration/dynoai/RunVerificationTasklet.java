@@ -1,7 +1,6 @@
 package io.sluice.migration.dynoai;
 
 import io.sluice.migration.InvalidRecordException;
-import io.sluice.migration.JsonArrayItemReader;
 import io.sluice.migration.MigrationVerificationException;
 import io.sluice.migration.Reconciliation;
 import io.sluice.migration.SeenKeys;
@@ -12,7 +11,6 @@ import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
-import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -21,15 +19,18 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Supplier;
+import java.util.function.BooleanSupplier;
 
 /**
- * Reconciles a DynoAI store with the target after loading: reads the store again (ids only), and
- * checks in batches that every valid run is in {@code runs} (counts and checksums must agree), and
- * that no {@code run_files} row points at a missing run. Fails the job when they differ.
+ * Reconciles a DynoAI store with the target after loading, and fails the job when they differ:
+ * every valid run of the store must be in {@code runs} (counts and checksums of the ids agree), and
+ * no {@code run_files} row may point at a missing run.
  *
- * <p>On PostgreSQL a batch is one {@code = ANY(array)} parameter: one short statement prepared
- * once, instead of a thousand-placeholder {@code IN} list parsed and planned per batch.
+ * <p>It reads the store again cheaply: the index is scanned for ids only ({@link IndexIdScanner}),
+ * the run folders by name, and the ids are looked up in the target in batches. Only a run that is
+ * not in the target is read whole and validated again: if it is invalid, the load step rejected it
+ * and its absence is right; if it is valid, it was lost, and verification fails naming it. On
+ * PostgreSQL a batch is one {@code = ANY(array)} parameter instead of an {@code IN} list.
  */
 class RunVerificationTasklet implements Tasklet {
 
@@ -39,55 +40,48 @@ class RunVerificationTasklet implements Tasklet {
             SELECT count(*) FROM run_files f WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = f.run_id)
             """;
 
+    /** A source run to look for: its id, and how to tell whether it was valid, asked only when it is missing. */
+    private record Candidate(String id, BooleanSupplier valid) {
+    }
+
     private final NamedParameterJdbcTemplate jdbc;
-    private final Supplier<JsonArrayItemReader> indexReader;
+    private final IndexIdScanner index;
     private final Path runsRoot;
     private final RunFolderProcessor folderProcessor;
     private final boolean postgres;
     private final int batchSize;
 
     /** @param postgres look ids up as one array parameter per batch of 10,000, instead of IN lists of 1,000 */
-    RunVerificationTasklet(NamedParameterJdbcTemplate jdbc, Supplier<JsonArrayItemReader> indexReader, Path runsRoot,
+    RunVerificationTasklet(NamedParameterJdbcTemplate jdbc, IndexIdScanner index, Path runsRoot,
                            RunFolderProcessor folderProcessor, boolean postgres) {
         this.jdbc = jdbc;
-        this.postgres = postgres;
-        this.batchSize = postgres ? 10_000 : 1000;
-        this.indexReader = indexReader;
+        this.index = index;
         this.runsRoot = runsRoot;
         this.folderProcessor = folderProcessor;
+        this.postgres = postgres;
+        this.batchSize = postgres ? 10_000 : 1000;
     }
 
     @Override
-    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         Reconciliation runs = new Reconciliation("runs");
-        SeenKeys seen = new SeenKeys();
-        List<String> batch = new ArrayList<>(batchSize);
+        SeenKeys counted = new SeenKeys();
+        List<Candidate> batch = new ArrayList<>(batchSize);
 
-        JsonArrayItemReader index = indexReader.get();
-        index.open(new ExecutionContext());
-        try {
-            for (SourceRecord<JsonNode> record = index.read(); record != null; record = index.read()) {
-                String id = validId(record.value());
-                if (id != null && seen.add(id)) {
-                    runs.source(id);
-                    batch.add(id);
-                    flushIfFull(batch, runs);
-                }
+        index.scan(element -> {
+            if (element.id() != null) {
+                batch.add(new Candidate(element.id(), () -> valid(() -> RunStateParser.parse(index.element(element)))));
+                checkIfFull(batch, runs, counted);
             }
-        } finally {
-            index.close();
-        }
+        });
         RunFolderItemReader folders = new RunFolderItemReader("verify", runsRoot);
         folders.open(new ExecutionContext());
         for (SourceRecord<Path> folder = folders.read(); folder != null; folder = folders.read()) {
-            String id = validId(folder);
-            if (id != null && seen.add(id)) {
-                runs.source(id);
-                batch.add(id);
-                flushIfFull(batch, runs);
-            }
+            SourceRecord<Path> current = folder;
+            batch.add(new Candidate(folder.value().getFileName().toString(), () -> valid(() -> folderProcessor.process(current))));
+            checkIfFull(batch, runs, counted);
         }
-        check(batch, runs);
+        check(batch, runs, counted);
 
         Long dangling = jdbc.queryForObject(DANGLING_FILES, Map.of(), Long.class);
         String summary = runs.summary() + "; run_files without their run: " + dangling;
@@ -98,47 +92,43 @@ class RunVerificationTasklet implements Tasklet {
         return RepeatStatus.FINISHED;
     }
 
-    /** The run id of a valid index entry; invalid ones were rejected by the load step. */
-    private static String validId(JsonNode state) {
+    private static boolean valid(Runnable validation) {
         try {
-            return RunStateParser.parse(state).id();
+            validation.run();
+            return true;
         } catch (InvalidRecordException e) {
-            return null;
+            return false;
         }
     }
 
-    /** The run id of a valid run folder; invalid ones were rejected by the load step. */
-    private String validId(SourceRecord<Path> folder) {
-        try {
-            return folderProcessor.process(folder).id();
-        } catch (InvalidRecordException e) {
-            return null;
-        }
-    }
-
-    private void flushIfFull(List<String> batch, Reconciliation runs) {
+    private void checkIfFull(List<Candidate> batch, Reconciliation runs, SeenKeys counted) {
         if (batch.size() >= batchSize) {
-            check(batch, runs);
+            check(batch, runs, counted);
         }
     }
 
-    private void check(List<String> batch, Reconciliation runs) {
+    /** Found runs count on both sides once each; a missing one counts only if it was valid, as missing. */
+    private void check(List<Candidate> batch, Reconciliation runs, SeenKeys counted) {
         if (batch.isEmpty()) {
             return;
         }
-        List<String> ids = postgres
+        List<String> ids = batch.stream().map(Candidate::id).toList();
+        Set<String> found = new HashSet<>(postgres
                 ? jdbc.getJdbcTemplate().query(connection -> {
                     PreparedStatement statement = connection.prepareStatement(SELECT_IDS_POSTGRES);
-                    statement.setArray(1, connection.createArrayOf("varchar", batch.toArray()));
+                    statement.setArray(1, connection.createArrayOf("varchar", ids.toArray()));
                     return statement;
                 }, (rs, row) -> rs.getString("id"))
-                : jdbc.queryForList(SELECT_IDS, Map.of("ids", batch), String.class);
-        Set<String> found = new HashSet<>(ids);
-        for (String id : batch) {
-            if (found.contains(id)) {
-                runs.target(id);
-            } else {
-                runs.missing(id);
+                : jdbc.queryForList(SELECT_IDS, Map.of("ids", ids), String.class));
+        for (Candidate candidate : batch) {
+            if (found.contains(candidate.id())) {
+                if (counted.add(candidate.id())) {
+                    runs.source(candidate.id());
+                    runs.target(candidate.id());
+                }
+            } else if (candidate.valid().getAsBoolean() && counted.add(candidate.id())) {
+                runs.source(candidate.id());
+                runs.missing(candidate.id());
             }
         }
         batch.clear();
