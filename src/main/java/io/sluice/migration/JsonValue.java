@@ -5,7 +5,9 @@ import tools.jackson.databind.JsonNode;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -17,6 +19,20 @@ import java.util.TreeMap;
  * migration finds the row unchanged.
  */
 public record JsonValue(JsonNode tree) {
+
+    /** Each record type's accessors, looked up once; the stores' records are package-private. */
+    private static final ClassValue<List<Method>> ACCESSORS = new ClassValue<>() {
+        @Override
+        protected List<Method> computeValue(Class<?> type) {
+            List<Method> accessors = new ArrayList<>();
+            for (RecordComponent component : type.getRecordComponents()) {
+                Method accessor = component.getAccessor();
+                accessor.setAccessible(true);
+                accessors.add(accessor);
+            }
+            return accessors;
+        }
+    };
 
     private static final Comparator<JsonNode> BY_MEANING = (a, b) -> {
         if (a.isNumber() && b.isNumber()) {
@@ -40,9 +56,7 @@ public record JsonValue(JsonNode tree) {
             return a == b;
         }
         try {
-            for (RecordComponent component : a.getClass().getRecordComponents()) {
-                Method accessor = component.getAccessor();
-                accessor.setAccessible(true); // the stores' records are package-private
+            for (Method accessor : ACCESSORS.get(a.getClass())) {
                 Object x = accessor.invoke(a);
                 Object y = accessor.invoke(b);
                 boolean same = x instanceof JsonNode xj && y instanceof JsonNode yj
@@ -62,9 +76,7 @@ public record JsonValue(JsonNode tree) {
     public static int recordHash(Record record) {
         int hash = record.getClass().hashCode();
         try {
-            for (RecordComponent component : record.getClass().getRecordComponents()) {
-                Method accessor = component.getAccessor();
-                accessor.setAccessible(true);
+            for (Method accessor : ACCESSORS.get(record.getClass())) {
                 Object value = accessor.invoke(record);
                 hash = 31 * hash + (value instanceof JsonNode json ? Objects.hashCode(of(json)) : Objects.hashCode(value));
             }

@@ -68,9 +68,6 @@ class MigrationJobListener implements JobExecutionListener {
                 last.merge(step.getStepName(), step, (a, b) -> a.getId() > b.getId() ? a : b);
             }
         }
-        for (StepExecution step : jobExecution.getStepExecutions()) {
-            last.put(step.getStepName(), step);
-        }
         return last.values();
     }
 }

@@ -1,5 +1,7 @@
 package io.sluice.migration;
 
+import org.springframework.batch.core.scope.context.StepContext;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 
@@ -22,6 +24,14 @@ public final class WriteCounts {
         context.putLong(INSERTED, context.getLong(INSERTED, 0L) + inserted);
         context.putLong(UPDATED, context.getLong(UPDATED, 0L) + updated);
         context.putLong(UNCHANGED, context.getLong(UNCHANGED, 0L) + unchanged);
+    }
+
+    /** Adds to the counts of the step running on this thread (none outside a step, e.g. in a unit test). */
+    public static void addToCurrentStep(long inserted, long updated, long unchanged) {
+        StepContext step = StepSynchronizationManager.getContext();
+        if (step != null) {
+            add(step.getStepExecution(), inserted, updated, unchanged);
+        }
     }
 
     public static void addRejected(StepExecution step) {

@@ -1,7 +1,6 @@
 package io.sluice.migration.datawrangler;
 
 import io.sluice.migration.WriteCounts;
-import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -101,10 +100,7 @@ class DatasetItemWriter implements ItemWriter<Dataset> {
             jdbc.batchUpdate(UPDATE_DATASET, updates.stream().map(this::parameters).toArray(SqlParameterSource[]::new));
         }
         writeTags(retagged);
-        var step = StepSynchronizationManager.getContext();
-        if (step != null) {
-            WriteCounts.add(step.getStepExecution(), inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
-        }
+        WriteCounts.addToCurrentStep(inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
     }
 
     private void writeTags(List<Dataset> datasets) {

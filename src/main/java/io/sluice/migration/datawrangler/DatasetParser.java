@@ -1,5 +1,6 @@
 package io.sluice.migration.datawrangler;
 
+import io.sluice.migration.JsonFields;
 import io.sluice.migration.InvalidRecordException;
 import tools.jackson.databind.JsonNode;
 
@@ -23,15 +24,15 @@ final class DatasetParser {
         if (entry == null || !entry.isObject()) {
             throw new InvalidRecordException("a dataset must be a JSON object");
         }
-        String id = Fields.optionalId(entry, "id", 64);
+        String id = JsonFields.optionalId(entry, "id", 64);
         if (key != null) {
             if (id == null) {
                 id = key;
             } else if (!id.equals(key)) {
-                throw new InvalidRecordException("id '" + id + "' differs from its key '" + Fields.abbreviate(key) + "' in the index");
+                throw new InvalidRecordException("id '" + id + "' differs from its key '" + JsonFields.abbreviate(key) + "' in the index");
             }
             if (id.length() > 64) {
-                throw new InvalidRecordException("the key '" + Fields.abbreviate(key) + "' is longer than 64 characters");
+                throw new InvalidRecordException("the key '" + JsonFields.abbreviate(key) + "' is longer than 64 characters");
             }
         }
         if (id == null) {
@@ -39,25 +40,25 @@ final class DatasetParser {
         }
         boolean index = catalogue == Dataset.Catalogue.INDEX;
         return new Dataset(id,
-                Fields.requiredText(entry, "name", 255),
-                Fields.optionalText(entry, "description", Integer.MAX_VALUE),
-                Fields.optionalText(entry, "file_path", Integer.MAX_VALUE),
-                index ? Fields.optionalText(entry, "source", 20) : null,
-                Fields.optionalObject(entry, "metadata"),
-                Fields.optionalTimestamp(entry, "created_at"),
-                Fields.optionalTimestamp(entry, "updated_at"),
-                index ? Fields.optionalTimestamp(entry, "indexed_at") : null,
+                JsonFields.requiredText(entry, "name", 255),
+                JsonFields.optionalText(entry, "description", Integer.MAX_VALUE),
+                JsonFields.optionalText(entry, "file_path", Integer.MAX_VALUE),
+                index ? JsonFields.optionalText(entry, "source", 20) : null,
+                JsonFields.optionalObject(entry, "metadata"),
+                JsonFields.optionalTimestamp(entry, "created_at"),
+                JsonFields.optionalTimestamp(entry, "updated_at"),
+                index ? JsonFields.optionalTimestamp(entry, "indexed_at") : null,
                 index ? tags(entry) : List.of(),
                 catalogue);
     }
 
     private static List<String> tags(JsonNode entry) {
-        JsonNode tags = Fields.optionalArray(entry, "tags");
+        JsonNode tags = JsonFields.optionalArray(entry, "tags");
         TreeSet<String> names = new TreeSet<>();
         if (tags != null) {
             for (JsonNode tag : tags) {
                 if (!tag.isString() || tag.asString().isBlank() || tag.asString().length() > 100) {
-                    throw new InvalidRecordException("tags holds " + Fields.abbreviate(tag.toString()) + ", not a tag name of at most 100 characters");
+                    throw new InvalidRecordException("tags holds " + JsonFields.abbreviate(tag.toString()) + ", not a tag name of at most 100 characters");
                 }
                 names.add(tag.asString());
             }

@@ -1,7 +1,6 @@
 package io.sluice.migration.datawrangler;
 
 import io.sluice.migration.WriteCounts;
-import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -132,10 +131,7 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
         if (!edges.isEmpty()) {
             jdbc.batchUpdate(INSERT_EDGE, edges.toArray(SqlParameterSource[]::new));
         }
-        var step = StepSynchronizationManager.getContext();
-        if (step != null) {
-            WriteCounts.add(step.getStepExecution(), inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
-        }
+        WriteCounts.addToCurrentStep(inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
     }
 
     private static Landed resolve(Workflow workflow, Set<String> datasets) {

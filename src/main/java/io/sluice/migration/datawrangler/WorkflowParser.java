@@ -1,5 +1,6 @@
 package io.sluice.migration.datawrangler;
 
+import io.sluice.migration.JsonFields;
 import io.sluice.migration.InvalidRecordException;
 import tools.jackson.databind.JsonNode;
 
@@ -42,18 +43,18 @@ final class WorkflowParser {
         if (root == null || !root.isObject()) {
             throw new InvalidRecordException("a workflow must be a JSON object");
         }
-        JsonNode nodeArray = Fields.optionalArray(root, "nodes");
-        JsonNode edgeArray = Fields.optionalArray(root, "edges");
+        JsonNode nodeArray = JsonFields.optionalArray(root, "nodes");
+        JsonNode edgeArray = JsonFields.optionalArray(root, "edges");
         Workflow header = new Workflow(id,
-                Fields.requiredText(root, "name", 255),
-                Fields.optionalText(root, "description", Integer.MAX_VALUE),
-                Fields.optionalId(root, "dataset_id", MAX_ID),
-                Fields.optionalText(root, "template", 100),
-                Fields.optionalTimestamp(root, "created_at"),
-                Fields.optionalTimestamp(root, "updated_at"),
-                Fields.optionalText(root, "created_by", 255),
-                Fields.optionalBoolean(root, "is_ai_generated"),
-                Fields.optionalObject(root, "metadata"),
+                JsonFields.requiredText(root, "name", 255),
+                JsonFields.optionalText(root, "description", Integer.MAX_VALUE),
+                JsonFields.optionalId(root, "dataset_id", MAX_ID),
+                JsonFields.optionalText(root, "template", 100),
+                JsonFields.optionalTimestamp(root, "created_at"),
+                JsonFields.optionalTimestamp(root, "updated_at"),
+                JsonFields.optionalText(root, "created_by", 255),
+                JsonFields.optionalBoolean(root, "is_ai_generated"),
+                JsonFields.optionalObject(root, "metadata"),
                 List.of(), List.of());
         List<Workflow.Node> nodes = nodes(nodeArray, rejections);
         Set<String> nodeIds = new HashSet<>();
@@ -72,21 +73,21 @@ final class WorkflowParser {
         if (!json.isObject()) {
             throw new InvalidRecordException("a node must be a JSON object");
         }
-        String id = Fields.optionalId(json, "id", 100);
+        String id = JsonFields.optionalId(json, "id", 100);
         if (id == null) {
             throw new InvalidRecordException("node without id");
         }
-        Double x = Fields.optionalNumber(json, "position_x");
-        Double y = Fields.optionalNumber(json, "position_y");
+        Double x = JsonFields.optionalNumber(json, "position_x");
+        Double y = JsonFields.optionalNumber(json, "position_y");
         JsonNode position = json.get("position");
         if (position != null && !position.isNull()) {
             if (!position.isObject()) {
-                throw new InvalidRecordException("position must be a JSON object {x, y}, found " + Fields.abbreviate(position.toString()));
+                throw new InvalidRecordException("position must be a JSON object {x, y}, found " + JsonFields.abbreviate(position.toString()));
             }
-            x = Fields.optionalNumber(position, "x");
-            y = Fields.optionalNumber(position, "y");
+            x = JsonFields.optionalNumber(position, "x");
+            y = JsonFields.optionalNumber(position, "y");
         }
-        return new Workflow.Node(id, Fields.optionalText(json, "type", 50), x, y, Fields.optionalObject(json, "data"));
+        return new Workflow.Node(id, JsonFields.optionalText(json, "type", 50), x, y, JsonFields.optionalObject(json, "data"));
     }
 
     private static List<Workflow.Edge> edges(JsonNode array, Set<String> nodeIds, Rejections rejections) {
@@ -132,18 +133,18 @@ final class WorkflowParser {
         if (!json.isObject()) {
             throw new InvalidRecordException("an edge must be a JSON object");
         }
-        String source = Fields.optionalId(json, "source", 100);
-        String target = Fields.optionalId(json, "target", 100);
+        String source = JsonFields.optionalId(json, "source", 100);
+        String target = JsonFields.optionalId(json, "target", 100);
         if (source == null || target == null) {
             throw new InvalidRecordException("edge without " + (source == null ? "source" : "target"));
         }
-        String sourceHandle = Fields.optionalText(json, "sourceHandle", 100);
-        String targetHandle = Fields.optionalText(json, "targetHandle", 100);
-        String id = Fields.optionalId(json, "id", 255);
+        String sourceHandle = JsonFields.optionalText(json, "sourceHandle", 100);
+        String targetHandle = JsonFields.optionalText(json, "targetHandle", 100);
+        String id = JsonFields.optionalId(json, "id", 255);
         if (id == null) {
             id = derivedId(source, sourceHandle, target, targetHandle);
         }
-        return new Workflow.Edge(id, source, target, sourceHandle, targetHandle, Fields.optionalText(json, "type", 50));
+        return new Workflow.Edge(id, source, target, sourceHandle, targetHandle, JsonFields.optionalText(json, "type", 50));
     }
 
     /** ReactFlow's own id for a new edge; hashed when it would not fit the column. */

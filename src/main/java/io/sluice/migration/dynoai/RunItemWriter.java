@@ -2,7 +2,6 @@ package io.sluice.migration.dynoai;
 
 import io.sluice.migration.JsonValue;
 import io.sluice.migration.WriteCounts;
-import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -16,7 +15,6 @@ import org.springframework.jdbc.datasource.DataSourceUtils;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -26,6 +24,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Writes runs and their files, keyed by the legacy run id, so that a second migration changes
@@ -42,9 +41,6 @@ class RunItemWriter implements ItemWriter<Run> {
             SELECT id, status, source, created_at, updated_at, jetstream_id, current_stage, progress_percent,
                    results_summary, error_info, input_filename, config_snapshot, jetstream_metadata
             FROM runs WHERE id IN (:ids)
-            """;
-    private static final String SELECT_EXISTING_IDS_POSTGRES = """
-            SELECT id FROM runs WHERE id = ANY(?)
             """;
     private static final String SELECT_FILES = """
             SELECT run_id, filename, file_type, size_bytes, storage_path, created_at
@@ -83,6 +79,7 @@ class RunItemWriter implements ItemWriter<Run> {
     private final ObjectMapper mapper;
     private final boolean fromRunFolders;
     private final boolean postgres;
+    private final StoredRunIds storedIds;
 
     /**
      * @param fromRunFolders the runs come from run folders, which win ties over the index
@@ -93,6 +90,7 @@ class RunItemWriter implements ItemWriter<Run> {
         this.mapper = mapper;
         this.fromRunFolders = fromRunFolders;
         this.postgres = postgres;
+        this.storedIds = new StoredRunIds(jdbc, postgres);
     }
 
     @Override
@@ -125,10 +123,7 @@ class RunItemWriter implements ItemWriter<Run> {
         } else {
             insert(inserts, withNewFiles);
         }
-        var step = StepSynchronizationManager.getContext();
-        if (step != null) {
-            WriteCounts.add(step.getStepExecution(), inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
-        }
+        WriteCounts.addToCurrentStep(inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
     }
 
     private void insert(List<Run> runs, List<Run> withNewFiles) {
@@ -178,19 +173,11 @@ class RunItemWriter implements ItemWriter<Run> {
 
     private Map<String, Run> storedRuns(List<String> ids) {
         Map<String, Run> runs = new HashMap<>();
-        if (postgres) {
-            // one array parameter instead of an IN list of a chunk's size; in a first load no id is stored
-            Object[] all = ids.toArray();
-            ids = jdbc.getJdbcTemplate().query(connection -> {
-                PreparedStatement statement = connection.prepareStatement(SELECT_EXISTING_IDS_POSTGRES);
-                statement.setArray(1, connection.createArrayOf("varchar", all));
-                return statement;
-            }, (rs, row) -> rs.getString("id"));
-            if (ids.isEmpty()) {
-                return runs;
-            }
+        Set<String> stored = storedIds.among(ids); // in a first load, none: the rows are not read at all
+        if (stored.isEmpty()) {
+            return runs;
         }
-        jdbc.query(SELECT_RUNS, Map.of("ids", ids), (ResultSet rs) -> {
+        jdbc.query(SELECT_RUNS, Map.of("ids", List.copyOf(stored)), (ResultSet rs) -> {
             String id = rs.getString("id");
             runs.put(id, new Run(id, rs.getString("status"), rs.getString("source"), time(rs, "created_at"),
                     time(rs, "updated_at"), rs.getString("jetstream_id"), rs.getString("current_stage"),

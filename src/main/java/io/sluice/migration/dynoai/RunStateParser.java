@@ -1,7 +1,6 @@
 package io.sluice.migration.dynoai;
 
 import io.sluice.migration.InvalidRecordException;
-import io.sluice.migration.JsonValue;
 import io.sluice.migration.LegacyTimestamps;
 import tools.jackson.databind.JsonNode;
 
@@ -12,6 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
+
+import static io.sluice.migration.JsonFields.abbreviate;
+import static io.sluice.migration.JsonFields.optionalObject;
+import static io.sluice.migration.JsonFields.optionalText;
+import static io.sluice.migration.JsonFields.requiredText;
 
 /**
  * Validates one DynoAI {@code run_state} object (from {@code index.json} or a run folder) and maps it
@@ -45,7 +49,7 @@ final class RunStateParser {
         return new Run(id, status, requiredText(state, "source", 50),
                 timestamp(state, "created_at", true), timestamp(state, "updated_at", false),
                 optionalText(state, "jetstream_id", 64), optionalText(state, "current_stage", 50),
-                progress(state), JsonValue.of(object(state, "results_summary")), JsonValue.of(object(state, "error")),
+                progress(state), optionalObject(state, "results_summary"), optionalObject(state, "error"),
                 null, null, null, sorted(files.values()));
     }
 
@@ -102,43 +106,5 @@ final class RunStateParser {
     private static OffsetDateTime timestamp(JsonNode state, String field, boolean required) {
         String text = required ? requiredText(state, field, 64) : optionalText(state, field, 64);
         return text == null ? null : LegacyTimestamps.parse(field, text);
-    }
-
-    private static JsonNode object(JsonNode state, String field) {
-        JsonNode value = state.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isObject()) {
-            throw new InvalidRecordException(field + " must be a JSON object, found " + abbreviate(value.toString()));
-        }
-        return value;
-    }
-
-    static String requiredText(JsonNode node, String field, int maxLength) {
-        String text = optionalText(node, field, maxLength);
-        if (text == null || text.isBlank()) {
-            throw new InvalidRecordException("missing " + field);
-        }
-        return text;
-    }
-
-    static String optionalText(JsonNode node, String field, int maxLength) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isString()) {
-            throw new InvalidRecordException(field + " must be text, found " + abbreviate(value.toString()));
-        }
-        String text = value.asString();
-        if (text.length() > maxLength) {
-            throw new InvalidRecordException(field + " is " + text.length() + " characters long, at most " + maxLength + " fit");
-        }
-        return text;
-    }
-
-    private static String abbreviate(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
     }
 }

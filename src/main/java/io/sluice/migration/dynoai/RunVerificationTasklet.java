@@ -13,9 +13,7 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 import java.nio.file.Path;
-import java.sql.PreparedStatement;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,13 +27,10 @@ import java.util.function.BooleanSupplier;
  * <p>It reads the store again cheaply: the index is scanned for ids only ({@link IndexIdScanner}),
  * the run folders by name, and the ids are looked up in the target in batches. Only a run that is
  * not in the target is read whole and validated again: if it is invalid, the load step rejected it
- * and its absence is right; if it is valid, it was lost, and verification fails naming it. On
- * PostgreSQL a batch is one {@code = ANY(array)} parameter instead of an {@code IN} list.
+ * and its absence is right; if it is valid, it was lost, and verification fails naming it.
  */
 class RunVerificationTasklet implements Tasklet {
 
-    private static final String SELECT_IDS = "SELECT id FROM runs WHERE id IN (:ids)";
-    private static final String SELECT_IDS_POSTGRES = "SELECT id FROM runs WHERE id = ANY(?)";
     private static final String DANGLING_FILES = """
             SELECT count(*) FROM run_files f WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = f.run_id)
             """;
@@ -48,7 +43,7 @@ class RunVerificationTasklet implements Tasklet {
     private final IndexIdScanner index;
     private final Path runsRoot;
     private final RunFolderProcessor folderProcessor;
-    private final boolean postgres;
+    private final StoredRunIds storedIds;
     private final int batchSize;
 
     /** @param postgres look ids up as one array parameter per batch of 10,000, instead of IN lists of 1,000 */
@@ -58,7 +53,7 @@ class RunVerificationTasklet implements Tasklet {
         this.index = index;
         this.runsRoot = runsRoot;
         this.folderProcessor = folderProcessor;
-        this.postgres = postgres;
+        this.storedIds = new StoredRunIds(jdbc, postgres);
         this.batchSize = postgres ? 10_000 : 1000;
     }
 
@@ -112,14 +107,7 @@ class RunVerificationTasklet implements Tasklet {
         if (batch.isEmpty()) {
             return;
         }
-        List<String> ids = batch.stream().map(Candidate::id).toList();
-        Set<String> found = new HashSet<>(postgres
-                ? jdbc.getJdbcTemplate().query(connection -> {
-                    PreparedStatement statement = connection.prepareStatement(SELECT_IDS_POSTGRES);
-                    statement.setArray(1, connection.createArrayOf("varchar", ids.toArray()));
-                    return statement;
-                }, (rs, row) -> rs.getString("id"))
-                : jdbc.queryForList(SELECT_IDS, Map.of("ids", ids), String.class));
+        Set<String> found = storedIds.among(batch.stream().map(Candidate::id).toList());
         for (Candidate candidate : batch) {
             if (found.contains(candidate.id())) {
                 if (counted.add(candidate.id())) {

@@ -2,7 +2,6 @@ package io.sluice.migration.hamilton;
 
 import io.sluice.migration.JsonValue;
 import io.sluice.migration.WriteCounts;
-import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -62,10 +61,7 @@ final class UpsertItemWriter<T> implements ItemWriter<T> {
         if (!updates.isEmpty()) {
             jdbc.batchUpdate(table.statements().update(), updates.toArray(SqlParameterSource[]::new));
         }
-        var step = StepSynchronizationManager.getContext();
-        if (step != null) {
-            WriteCounts.add(step.getStepExecution(), inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
-        }
+        WriteCounts.addToCurrentStep(inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
     }
 
     /** JSON columns compare by meaning: jsonb gives back {@code 1e2} as {@code 100}, {@code -0.0} as {@code 0.0}. */

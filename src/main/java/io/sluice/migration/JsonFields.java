@@ -1,8 +1,5 @@
-package io.sluice.migration.datawrangler;
+package io.sluice.migration;
 
-import io.sluice.migration.JsonValue;
-import io.sluice.migration.InvalidRecordException;
-import io.sluice.migration.LegacyTimestamps;
 import tools.jackson.databind.JsonNode;
 
 import java.time.OffsetDateTime;
@@ -12,12 +9,12 @@ import java.util.function.Predicate;
  * Reads typed fields out of a legacy JSON object; a value of the wrong type, or too long for its
  * column, is an {@link InvalidRecordException} naming the field. Missing and JSON null are the same.
  */
-final class Fields {
+public final class JsonFields {
 
-    private Fields() {
+    private JsonFields() {
     }
 
-    static String requiredText(JsonNode node, String field, int maxLength) {
+    public static String requiredText(JsonNode node, String field, int maxLength) {
         String text = optionalText(node, field, maxLength);
         if (text == null || text.isBlank()) {
             throw new InvalidRecordException("missing " + field);
@@ -25,13 +22,13 @@ final class Fields {
         return text;
     }
 
-    static String optionalText(JsonNode node, String field, int maxLength) {
+    public static String optionalText(JsonNode node, String field, int maxLength) {
         JsonNode value = optional(node, field, JsonNode::isString, "text");
         return value == null ? null : fitting(field, value.asString(), maxLength);
     }
 
     /** An identifier: text, or a whole number as the Python tools sometimes wrote them. */
-    static String optionalId(JsonNode node, String field, int maxLength) {
+    public static String optionalId(JsonNode node, String field, int maxLength) {
         JsonNode value = optional(node, field, id -> id.isString() || id.isIntegralNumber(), "text");
         if (value == null) {
             return null;
@@ -43,32 +40,32 @@ final class Fields {
         return fitting(field, text, maxLength);
     }
 
-    static OffsetDateTime optionalTimestamp(JsonNode node, String field) {
+    public static OffsetDateTime optionalTimestamp(JsonNode node, String field) {
         String text = optionalText(node, field, 64);
         return text == null || text.isBlank() ? null : LegacyTimestamps.parse(field, text);
     }
 
-    static Boolean optionalBoolean(JsonNode node, String field) {
+    public static Boolean optionalBoolean(JsonNode node, String field) {
         JsonNode value = optional(node, field, JsonNode::isBoolean, "true or false");
         return value == null ? null : value.booleanValue();
     }
 
-    static Double optionalNumber(JsonNode node, String field) {
+    public static Double optionalNumber(JsonNode node, String field) {
         JsonNode value = optional(node, field, JsonNode::isNumber, "a number");
         return value == null ? null : value.doubleValue();
     }
 
-    static JsonValue optionalObject(JsonNode node, String field) {
+    public static JsonValue optionalObject(JsonNode node, String field) {
         JsonNode value = optional(node, field, JsonNode::isObject, "a JSON object");
         return value == null ? null : new JsonValue(value);
     }
 
     /** The array under the field, or null when it is missing. */
-    static JsonNode optionalArray(JsonNode node, String field) {
+    public static JsonNode optionalArray(JsonNode node, String field) {
         return optional(node, field, JsonNode::isArray, "a JSON array");
     }
 
-    static String abbreviate(String text) {
+    public static String abbreviate(String text) {
         return text.length() <= 40 ? text : text.substring(0, 37) + "...";
     }
 
