@@ -2,6 +2,7 @@ package io.sluice.migration;
 
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
@@ -80,7 +81,7 @@ public final class LegacyTimestamps {
             }
         }
         if ((year | month | day | hour | minute | second) < 0 || month < 1 || month > 12 || day < 1
-                || day > java.time.YearMonth.of(year, month).lengthOfMonth() || hour > 23 || minute > 59 || second > 59) {
+                || day > YearMonth.of(year, month).lengthOfMonth() || hour > 23 || minute > 59 || second > 59) {
             return null;
         }
         return OffsetDateTime.of(year, month, day, hour, minute, second, nanos, ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);

@@ -1,5 +1,6 @@
 package io.sluice.runner;
 
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -10,6 +11,7 @@ import org.springframework.batch.core.step.StepExecution;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.Comparator;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -74,7 +76,7 @@ final class ProgressReporter implements JobExecutionListener {
                 barStep = step.getStepName();
                 barHasTotal = progress != null;
                 ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(barStep).setStyle(ProgressBarStyle.ASCII)
-                        .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(err)).showSpeed();
+                        .setConsumer(new ConsoleProgressBarConsumer(err)).showSpeed();
                 if (progress != null && progress.unit().equals("B")) {
                     builder.setInitialMax(progress.total()).setUnit(" MB", 1 << 20);
                 } else if (progress != null) {
@@ -89,8 +91,7 @@ final class ProgressReporter implements JobExecutionListener {
         } else if (step.getReadCount() == 0 && step.getCommitCount() == 0) {
             err.printf("[%s] working (%ds)%n", step.getStepName(), elapsedSeconds(step));
         } else {
-            double seconds = Math.max(0.001, Duration.between(step.getStartTime() == null ? java.time.LocalDateTime.now() : step.getStartTime(),
-                    java.time.LocalDateTime.now()).toMillis() / 1000.0);
+            double seconds = Math.max(1, elapsedSeconds(step));
             String percent = progress == null || progress.total() == 0 ? ""
                     : String.format(", %.0f%% of %s", 100.0 * progress.done() / progress.total(), progress.unit().equals("B")
                     ? (progress.total() >> 20) + " MB" : progress.total() + " " + progress.unit());
@@ -100,7 +101,7 @@ final class ProgressReporter implements JobExecutionListener {
     }
 
     private static long elapsedSeconds(StepExecution step) {
-        return step.getStartTime() == null ? 0 : Duration.between(step.getStartTime(), java.time.LocalDateTime.now()).toSeconds();
+        return step.getStartTime() == null ? 0 : Duration.between(step.getStartTime(), LocalDateTime.now()).toSeconds();
     }
 
     private void closeBar() {

@@ -15,8 +15,10 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -106,9 +108,9 @@ class RunFolderProcessor implements ItemProcessor<SourceRecord<Path>, Run> {
 
     private static Iterable<String> outputFileNames(Path output) {
         if (!Files.isDirectory(output)) {
-            return java.util.List.of();
+            return List.of();
         }
-        java.util.List<String> names = new java.util.ArrayList<>();
+        List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(output, Files::isRegularFile)) {
             files.forEach(file -> names.add(file.getFileName().toString()));
         } catch (IOException e) {

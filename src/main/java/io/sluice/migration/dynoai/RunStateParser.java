@@ -6,6 +6,8 @@ import tools.jackson.databind.JsonNode;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,9 +55,9 @@ final class RunStateParser {
                 null, null, null, sorted(files.values()));
     }
 
-    static List<Run.RunFile> sorted(java.util.Collection<Run.RunFile> files) {
+    static List<Run.RunFile> sorted(Collection<Run.RunFile> files) {
         List<Run.RunFile> list = new ArrayList<>(files);
-        list.sort(java.util.Comparator.comparing(Run.RunFile::filename));
+        list.sort(Comparator.comparing(Run.RunFile::filename));
         return List.copyOf(list);
     }
 
