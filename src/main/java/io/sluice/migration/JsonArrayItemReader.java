@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.function.Function;
 
 /**
  * Streams the elements of one JSON array in a file, one tree at a time, so that memory does not
@@ -43,6 +44,10 @@ import java.util.concurrent.BlockingQueue;
  * still that of the last element handed to the step, never of one parsed ahead, so restart stays
  * exact; faults are reported on the step's thread when the step reaches them. {@link #close()}
  * stops the thread, as does a failure of the step (which closes its streams).
+ *
+ * <p>Made {@link #partitioned}, it hands out only the elements of one {@link Partition}: each
+ * partition's reader parses the whole file and keeps its own elements, so that several partitions
+ * load one file side by side, each restartable on its own.
  */
 public class JsonArrayItemReader extends ItemStreamSupport implements ItemStreamReader<SourceRecord<JsonNode>> {
 
@@ -56,6 +61,8 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     private final boolean objectValues;
     private final RejectFiles rejects;
     private final ObjectMapper mapper;
+    private Partition partition = Partition.WHOLE;
+    private Function<JsonNode, String> partitionKey = element -> null;
 
     /** Elements parsed ahead, in batches; bounded so that memory stays flat. */
     private static final int BATCH = 64;
@@ -83,13 +90,17 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
      * One step of the parsing thread: an element with the position after it, or the end of the
      * container ({@code record == null}), or a fault to report ({@code fault != null}), or a failure.
      */
-    private record Parsed(SourceRecord<JsonNode> record, String key, long endOffset, long endLine,
+    private record Parsed(SourceRecord<JsonNode> record, String key, long elementIndex, long endOffset, long endLine,
                           String faultWhere, String fault, RuntimeException failure) {
 
-        static final Parsed END = new Parsed(null, null, 0, 0, null, null, null);
+        static final Parsed END = new Parsed(null, null, 0, 0, 0, null, null, null);
 
         static Parsed fault(String where, String reason) {
-            return new Parsed(null, null, 0, 0, where, reason, null);
+            return new Parsed(null, null, 0, 0, 0, where, reason, null);
+        }
+
+        static Parsed failure(RuntimeException e) {
+            return new Parsed(null, null, 0, 0, 0, null, null, e);
         }
     }
 
@@ -121,6 +132,16 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     public static JsonArrayItemReader objectValues(String name, Path file, String displayName, String objectField,
                                                    RejectFiles rejects, ObjectMapper mapper) {
         return new JsonArrayItemReader(name, file, displayName, objectField, true, rejects, mapper);
+    }
+
+    /**
+     * This reader, made to hand out only the elements of {@code partition}, as told by each element's
+     * key (null when it has none); faults of the file are reported by the first partition only.
+     */
+    public JsonArrayItemReader partitioned(Partition partition, Function<JsonNode, String> keyOf) {
+        this.partition = partition;
+        this.partitionKey = keyOf;
+        return this;
     }
 
     /** The key of the value last read when streaming an object's values; null for arrays. */
@@ -177,7 +198,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
                 try {
                     next = parseNext();
                 } catch (RuntimeException e) {
-                    next = new Parsed(null, null, 0, 0, null, null, e);
+                    next = Parsed.failure(e);
                 }
                 out.add(next);
                 boolean last = next.record() == null;
@@ -223,12 +244,23 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         currentKey = next.key();
         lastEndOffset = next.endOffset();
         lastEndLine = next.endLine();
-        index++;
+        index = next.elementIndex() + 1;
         return next.record();
     }
 
-    /** Parses the next element on the parsing thread; touches only the parser and {@link #parsedIndex}. */
+    /**
+     * Parses the next element of this reader's partition on the parsing thread; touches only the
+     * parser and {@link #parsedIndex}.
+     */
     private Parsed parseNext() {
+        Parsed next;
+        do {
+            next = parseNextElement();
+        } while (next.record() != null && !partition.owns(partitionKey.apply(next.record().value())));
+        return next;
+    }
+
+    private Parsed parseNextElement() {
         try {
             JsonToken token = parser.nextToken();
             if (token == (objectValues ? JsonToken.END_OBJECT : JsonToken.END_ARRAY)) {
@@ -250,8 +282,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
             JsonNode node = mapper.readTree(parser);
             TokenStreamLocation end = parser.currentLocation();
             String pointer = (arrayField == null ? "" : "/" + arrayField) + "/" + element;
-            parsedIndex++;
-            return new Parsed(new SourceRecord<>(displayName, pointer + " (line " + line + ")", node), key,
+            return new Parsed(new SourceRecord<>(displayName, pointer + " (line " + line + ")", node), key, parsedIndex++,
                     baseOffset + end.getByteOffset(), fileLine(end), null, null, null);
         } catch (JacksonException e) {
             return Parsed.fault(parseFaultWhere(e), parseFaultReason(e));
@@ -376,7 +407,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     }
 
     private void report(String where, String reason) {
-        if (rejects != null) {
+        if (rejects != null && partition.isFirst()) {
             rejects.current().reject(displayName, where, reason, null);
         }
         finished = true;

@@ -8,25 +8,32 @@ import java.nio.file.Path;
 /**
  * The {@code migrate} job's parameters. The store, its kind and the dry-run flag identify an
  * instance together with the launch time, so the same store can be migrated again later; the
- * chunk size and archive folder may differ on restart.
+ * chunk size, partition count and archive folder are carried over to a restart.
+ *
+ * @param partitions how many partitions load a large file side by side (DynoAI's {@code index.json})
  */
-public record MigrationParameters(Path store, StoreKind kind, boolean dryRun, int chunkSize, Path archive) {
+public record MigrationParameters(Path store, StoreKind kind, boolean dryRun, int chunkSize, int partitions, Path archive) {
 
     public static final String JOB_NAME = "migrate";
     public static final String STORE = "store";
     public static final String KIND = "kind";
     public static final String DRY_RUN = "dryRun";
     public static final String CHUNK_SIZE = "chunkSize";
+    public static final String PARTITIONS = "partitions";
     public static final String ARCHIVE = "archive";
     public static final String LAUNCHED_AT = "launchedAt";
     public static final int DEFAULT_CHUNK_SIZE = 1000;
+    /** Two: one per core of a small machine; the database then works on two chunks at once. */
+    public static final int DEFAULT_PARTITIONS = 2;
+    public static final int MAX_PARTITIONS = 16;
 
     public static MigrationParameters of(JobParameters parameters) {
         Long chunkSize = parameters.getLong(CHUNK_SIZE);
+        Long partitions = parameters.getLong(PARTITIONS);
         String archive = parameters.getString(ARCHIVE);
         return new MigrationParameters(Path.of(parameters.getString(STORE)), StoreKind.fromId(parameters.getString(KIND)),
                 Boolean.parseBoolean(parameters.getString(DRY_RUN)), chunkSize == null ? DEFAULT_CHUNK_SIZE : chunkSize.intValue(),
-                archive == null ? null : Path.of(archive));
+                partitions == null ? DEFAULT_PARTITIONS : partitions.intValue(), archive == null ? null : Path.of(archive));
     }
 
     public JobParameters toJobParameters() {
@@ -35,7 +42,8 @@ public record MigrationParameters(Path store, StoreKind kind, boolean dryRun, in
                 .addString(KIND, kind.id())
                 .addString(DRY_RUN, Boolean.toString(dryRun))
                 .addLong(LAUNCHED_AT, System.currentTimeMillis())
-                .addLong(CHUNK_SIZE, (long) chunkSize, false);
+                .addLong(CHUNK_SIZE, (long) chunkSize, false)
+                .addLong(PARTITIONS, (long) partitions, false);
         if (archive != null) {
             builder.addString(ARCHIVE, archive.toAbsolutePath().normalize().toString(), false);
         }

@@ -40,15 +40,23 @@ class MigrateCommand implements Callable<Integer> {
             description = "Records per transaction (default: ${DEFAULT-VALUE}).")
     int chunkSize;
 
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "" + MigrationParameters.DEFAULT_PARTITIONS,
+            description = "How many partitions load a DynoAI index.json side by side, each with its own thread,"
+                    + " connection and restart state (default: ${DEFAULT-VALUE}; 1 loads it in file order).")
+    int partitions;
+
     @Override
     public Integer call() {
         if (chunkSize < 1) {
             throw new SluiceException(ExitCode.USAGE, "--chunk-size must be at least 1");
         }
+        if (partitions < 1 || partitions > MigrationParameters.MAX_PARTITIONS) {
+            throw new SluiceException(ExitCode.USAGE, "--partitions must be between 1 and " + MigrationParameters.MAX_PARTITIONS);
+        }
         List<MigrationParameters> migrations = new ArrayList<>();
         for (Path path : paths) {
             StoreKind storeKind = kind == null ? StoreKind.detect(path) : StoreKind.fromId(kind);
-            migrations.add(new MigrationParameters(storeKind.storeRoot(path), storeKind, dryRun, chunkSize, archive));
+            migrations.add(new MigrationParameters(storeKind.storeRoot(path), storeKind, dryRun, chunkSize, partitions, archive));
         }
         int worst = ExitCode.SUCCESS.code();
         try (BootContext boot = BootContext.start()) {

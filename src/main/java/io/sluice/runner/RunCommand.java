@@ -35,7 +35,7 @@ class RunCommand implements Callable<Integer> {
             }
             String key = parameter.substring(0, eq);
             String value = parameter.substring(eq + 1);
-            if (key.equals("chunkSize")) {
+            if (key.equals("chunkSize") || key.equals("partitions")) {
                 builder.addLong(key, parseLong(key, value), false);
             } else {
                 builder.addString(key, value);

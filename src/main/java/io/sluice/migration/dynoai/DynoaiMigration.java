@@ -6,6 +6,7 @@ import io.sluice.migration.JsonArrayItemReader;
 import io.sluice.migration.LegacyJson;
 import io.sluice.migration.LoadStepPolicy;
 import io.sluice.migration.MigrationParameters;
+import io.sluice.migration.PartitionedStep;
 import io.sluice.migration.RejectFiles;
 import io.sluice.migration.SourceRecord;
 import io.sluice.migration.StoreKind;
@@ -63,15 +64,18 @@ class DynoaiMigration implements StoreMigration {
                 .build();
     }
 
+    /** The runs of index.json, in partitions by run id: a duplicate id meets its first copy in the same partition. */
     private Step loadIndexRuns(MigrationParameters parameters, Path runsRoot) {
         String name = "migrate.load-index-runs";
-        return LoadStepPolicy.apply(new StepBuilder(name, jobRepository)
-                .<SourceRecord<JsonNode>, Run>chunk(parameters.chunkSize())
-                .transactionManager(transactionManager)
-                .reader(indexReader(name + ".reader", runsRoot, rejectFiles))
-                .processor(new IndexRunProcessor())
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, false, postgres), transactionManager)), rejectFiles)
-                .build();
+        return PartitionedStep.build(name, parameters.partitions(), jobRepository, partition -> LoadStepPolicy.apply(
+                new StepBuilder(name + ":" + partition.name(), jobRepository)
+                        .<SourceRecord<JsonNode>, Run>chunk(parameters.chunkSize())
+                        .transactionManager(transactionManager)
+                        .reader(indexReader(name + ".reader", runsRoot, rejectFiles).partitioned(partition, RunStateParser::runId))
+                        .processor(new IndexRunProcessor())
+                        .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, false, postgres),
+                                transactionManager)), rejectFiles)
+                .build());
     }
 
     private Step loadRunFolders(MigrationParameters parameters, Path runsRoot) {

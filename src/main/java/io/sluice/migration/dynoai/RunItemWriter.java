@@ -11,6 +11,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import io.sluice.persistence.PostgresCopy;
+
+import static io.sluice.persistence.PostgresCopy.Type.INT4;
+import static io.sluice.persistence.PostgresCopy.Type.INT8;
+import static io.sluice.persistence.PostgresCopy.Type.JSONB;
+import static io.sluice.persistence.PostgresCopy.Type.TEXT;
+import static io.sluice.persistence.PostgresCopy.Type.TIMESTAMPTZ;
+import static io.sluice.persistence.PostgresCopy.column;
 import org.springframework.jdbc.datasource.DataSourceUtils;
 
 import javax.sql.DataSource;
@@ -69,11 +76,14 @@ class RunItemWriter implements ItemWriter<Run> {
             VALUES (:run_id, :filename, :file_type, :size_bytes, :storage_path, :created_at)
             """;
 
-    private static final PostgresCopy COPY_RUNS = new PostgresCopy("runs", List.of("id", "status", "source", "created_at",
-            "updated_at", "jetstream_id", "current_stage", "progress_percent", "results_summary", "error_info", "input_filename",
-            "config_snapshot", "jetstream_metadata"));
-    private static final PostgresCopy COPY_FILES = new PostgresCopy("run_files", List.of("run_id", "filename", "file_type",
-            "size_bytes", "storage_path", "created_at"));
+    private static final PostgresCopy COPY_RUNS = new PostgresCopy("runs", List.of(column("id", TEXT), column("status", TEXT),
+            column("source", TEXT), column("created_at", TIMESTAMPTZ), column("updated_at", TIMESTAMPTZ),
+            column("jetstream_id", TEXT), column("current_stage", TEXT), column("progress_percent", INT4),
+            column("results_summary", JSONB), column("error_info", JSONB), column("input_filename", TEXT),
+            column("config_snapshot", JSONB), column("jetstream_metadata", JSONB)));
+    private static final PostgresCopy COPY_FILES = new PostgresCopy("run_files", List.of(column("run_id", TEXT),
+            column("filename", TEXT), column("file_type", TEXT), column("size_bytes", INT8), column("storage_path", TEXT),
+            column("created_at", TIMESTAMPTZ)));
 
     private final NamedParameterJdbcTemplate jdbc;
     private final ObjectMapper mapper;
@@ -145,8 +155,8 @@ class RunItemWriter implements ItemWriter<Run> {
             if (!runs.isEmpty()) {
                 COPY_RUNS.copy(connection, runs.stream().map(run -> new Object[] {run.id(), run.status(), run.source(),
                         run.createdAt(), run.updatedAt(), run.jetstreamId(), run.currentStage(), run.progressPercent(),
-                        text(run.resultsSummary()), text(run.errorInfo()), run.inputFilename(), text(run.configSnapshot()),
-                        text(run.jetstreamMetadata())}).toList());
+                        bytes(run.resultsSummary()), bytes(run.errorInfo()), run.inputFilename(), bytes(run.configSnapshot()),
+                        bytes(run.jetstreamMetadata())}).toList());
             }
             List<Object[]> files = new ArrayList<>();
             withNewFiles.forEach(run -> run.files().forEach(file -> files.add(new Object[] {run.id(), file.filename(),
@@ -230,6 +240,10 @@ class RunItemWriter implements ItemWriter<Run> {
 
     private String text(JsonValue value) {
         return value == null ? null : mapper.writeValueAsString(value.tree());
+    }
+
+    private byte[] bytes(JsonValue value) {
+        return value == null ? null : mapper.writeValueAsBytes(value.tree());
     }
 
     private JsonValue json(ResultSet rs, String column) throws SQLException {

@@ -31,6 +31,12 @@ final class RunStateParser {
     private RunStateParser() {
     }
 
+    /** The run id of a run state as it stands, valid or not; null when there is none to read. */
+    static String runId(JsonNode state) {
+        JsonNode id = state.get("run_id");
+        return id != null && id.isString() ? id.asString() : null;
+    }
+
     /** A run with the files named in its state (no size or path: those come from the run folder). */
     static Run parse(JsonNode state) {
         if (state == null || !state.isObject()) {
