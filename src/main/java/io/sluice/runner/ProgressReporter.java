@@ -13,6 +13,8 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -60,20 +62,18 @@ final class ProgressReporter implements JobExecutionListener {
     }
 
     private synchronized void show(JobExecution execution) {
-        StepExecution step = execution.getStepExecutions().stream()
-                .max(Comparator.comparing(StepExecution::getId, Comparator.nullsFirst(Comparator.naturalOrder())))
-                .orElse(null);
+        RunningStep step = RunningStep.of(execution);
         if (step == null) {
             return;
         }
-        StepProgress progress = StepProgress.of(step);
-        if (terminal && progress == null && step.getReadCount() == 0 && bar == null) {
+        StepProgress progress = step.progress();
+        if (terminal && progress == null && step.readCount() == 0 && bar == null) {
             return; // nothing to draw before the first chunk
         }
         if (terminal) {
-            if (!step.getStepName().equals(barStep) || (!barHasTotal && progress != null)) {
+            if (!step.name().equals(barStep) || (!barHasTotal && progress != null)) {
                 closeBar();
-                barStep = step.getStepName();
+                barStep = step.name();
                 barHasTotal = progress != null;
                 ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(barStep).setStyle(ProgressBarStyle.ASCII)
                         .setConsumer(new ConsoleProgressBarConsumer(err)).showSpeed();
@@ -86,22 +86,58 @@ final class ProgressReporter implements JobExecutionListener {
                 }
                 bar = builder.build();
             }
-            bar.stepTo(progress != null ? progress.done() : step.getReadCount());
-            bar.setExtraMessage(" | " + step.getReadCount() + " read" + (step.getSkipCount() > 0 ? ", " + step.getSkipCount() + " rejected" : ""));
-        } else if (step.getReadCount() == 0 && step.getCommitCount() == 0) {
-            err.printf("[%s] working (%ds)%n", step.getStepName(), elapsedSeconds(step));
+            bar.stepTo(progress != null ? progress.done() : step.readCount());
+            bar.setExtraMessage(" | " + step.readCount() + " read" + (step.skipCount() > 0 ? ", " + step.skipCount() + " rejected" : ""));
+        } else if (step.readCount() == 0 && step.commitCount() == 0) {
+            err.printf("[%s] working (%ds)%n", step.name(), elapsedSeconds(step));
         } else {
             double seconds = Math.max(1, elapsedSeconds(step));
             String percent = progress == null || progress.total() == 0 ? ""
                     : String.format(", %.0f%% of %s", 100.0 * progress.done() / progress.total(), progress.unit().equals("B")
                     ? (progress.total() >> 20) + " MB" : progress.total() + " " + progress.unit());
-            err.printf("[%s] read %d, written %d, rejected %d (%.0f/s)%s%n", step.getStepName(), step.getReadCount(),
-                    step.getWriteCount(), step.getSkipCount(), step.getReadCount() / seconds, percent);
+            err.printf("[%s] read %d, written %d, rejected %d (%.0f/s)%s%n", step.name(), step.readCount(),
+                    step.writeCount(), step.skipCount(), step.readCount() / seconds, percent);
         }
     }
 
-    private static long elapsedSeconds(StepExecution step) {
-        return step.getStartTime() == null ? 0 : Duration.between(step.getStartTime(), LocalDateTime.now()).toSeconds();
+    private static long elapsedSeconds(RunningStep step) {
+        return step.startTime() == null ? 0 : Duration.between(step.startTime(), LocalDateTime.now()).toSeconds();
+    }
+
+    /**
+     * The newest step of an execution, or the sum of its partitions when it is partitioned (the
+     * partitions {@code <step>:part-1-of-2} and so on each read the file through; their progress is
+     * the sum of theirs against the sum of the totals).
+     */
+    private record RunningStep(String name, long readCount, long writeCount, long skipCount, long commitCount,
+                               StepProgress progress, LocalDateTime startTime) {
+
+        static RunningStep of(JobExecution execution) {
+            List<StepExecution> steps = List.copyOf(execution.getStepExecutions());
+            StepExecution newest = steps.stream()
+                    .max(Comparator.comparing(StepExecution::getId, Comparator.nullsFirst(Comparator.naturalOrder())))
+                    .orElse(null);
+            if (newest == null) {
+                return null;
+            }
+            int colon = newest.getStepName().indexOf(':');
+            if (colon < 0) {
+                return new RunningStep(newest.getStepName(), newest.getReadCount(), newest.getWriteCount(), newest.getSkipCount(),
+                        newest.getCommitCount(), StepProgress.of(newest), newest.getStartTime());
+            }
+            String name = newest.getStepName().substring(0, colon);
+            List<StepExecution> partitions = steps.stream().filter(step -> step.getStepName().startsWith(name + ":")).toList();
+            List<StepProgress> progress = partitions.stream().map(StepProgress::of).filter(Objects::nonNull).toList();
+            return new RunningStep(name,
+                    partitions.stream().mapToLong(StepExecution::getReadCount).sum(),
+                    partitions.stream().mapToLong(StepExecution::getWriteCount).sum(),
+                    partitions.stream().mapToLong(StepExecution::getSkipCount).sum(),
+                    partitions.stream().mapToLong(StepExecution::getCommitCount).sum(),
+                    progress.isEmpty() ? null : new StepProgress(progress.stream().mapToLong(StepProgress::done).sum(),
+                            progress.stream().mapToLong(StepProgress::total).sum(), progress.get(0).unit()),
+                    partitions.stream().map(StepExecution::getStartTime).filter(Objects::nonNull).min(Comparator.naturalOrder())
+                            .orElse(null));
+        }
     }
 
     private void closeBar() {

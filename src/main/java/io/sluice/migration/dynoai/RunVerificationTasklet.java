@@ -17,6 +17,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,6 +34,9 @@ import java.util.function.BooleanSupplier;
  * the run folders by name, and the ids are looked up in the target in batches. Only a run that is
  * not in the target is read whole and validated again: if it is invalid, the load step rejected it
  * and its absence is right; if it is valid, it was lost, and verification fails naming it.
+ *
+ * <p>The store is scanned on a thread of its own while this one looks the previous batch up, so
+ * that the scan and the database work side by side.
  */
 class RunVerificationTasklet implements Tasklet {
 
@@ -45,6 +54,8 @@ class RunVerificationTasklet implements Tasklet {
     private final RunFolderProcessor folderProcessor;
     private final StoredRunIds storedIds;
     private final int batchSize;
+    /** Batches scanned ahead of the look-ups; bounded so that memory stays flat. */
+    private static final int BATCHES_AHEAD = 4;
 
     /** @param postgres look ids up as one array parameter per batch of 10,000, instead of IN lists of 1,000 */
     RunVerificationTasklet(NamedParameterJdbcTemplate jdbc, IndexIdScanner index, Path runsRoot,
@@ -58,25 +69,31 @@ class RunVerificationTasklet implements Tasklet {
     }
 
     @Override
-    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
         Reconciliation runs = new Reconciliation("runs");
         SeenKeys counted = new SeenKeys();
-        List<Candidate> batch = new ArrayList<>(batchSize);
-
-        index.scan(element -> {
-            if (element.id() != null) {
-                batch.add(new Candidate(element.id(), () -> valid(() -> RunStateParser.parse(index.element(element)))));
-                checkIfFull(batch, runs, counted);
-            }
+        BlockingQueue<List<Candidate>> batches = new ArrayBlockingQueue<>(BATCHES_AHEAD);
+        ExecutorService scanning = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "verify-runs.scanner");
+            thread.setDaemon(true);
+            return thread;
         });
-        RunFolderItemReader folders = new RunFolderItemReader("verify", runsRoot);
-        folders.open(new ExecutionContext());
-        for (SourceRecord<Path> folder = folders.read(); folder != null; folder = folders.read()) {
-            SourceRecord<Path> current = folder;
-            batch.add(new Candidate(folder.value().getFileName().toString(), () -> valid(() -> folderProcessor.process(current))));
-            checkIfFull(batch, runs, counted);
+        try {
+            Future<?> scan = scanning.submit(() -> {
+                try {
+                    scan(batches);
+                } finally {
+                    handOver(List.of(), batches); // the end, also after a failure, which scan.get() then throws
+                }
+                return null;
+            });
+            for (List<Candidate> batch = batches.take(); !batch.isEmpty(); batch = batches.take()) {
+                check(batch, runs, counted);
+            }
+            scan.get(); // a failure of the scan fails the step
+        } finally {
+            scanning.shutdownNow();
         }
-        check(batch, runs, counted);
 
         Long dangling = jdbc.queryForObject(DANGLING_FILES, Map.of(), Long.class);
         String summary = runs.summary() + "; run_files without their run: " + dangling;
@@ -85,6 +102,43 @@ class RunVerificationTasklet implements Tasklet {
             throw new MigrationVerificationException("verification failed: " + summary);
         }
         return RepeatStatus.FINISHED;
+    }
+
+    /** Scans the index, then the run folders, into batches of candidates. */
+    private void scan(BlockingQueue<List<Candidate>> batches) {
+        List<Candidate> batch = new ArrayList<>(batchSize);
+        index.scan(element -> {
+            if (element.id() != null) {
+                batch.add(new Candidate(element.id(), () -> valid(() -> RunStateParser.parse(index.element(element)))));
+                handOverIfFull(batch, batches);
+            }
+        });
+        RunFolderItemReader folders = new RunFolderItemReader("verify", runsRoot);
+        folders.open(new ExecutionContext());
+        for (SourceRecord<Path> folder = folders.read(); folder != null; folder = folders.read()) {
+            SourceRecord<Path> current = folder;
+            batch.add(new Candidate(folder.value().getFileName().toString(), () -> valid(() -> folderProcessor.process(current))));
+            handOverIfFull(batch, batches);
+        }
+        if (!batch.isEmpty()) {
+            handOver(List.copyOf(batch), batches);
+        }
+    }
+
+    private void handOverIfFull(List<Candidate> batch, BlockingQueue<List<Candidate>> batches) {
+        if (batch.size() >= batchSize) {
+            handOver(List.copyOf(batch), batches);
+            batch.clear();
+        }
+    }
+
+    private static void handOver(List<Candidate> batch, BlockingQueue<List<Candidate>> batches) {
+        try {
+            batches.put(batch);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CancellationException("verification stopped");
+        }
     }
 
     private static boolean valid(Runnable validation) {
@@ -96,17 +150,8 @@ class RunVerificationTasklet implements Tasklet {
         }
     }
 
-    private void checkIfFull(List<Candidate> batch, Reconciliation runs, SeenKeys counted) {
-        if (batch.size() >= batchSize) {
-            check(batch, runs, counted);
-        }
-    }
-
     /** Found runs count on both sides once each; a missing one counts only if it was valid, as missing. */
     private void check(List<Candidate> batch, Reconciliation runs, SeenKeys counted) {
-        if (batch.isEmpty()) {
-            return;
-        }
         Set<String> found = storedIds.among(batch.stream().map(Candidate::id).toList());
         for (Candidate candidate : batch) {
             if (found.contains(candidate.id())) {
@@ -119,6 +164,5 @@ class RunVerificationTasklet implements Tasklet {
                 runs.missing(candidate.id());
             }
         }
-        batch.clear();
     }
 }

@@ -5,6 +5,7 @@ import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
@@ -23,13 +24,14 @@ class DynoaiRestartTest {
     @TempDir
     Path temp;
 
-    static Stream<TestDatabase> databases() {
-        return TestDatabase.both();
+    /** Each database, loading in file order (one partition) and in two partitions side by side. */
+    static Stream<Arguments> databasesAndPartitions() {
+        return Stream.of(1, 2).flatMap(partitions -> TestDatabase.both().map(database -> Arguments.of(database, partitions)));
     }
 
-    @ParameterizedTest
-    @MethodSource("databases")
-    void aFailedMigrationRestartsAfterItsLastCommittedChunkAndEndsWithEveryRunOnce(TestDatabase database) throws Exception {
+    @ParameterizedTest(name = "{0}, {1} partition(s)")
+    @MethodSource("databasesAndPartitions")
+    void aFailedMigrationRestartsAfterItsLastCommittedChunkAndEndsWithEveryRunOnce(TestDatabase database, int partitions) throws Exception {
         // given a database that refuses one run
         Sluice sluice = new Sluice(database);
         assertThat(sluice.run("migrate", aDynoaiStore().writeTo(temp.resolve("empty")).toString()).exitCode()).isZero();
@@ -37,13 +39,18 @@ class DynoaiRestartTest {
         Path store = aDynoaiStore().withIndexRuns(1000).writeTo(temp.resolve("store"));
 
         // when
-        Sluice.Result failed = sluice.run("migrate", store.toString(), "--chunk-size", "100");
+        Sluice.Result failed = sluice.run("migrate", store.toString(), "--chunk-size", "100", "--partitions", Integer.toString(partitions));
 
-        // then the chunks before the failing one are committed
+        // then the chunks before the failing one are committed (and the other partition's, which completed)
         assertThat(failed.exitCode()).as(failed.out() + failed.err()).isEqualTo(1);
         long failedId = newestExecution(database);
         assertThat(status(database, failedId)).isEqualTo("FAILED");
-        assertThat(Rows.count(database, "runs")).isEqualTo(500);
+        long committed = Rows.count(database, "runs");
+        if (partitions == 1) {
+            assertThat(committed).as("the five chunks before " + POISONED_RUN).isEqualTo(500);
+        } else {
+            assertThat(committed).isBetween(1L, 999L);
+        }
 
         // when the cause is gone and the execution restarted
         poison(database, false);
@@ -55,7 +62,7 @@ class DynoaiRestartTest {
         long restartedId = newestExecution(database);
         assertThat(status(database, restartedId)).isEqualTo("COMPLETED");
         assertThat(Rows.query(database, "SELECT READ_COUNT FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = " + restartedId
-                + " AND STEP_NAME = 'migrate.load-index-runs'").get(0).get("read_count")).isEqualTo(500L);
+                + " AND STEP_NAME = 'migrate.load-index-runs'").get(0).get("read_count")).isEqualTo(1000 - committed);
         assertThat(Rows.count(database, "runs")).isEqualTo(1000);
         assertThat(Rows.count(database, "run_files")).isEqualTo(2000);
         assertThat(sluice.run("restart", Long.toString(restartedId)).exitCode()).isEqualTo(5);
