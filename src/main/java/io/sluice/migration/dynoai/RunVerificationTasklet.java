@@ -13,7 +13,9 @@ import org.springframework.batch.infrastructure.repeat.RepeatStatus;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,8 +37,9 @@ import java.util.function.BooleanSupplier;
  * not in the target is read whole and validated again: if it is invalid, the load step rejected it
  * and its absence is right; if it is valid, it was lost, and verification fails naming it.
  *
- * <p>The store is scanned on a thread of its own while this one looks the previous batch up, so
- * that the scan and the database work side by side.
+ * <p>The store is scanned on a thread of its own, and the batches are looked up two at a time on
+ * connections of their own, so that the scan and the database work side by side; this thread
+ * reconciles the batches in store order.
  */
 class RunVerificationTasklet implements Tasklet {
 
@@ -48,6 +51,10 @@ class RunVerificationTasklet implements Tasklet {
     private record Candidate(String id, BooleanSupplier valid) {
     }
 
+    /** A batch of candidates, and which of their ids the target holds (once the look-up is done). */
+    private record Lookup(List<Candidate> batch, Future<Set<String>> found) {
+    }
+
     private final NamedParameterJdbcTemplate jdbc;
     private final IndexIdScanner index;
     private final Path runsRoot;
@@ -56,6 +63,7 @@ class RunVerificationTasklet implements Tasklet {
     private final int batchSize;
     /** Batches scanned ahead of the look-ups; bounded so that memory stays flat. */
     private static final int BATCHES_AHEAD = 4;
+    private static final int LOOKUPS_AT_ONCE = 2;
 
     /** @param postgres look ids up as one array parameter per batch of 10,000, instead of IN lists of 1,000 */
     RunVerificationTasklet(NamedParameterJdbcTemplate jdbc, IndexIdScanner index, Path runsRoot,
@@ -73,13 +81,13 @@ class RunVerificationTasklet implements Tasklet {
         Reconciliation runs = new Reconciliation("runs");
         SeenKeys counted = new SeenKeys();
         BlockingQueue<List<Candidate>> batches = new ArrayBlockingQueue<>(BATCHES_AHEAD);
-        ExecutorService scanning = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "verify-runs.scanner");
+        ExecutorService threads = Executors.newFixedThreadPool(1 + LOOKUPS_AT_ONCE, runnable -> {
+            Thread thread = new Thread(runnable, "verify-runs.worker");
             thread.setDaemon(true);
             return thread;
         });
         try {
-            Future<?> scan = scanning.submit(() -> {
+            Future<?> scan = threads.submit(() -> {
                 try {
                     scan(batches);
                 } finally {
@@ -87,12 +95,20 @@ class RunVerificationTasklet implements Tasklet {
                 }
                 return null;
             });
+            Deque<Lookup> lookups = new ArrayDeque<>();
             for (List<Candidate> batch = batches.take(); !batch.isEmpty(); batch = batches.take()) {
-                check(batch, runs, counted);
+                List<String> ids = batch.stream().map(Candidate::id).toList();
+                lookups.add(new Lookup(batch, threads.submit(() -> storedIds.among(ids))));
+                if (lookups.size() == LOOKUPS_AT_ONCE) {
+                    check(lookups.remove(), runs, counted);
+                }
+            }
+            while (!lookups.isEmpty()) {
+                check(lookups.remove(), runs, counted);
             }
             scan.get(); // a failure of the scan fails the step
         } finally {
-            scanning.shutdownNow();
+            threads.shutdownNow();
         }
 
         Long dangling = jdbc.queryForObject(DANGLING_FILES, Map.of(), Long.class);
@@ -151,9 +167,9 @@ class RunVerificationTasklet implements Tasklet {
     }
 
     /** Found runs count on both sides once each; a missing one counts only if it was valid, as missing. */
-    private void check(List<Candidate> batch, Reconciliation runs, SeenKeys counted) {
-        Set<String> found = storedIds.among(batch.stream().map(Candidate::id).toList());
-        for (Candidate candidate : batch) {
+    private static void check(Lookup lookup, Reconciliation runs, SeenKeys counted) throws Exception {
+        Set<String> found = lookup.found().get();
+        for (Candidate candidate : lookup.batch()) {
             if (found.contains(candidate.id())) {
                 if (counted.add(candidate.id())) {
                     runs.source(candidate.id());
