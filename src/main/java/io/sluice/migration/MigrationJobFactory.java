@@ -1,5 +1,8 @@
 package io.sluice.migration;
 
+import com.zaxxer.hikari.HikariDataSource;
+import io.sluice.ExitCode;
+import io.sluice.SluiceException;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
@@ -8,12 +11,13 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 
+import javax.sql.DataSource;
 import java.util.List;
 
 /**
  * Builds the {@code migrate} job for one launch: the flow of the store's kind, then the archive step.
- * The job is built per launch because the chunk size, a parameter, shapes its steps; a restart
- * builds it again from the failed execution's parameters.
+ * The job is built per launch because the chunk size and the partition count, parameters, shape
+ * its steps; a restart builds it again from the failed execution's parameters.
  */
 @Component
 public class MigrationJobFactory {
@@ -22,9 +26,11 @@ public class MigrationJobFactory {
     private final PlatformTransactionManager transactionManager;
     private final List<StoreMigration> migrations;
     private final MigrationJobListener listener;
+    private final DataSource dataSource;
 
     MigrationJobFactory(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                        List<StoreMigration> migrations, MigrationJobListener listener) {
+                        List<StoreMigration> migrations, MigrationJobListener listener, DataSource dataSource) {
+        this.dataSource = dataSource;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.migrations = migrations;
@@ -32,6 +38,7 @@ public class MigrationJobFactory {
     }
 
     public Job create(MigrationParameters parameters) {
+        checkPartitions(parameters.partitions());
         StoreMigration migration = migrations.stream()
                 .filter(candidate -> candidate.kind() == parameters.kind())
                 .findFirst()
@@ -42,6 +49,19 @@ public class MigrationJobFactory {
                 .next(archiveStep())
                 .end()
                 .build();
+    }
+
+    /** Each partition holds a connection while it writes, and the job's repository needs one more. */
+    private void checkPartitions(int partitions) {
+        if (partitions < 1 || partitions > MigrationParameters.MAX_PARTITIONS) {
+            throw new SluiceException(ExitCode.USAGE, "partitions must be between 1 and " + MigrationParameters.MAX_PARTITIONS
+                    + ", not " + partitions);
+        }
+        if (dataSource instanceof HikariDataSource pool && pool.getMaximumPoolSize() < partitions + 1) {
+            throw new SluiceException(ExitCode.USAGE, partitions + " partitions need " + (partitions + 1)
+                    + " database connections, and the pool has " + pool.getMaximumPoolSize()
+                    + ": lower --partitions or raise SLUICE_POOL_SIZE");
+        }
     }
 
     private Step archiveStep() {

@@ -52,7 +52,8 @@ public final class ExecutionPrinter {
         out.println("Parameters:");
         e.parameters().forEach((name, value) -> out.printf("  %-12s %s%n", name, value));
         out.println("Steps:");
-        String format = "  %-28s %-10s %9s %10s %10s %8s %8s %8s %9s  %s%n";
+        int nameWidth = e.steps().stream().mapToInt(step -> step.name().length()).max().orElse(0);
+        String format = "  %-" + Math.max(28, nameWidth) + "s %-10s %9s %10s %10s %8s %8s %8s %9s  %s%n";
         out.printf(format, "STEP", "STATUS", "READ", "WRITTEN", "FILTERED", "SKIPPED", "COMMITS", "ROLLBACK", "DURATION", "EXIT");
         for (ExecutionView.StepView s : e.steps()) {
             String exit = s.exitCode() + (s.exitDescription() == null || s.exitDescription().isBlank() ? ""

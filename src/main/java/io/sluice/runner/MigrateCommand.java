@@ -42,16 +42,14 @@ class MigrateCommand implements Callable<Integer> {
 
     @Option(names = "--partitions", paramLabel = "N", defaultValue = "" + MigrationParameters.DEFAULT_PARTITIONS,
             description = "How many partitions load a DynoAI index.json side by side, each with its own thread,"
-                    + " connection and restart state (default: ${DEFAULT-VALUE}; 1 loads it in file order).")
+                    + " connection and restart state (default: ${DEFAULT-VALUE}; 1 loads it in file order;"
+                    + " at most one less than the connection pool's size).")
     int partitions;
 
     @Override
     public Integer call() {
         if (chunkSize < 1) {
             throw new SluiceException(ExitCode.USAGE, "--chunk-size must be at least 1");
-        }
-        if (partitions < 1 || partitions > MigrationParameters.MAX_PARTITIONS) {
-            throw new SluiceException(ExitCode.USAGE, "--partitions must be between 1 and " + MigrationParameters.MAX_PARTITIONS);
         }
         List<MigrationParameters> migrations = new ArrayList<>();
         for (Path path : paths) {
