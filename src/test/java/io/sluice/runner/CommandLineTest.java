@@ -41,7 +41,8 @@ class CommandLineTest {
         assertThat(table.exitCode()).isZero();
         assertThat(table.out()).contains("ID", "JOB", "STATUS", "migrate", "COMPLETED", SAMPLE.toAbsolutePath().toString());
         assertThat(table.out().lines().count()).isEqualTo(3);
-        assertThat(json.out()).contains("\"status\" : \"COMPLETED\"", "\"job\" : \"migrate\"", "\"id\" : " + dryRunId + ",")
+        assertThat(json.out()).contains("\"status\" : \"COMPLETED\"", "\"job\" : \"migrate\"", "\"id\" : " + dryRunId + ",",
+                        "\"read\" : 6") // 4 index runs (in partitions, counted once) and 2 run folders
                 .doesNotContain("\"id\" : " + (Long.parseLong(dryRunId) - 1) + ",");
         assertThat(none.out()).contains("No executions");
         assertThat(show.out()).contains("Execution " + dryRunId + " of migrate: COMPLETED", "dryRun", "true", "migrate.load-index-runs",
