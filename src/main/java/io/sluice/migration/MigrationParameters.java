@@ -1,5 +1,6 @@
 package io.sluice.migration;
 
+import io.sluice.persistence.DatabaseSettings;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
@@ -10,7 +11,8 @@ import java.nio.file.Path;
  * instance together with the launch time, so the same store can be migrated again later; the
  * chunk size, partition count and archive folder are carried over to a restart.
  *
- * @param partitions how many partitions load a large file side by side (DynoAI's {@code index.json})
+ * @param partitions how many partitions load a large file side by side (DynoAI's {@code index.json});
+ *                   {@link #UNSET} until {@link #withDefaultPartitionsFor} chooses
  */
 public record MigrationParameters(Path store, StoreKind kind, boolean dryRun, int chunkSize, int partitions, Path archive) {
 
@@ -23,9 +25,9 @@ public record MigrationParameters(Path store, StoreKind kind, boolean dryRun, in
     public static final String ARCHIVE = "archive";
     public static final String LAUNCHED_AT = "launchedAt";
     public static final int DEFAULT_CHUNK_SIZE = 1000;
-    /** Two: one per core of a small machine; the database then works on two chunks at once. */
-    public static final int DEFAULT_PARTITIONS = 2;
     public static final int MAX_PARTITIONS = 16;
+    /** Partitions not given: {@link #withDefaultPartitionsFor} chooses. */
+    public static final int UNSET = 0;
 
     public static MigrationParameters of(JobParameters parameters) {
         Long chunkSize = parameters.getLong(CHUNK_SIZE);
@@ -33,7 +35,19 @@ public record MigrationParameters(Path store, StoreKind kind, boolean dryRun, in
         String archive = parameters.getString(ARCHIVE);
         return new MigrationParameters(Path.of(parameters.getString(STORE)), StoreKind.fromId(parameters.getString(KIND)),
                 Boolean.parseBoolean(parameters.getString(DRY_RUN)), chunkSize == null ? DEFAULT_CHUNK_SIZE : chunkSize.intValue(),
-                partitions == null ? DEFAULT_PARTITIONS : partitions.intValue(), archive == null ? null : Path.of(archive));
+                partitions == null ? 1 : partitions.intValue(), archive == null ? null : Path.of(archive));
+    }
+
+    /**
+     * These parameters, with the partition count for the database when none was given: 2 on
+     * PostgreSQL, which then works on two chunks at once (one per core of a small machine); 1 on the
+     * embedded HSQLDB, which writes one chunk at a time, so that more partitions would only cost.
+     */
+    public MigrationParameters withDefaultPartitionsFor(DatabaseSettings.Vendor vendor) {
+        if (partitions != UNSET) {
+            return this;
+        }
+        return new MigrationParameters(store, kind, dryRun, chunkSize, vendor == DatabaseSettings.Vendor.POSTGRESQL ? 2 : 1, archive);
     }
 
     public JobParameters toJobParameters() {

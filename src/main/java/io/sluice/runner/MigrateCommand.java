@@ -3,6 +3,8 @@ package io.sluice.runner;
 import io.sluice.ExitCode;
 import io.sluice.SluiceException;
 import io.sluice.migration.MigrationParameters;
+import io.sluice.persistence.DatabaseSettings;
+import io.sluice.persistence.SluiceProperties;
 import io.sluice.migration.StoreKind;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
@@ -40,11 +42,11 @@ class MigrateCommand implements Callable<Integer> {
             description = "Records per transaction (default: ${DEFAULT-VALUE}).")
     int chunkSize;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "" + MigrationParameters.DEFAULT_PARTITIONS,
+    @Option(names = "--partitions", paramLabel = "N",
             description = "How many partitions load a DynoAI index.json side by side, each with its own thread,"
-                    + " connection and restart state (default: ${DEFAULT-VALUE}; 1 loads it in file order;"
-                    + " at most one less than the connection pool's size).")
-    int partitions;
+                    + " connection and restart state; at most one less than the connection pool's size"
+                    + " (default: 2 on PostgreSQL; 1, file order, on the embedded HSQLDB, which writes one chunk at a time).")
+    Integer partitions;
 
     @Override
     public Integer call() {
@@ -54,11 +56,14 @@ class MigrateCommand implements Callable<Integer> {
         List<MigrationParameters> migrations = new ArrayList<>();
         for (Path path : paths) {
             StoreKind storeKind = kind == null ? StoreKind.detect(path) : StoreKind.fromId(kind);
-            migrations.add(new MigrationParameters(storeKind.storeRoot(path), storeKind, dryRun, chunkSize, partitions, archive));
+            migrations.add(new MigrationParameters(storeKind.storeRoot(path), storeKind, dryRun, chunkSize,
+                    partitions == null ? MigrationParameters.UNSET : partitions, archive));
         }
         int worst = ExitCode.SUCCESS.code();
         try (BootContext boot = BootContext.start()) {
-            for (MigrationParameters parameters : migrations) {
+            DatabaseSettings.Vendor vendor = boot.bean(SluiceProperties.class).databaseSettings().vendor();
+            for (MigrationParameters given : migrations) {
+                MigrationParameters parameters = given.withDefaultPartitionsFor(vendor);
                 System.err.printf("Migrating the %s store %s%s%n", parameters.kind().id(),
                         parameters.store().toAbsolutePath().normalize(), dryRun ? " (dry run)" : "");
                 JobExecution execution = boot.bean(JobControl.class)

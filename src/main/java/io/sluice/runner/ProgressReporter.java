@@ -106,8 +106,8 @@ final class ProgressReporter implements JobExecutionListener {
 
     /**
      * The newest step of an execution, or the sum of its partitions when it is partitioned (the
-     * partitions {@code <step>:part-1-of-2} and so on each read the file through; their progress is
-     * the sum of theirs against the sum of the totals).
+     * partitions {@code <step>:part-1-of-2} and so on each read the whole file, keeping their own
+     * records: their progress is the mean of theirs).
      */
     private record RunningStep(String name, long readCount, long writeCount, long skipCount, long commitCount,
                                StepProgress progress, LocalDateTime startTime) {
@@ -133,8 +133,8 @@ final class ProgressReporter implements JobExecutionListener {
                     partitions.stream().mapToLong(StepExecution::getWriteCount).sum(),
                     partitions.stream().mapToLong(StepExecution::getSkipCount).sum(),
                     partitions.stream().mapToLong(StepExecution::getCommitCount).sum(),
-                    progress.isEmpty() ? null : new StepProgress(progress.stream().mapToLong(StepProgress::done).sum(),
-                            progress.stream().mapToLong(StepProgress::total).sum(), progress.get(0).unit()),
+                    progress.isEmpty() ? null : new StepProgress(progress.stream().mapToLong(StepProgress::done).sum() / progress.size(),
+                            progress.stream().mapToLong(StepProgress::total).sum() / progress.size(), progress.get(0).unit()),
                     partitions.stream().map(StepExecution::getStartTime).filter(Objects::nonNull).min(Comparator.naturalOrder())
                             .orElse(null));
         }
