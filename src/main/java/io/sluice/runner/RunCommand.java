@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {"Run a job by name with key=value parameters, e.g.",
-                "  sluice run migrate store=/data/runs kind=dynoai chunkSize=5000"})
+                "  sluice run migrate store=/data/runs kind=dynoai chunkSize=5000 partitions=2"})
 class RunCommand implements Callable<Integer> {
 
     @Mixin
