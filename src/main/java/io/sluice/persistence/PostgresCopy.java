@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -32,7 +31,7 @@ public final class PostgresCopy {
         INT4,
         /** {@code bigint}, from a {@link Number}. */
         INT8,
-        /** {@code timestamptz}, from an {@link OffsetDateTime}. */
+        /** {@code timestamptz}, from an {@link OffsetDateTime}; a finer part than a microsecond is dropped. */
         TIMESTAMPTZ,
         /** {@code jsonb}, from JSON text as a {@code String} or UTF-8 bytes. */
         JSONB
@@ -43,7 +42,7 @@ public final class PostgresCopy {
 
     private static final byte[] SIGNATURE = {'P', 'G', 'C', 'O', 'P', 'Y', '\n', (byte) 0xff, '\r', '\n', 0};
     private static final byte JSONB_VERSION = 1;
-    private static final Instant POSTGRES_EPOCH = Instant.parse("2000-01-01T00:00:00Z");
+    private static final long POSTGRES_EPOCH_SECOND = Instant.parse("2000-01-01T00:00:00Z").getEpochSecond();
     private static final int FLUSH_AT = 1 << 16;
 
     private final String sql;
@@ -107,7 +106,7 @@ public final class PostgresCopy {
             }
             case TIMESTAMPTZ -> {
                 out.writeInt(8);
-                out.writeLong(ChronoUnit.MICROS.between(POSTGRES_EPOCH, ((OffsetDateTime) value).toInstant()));
+                out.writeLong(microsSincePostgresEpoch(((OffsetDateTime) value).toInstant()));
             }
             case JSONB -> {
                 byte[] json = value instanceof byte[] bytes ? bytes : value.toString().getBytes(StandardCharsets.UTF_8);
@@ -116,6 +115,11 @@ public final class PostgresCopy {
                 out.write(json);
             }
         }
+    }
+
+    /** What binary COPY takes for a {@code timestamptz}: microseconds since 2000-01-01 UTC, earlier ones negative. */
+    private static long microsSincePostgresEpoch(Instant instant) {
+        return (instant.getEpochSecond() - POSTGRES_EPOCH_SECOND) * 1_000_000 + instant.getNano() / 1000;
     }
 
     /** A growable big-endian byte buffer, sent to the server in pieces of about {@link #FLUSH_AT} bytes. */
