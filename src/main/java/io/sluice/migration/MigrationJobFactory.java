@@ -38,11 +38,13 @@ public class MigrationJobFactory {
     }
 
     public Job create(MigrationParameters parameters) {
-        checkPartitions(parameters.partitions());
         StoreMigration migration = migrations.stream()
                 .filter(candidate -> candidate.kind() == parameters.kind())
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no migration for " + parameters.kind()));
+        if (migration.partitioned()) {
+            checkPartitions(parameters.partitions());
+        }
         return new JobBuilder(MigrationParameters.JOB_NAME, jobRepository)
                 .listener(listener)
                 .start(migration.flow(parameters))
@@ -60,7 +62,7 @@ public class MigrationJobFactory {
         if (dataSource instanceof HikariDataSource pool && pool.getMaximumPoolSize() < partitions + 1) {
             throw new SluiceException(ExitCode.USAGE, partitions + " partitions need " + (partitions + 1)
                     + " database connections, and the pool has " + pool.getMaximumPoolSize()
-                    + ": lower --partitions or raise SLUICE_POOL_SIZE");
+                    + ": raise SLUICE_POOL_SIZE (or migrate with fewer --partitions)");
         }
     }
 

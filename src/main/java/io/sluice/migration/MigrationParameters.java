@@ -39,15 +39,17 @@ public record MigrationParameters(Path store, StoreKind kind, boolean dryRun, in
     }
 
     /**
-     * These parameters, with the partition count for the database when none was given: 2 on
-     * PostgreSQL, which then works on two chunks at once (one per core of a small machine); 1 on the
-     * embedded HSQLDB, which writes one chunk at a time, so that more partitions would only cost.
+     * These parameters, with the partition count for the database when none was given: for a DynoAI
+     * store on PostgreSQL 2, so that the database works on two chunks at once (one per core of a
+     * small machine); else 1: the embedded HSQLDB writes one chunk at a time, so that more
+     * partitions would only cost, and the other kinds do not load in partitions.
      */
     public MigrationParameters withDefaultPartitionsFor(DatabaseSettings.Vendor vendor) {
         if (partitions != UNSET) {
             return this;
         }
-        return new MigrationParameters(store, kind, dryRun, chunkSize, vendor == DatabaseSettings.Vendor.POSTGRESQL ? 2 : 1, archive);
+        boolean twoCores = kind == StoreKind.DYNOAI && vendor == DatabaseSettings.Vendor.POSTGRESQL;
+        return new MigrationParameters(store, kind, dryRun, chunkSize, twoCores ? 2 : 1, archive);
     }
 
     public JobParameters toJobParameters() {

@@ -8,4 +8,9 @@ public interface StoreMigration {
     StoreKind kind();
 
     Flow flow(MigrationParameters parameters);
+
+    /** Whether the migration loads in {@link MigrationParameters#partitions()} partitions; else it ignores them. */
+    default boolean partitioned() {
+        return false;
+    }
 }

@@ -25,20 +25,28 @@ import java.util.stream.Stream;
 public final class ExecutionQueries {
 
     /**
-     * A step that is not the manager of partitions ({@code step:part-1-of-2}, ...): an execution's
-     * counts sum its steps and the partitions, which count while they run, instead of their manager,
-     * which adds their counts up only at the end.
+     * Executions, newest first, with their counts: the sums over their steps, where a partitioned
+     * step counts through its partitions ({@code step:part-1-of-2}, ...), which count while they run,
+     * and not through its manager, which adds theirs up only at the end.
      */
-    private static final String NOT_A_MANAGER = """
-            NOT EXISTS (SELECT 1 FROM BATCH_STEP_EXECUTION p
-                        WHERE p.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID AND p.STEP_NAME LIKE s.STEP_NAME || ':%')""";
     private static final String LIST = """
             SELECT e.JOB_EXECUTION_ID, i.JOB_NAME, e.STATUS, e.EXIT_CODE, e.EXIT_MESSAGE, e.CREATE_TIME, e.START_TIME,
                    e.END_TIME, e.LAST_UPDATED,
-                   (SELECT SUM(s.READ_COUNT) FROM BATCH_STEP_EXECUTION s WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND $NOT_A_MANAGER) AS READ_COUNT,
-                   (SELECT SUM(s.WRITE_COUNT) FROM BATCH_STEP_EXECUTION s WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND $NOT_A_MANAGER) AS WRITE_COUNT,
+                   (SELECT SUM(s.READ_COUNT) FROM BATCH_STEP_EXECUTION s
+                     WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID
+                       AND NOT EXISTS (SELECT 1 FROM BATCH_STEP_EXECUTION p
+                                       WHERE p.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID AND p.STEP_NAME LIKE s.STEP_NAME || ':%')
+                   ) AS READ_COUNT,
+                   (SELECT SUM(s.WRITE_COUNT) FROM BATCH_STEP_EXECUTION s
+                     WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID
+                       AND NOT EXISTS (SELECT 1 FROM BATCH_STEP_EXECUTION p
+                                       WHERE p.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID AND p.STEP_NAME LIKE s.STEP_NAME || ':%')
+                   ) AS WRITE_COUNT,
                    (SELECT SUM(s.READ_SKIP_COUNT + s.PROCESS_SKIP_COUNT + s.WRITE_SKIP_COUNT) FROM BATCH_STEP_EXECUTION s
-                     WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND $NOT_A_MANAGER) AS SKIP_COUNT,
+                     WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID
+                       AND NOT EXISTS (SELECT 1 FROM BATCH_STEP_EXECUTION p
+                                       WHERE p.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID AND p.STEP_NAME LIKE s.STEP_NAME || ':%')
+                   ) AS SKIP_COUNT,
                    (SELECT p.PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS p
                      WHERE p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND p.PARAMETER_NAME = 'store') AS STORE
             FROM BATCH_JOB_EXECUTION e
@@ -49,7 +57,7 @@ public final class ExecutionQueries {
               AND (? < 0 OR e.JOB_EXECUTION_ID = ?)
             ORDER BY e.JOB_EXECUTION_ID DESC
             LIMIT ? OFFSET ?
-            """.replace("$NOT_A_MANAGER", NOT_A_MANAGER);
+            """;
     private static final String PARAMETERS = """
             SELECT PARAMETER_NAME, PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS WHERE JOB_EXECUTION_ID = ? ORDER BY PARAMETER_NAME
             """;

@@ -3,9 +3,9 @@ package io.sluice.runner;
 import io.sluice.ExitCode;
 import io.sluice.SluiceException;
 import io.sluice.migration.MigrationParameters;
+import io.sluice.migration.StoreKind;
 import io.sluice.persistence.DatabaseSettings;
 import io.sluice.persistence.SluiceProperties;
-import io.sluice.migration.StoreKind;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -52,6 +52,9 @@ class MigrateCommand implements Callable<Integer> {
     public Integer call() {
         if (chunkSize < 1) {
             throw new SluiceException(ExitCode.USAGE, "--chunk-size must be at least 1");
+        }
+        if (partitions != null && (partitions < 1 || partitions > MigrationParameters.MAX_PARTITIONS)) {
+            throw new SluiceException(ExitCode.USAGE, "--partitions must be between 1 and " + MigrationParameters.MAX_PARTITIONS);
         }
         List<MigrationParameters> migrations = new ArrayList<>();
         for (Path path : paths) {

@@ -84,6 +84,29 @@ class CommandLineTest {
     }
 
     @Test
+    void partitionsNeedAConnectionEachAndThePoolSizeSettingGivesThem() {
+        // given
+        Sluice sluice = new Sluice(TestDatabase.hsqldb());
+
+        // when
+        Sluice.Result tooMany = sluice.run("migrate", SAMPLE.toString(), "--partitions", "5");
+        Sluice.Result none = sluice.run("migrate", SAMPLE.toString(), "--partitions", "0");
+        Sluice.Result withAPoolOfSix = sluice.run("migrate", SAMPLE.toString(), "--partitions", "5",
+                "--sluice.database.pool.pool-size=6");
+        Sluice.Result unpartitionedKindWithASmallPool = sluice.run("migrate", "jobs/samples/data-wrangler",
+                "--sluice.database.pool.pool-size=1");
+
+        // then
+        assertThat(tooMany.exitCode()).isEqualTo(2);
+        assertThat(tooMany.err()).contains("5 partitions need 6 database connections, and the pool has 4: raise SLUICE_POOL_SIZE");
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.err().strip()).isEqualTo("sluice: --partitions must be between 1 and 16");
+        assertThat(withAPoolOfSix.exitCode()).as(withAPoolOfSix.err()).isZero();
+        assertThat(sluice.run("show", "0").out()).contains("migrate.load-index-runs:part-5-of-5");
+        assertThat(unpartitionedKindWithASmallPool.exitCode()).as(unpartitionedKindWithASmallPool.err()).isZero();
+    }
+
+    @Test
     void purgeForgetsOldExecutionsAndTheirRejectFiles() {
         // given
         TestDatabase database = TestDatabase.hsqldb();

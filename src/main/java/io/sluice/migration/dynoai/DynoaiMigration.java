@@ -55,6 +55,11 @@ class DynoaiMigration implements StoreMigration {
     }
 
     @Override
+    public boolean partitioned() {
+        return true;
+    }
+
+    @Override
     public Flow flow(MigrationParameters parameters) {
         Path runsRoot = parameters.store();
         return new FlowBuilder<Flow>("migrate.dynoai")
@@ -71,7 +76,8 @@ class DynoaiMigration implements StoreMigration {
                 new StepBuilder(name + ":" + partition.name(), jobRepository)
                         .<SourceRecord<JsonNode>, Run>chunk(parameters.chunkSize())
                         .transactionManager(transactionManager)
-                        .reader(indexReader(name + ".reader", runsRoot, rejectFiles).partitioned(partition, RunStateParser::runId))
+                        .reader(indexReader(name + ":" + partition.name() + ".reader", runsRoot, rejectFiles)
+                                .partitioned(partition, RunStateParser::runId))
                         .processor(new IndexRunProcessor())
                         .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, false, postgres),
                                 transactionManager)), rejectFiles)

@@ -2,23 +2,15 @@ package io.sluice.migration.dynoai;
 
 import io.sluice.migration.JsonValue;
 import io.sluice.migration.WriteCounts;
+import io.sluice.persistence.PostgresCopy;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.jdbc.datasource.DataSourceUtils;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
-
-import io.sluice.persistence.PostgresCopy;
-
-import static io.sluice.persistence.PostgresCopy.Type.INT4;
-import static io.sluice.persistence.PostgresCopy.Type.INT8;
-import static io.sluice.persistence.PostgresCopy.Type.JSONB;
-import static io.sluice.persistence.PostgresCopy.Type.TEXT;
-import static io.sluice.persistence.PostgresCopy.Type.TIMESTAMPTZ;
-import static io.sluice.persistence.PostgresCopy.column;
-import org.springframework.jdbc.datasource.DataSourceUtils;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -32,6 +24,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+
+import static io.sluice.persistence.PostgresCopy.Type.INT4;
+import static io.sluice.persistence.PostgresCopy.Type.INT8;
+import static io.sluice.persistence.PostgresCopy.Type.JSONB;
+import static io.sluice.persistence.PostgresCopy.Type.TEXT;
+import static io.sluice.persistence.PostgresCopy.Type.TIMESTAMPTZ;
+import static io.sluice.persistence.PostgresCopy.column;
 
 /**
  * Writes runs and their files, keyed by the legacy run id, so that a second migration changes

@@ -22,9 +22,12 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -46,6 +49,9 @@ class RunVerificationTasklet implements Tasklet {
     private static final String DANGLING_FILES = """
             SELECT count(*) FROM run_files f WHERE NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = f.run_id)
             """;
+    /** Batches scanned ahead of the look-ups; bounded so that memory stays flat. */
+    private static final int BATCHES_AHEAD = 4;
+    private static final int LOOKUPS_AT_ONCE = 2;
 
     /** A source run to look for: its id, and how to tell whether it was valid, asked only when it is missing. */
     private record Candidate(String id, BooleanSupplier valid) {
@@ -61,9 +67,6 @@ class RunVerificationTasklet implements Tasklet {
     private final RunFolderProcessor folderProcessor;
     private final StoredRunIds storedIds;
     private final int batchSize;
-    /** Batches scanned ahead of the look-ups; bounded so that memory stays flat. */
-    private static final int BATCHES_AHEAD = 4;
-    private static final int LOOKUPS_AT_ONCE = 2;
 
     /** @param postgres look ids up as one array parameter per batch of 10,000, instead of IN lists of 1,000 */
     RunVerificationTasklet(NamedParameterJdbcTemplate jdbc, IndexIdScanner index, Path runsRoot,
@@ -77,40 +80,8 @@ class RunVerificationTasklet implements Tasklet {
     }
 
     @Override
-    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
-        Reconciliation runs = new Reconciliation("runs");
-        SeenKeys counted = new SeenKeys();
-        BlockingQueue<List<Candidate>> batches = new ArrayBlockingQueue<>(BATCHES_AHEAD);
-        ExecutorService threads = Executors.newFixedThreadPool(1 + LOOKUPS_AT_ONCE, runnable -> {
-            Thread thread = new Thread(runnable, "verify-runs.worker");
-            thread.setDaemon(true);
-            return thread;
-        });
-        try {
-            Future<?> scan = threads.submit(() -> {
-                try {
-                    scan(batches);
-                } finally {
-                    handOver(List.of(), batches); // the end, also after a failure, which scan.get() then throws
-                }
-                return null;
-            });
-            Deque<Lookup> lookups = new ArrayDeque<>();
-            for (List<Candidate> batch = batches.take(); !batch.isEmpty(); batch = batches.take()) {
-                List<String> ids = batch.stream().map(Candidate::id).toList();
-                lookups.add(new Lookup(batch, threads.submit(() -> storedIds.among(ids))));
-                if (lookups.size() == LOOKUPS_AT_ONCE) {
-                    check(lookups.remove(), runs, counted);
-                }
-            }
-            while (!lookups.isEmpty()) {
-                check(lookups.remove(), runs, counted);
-            }
-            scan.get(); // a failure of the scan fails the step
-        } finally {
-            threads.shutdownNow();
-        }
-
+    public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws InterruptedException {
+        Reconciliation runs = reconcileRuns();
         Long dangling = jdbc.queryForObject(DANGLING_FILES, Map.of(), Long.class);
         String summary = runs.summary() + "; run_files without their run: " + dangling;
         contribution.setExitStatus(contribution.getExitStatus().addExitDescription(summary));
@@ -118,6 +89,60 @@ class RunVerificationTasklet implements Tasklet {
             throw new MigrationVerificationException("verification failed: " + summary);
         }
         return RepeatStatus.FINISHED;
+    }
+
+    /** Scans the store on one worker while two others look batches up; reconciles them in store order. */
+    private Reconciliation reconcileRuns() throws InterruptedException {
+        Reconciliation runs = new Reconciliation("runs");
+        SeenKeys counted = new SeenKeys();
+        BlockingQueue<List<Candidate>> batches = new ArrayBlockingQueue<>(BATCHES_AHEAD);
+        AtomicInteger threadNumber = new AtomicInteger();
+        ExecutorService workers = Executors.newFixedThreadPool(1 + LOOKUPS_AT_ONCE, runnable -> {
+            Thread thread = new Thread(runnable, "verify-runs.worker-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            Future<?> scan = workers.submit(() -> {
+                try {
+                    scan(batches);
+                } finally {
+                    handOver(List.of(), batches); // the end, also after a failure, which resultOf(scan) then throws
+                }
+                return null;
+            });
+            Deque<Lookup> lookups = new ArrayDeque<>();
+            for (List<Candidate> batch = batches.take(); !batch.isEmpty(); batch = batches.take()) {
+                List<String> ids = batch.stream().map(Candidate::id).toList();
+                lookups.add(new Lookup(batch, workers.submit(() -> storedIds.among(ids))));
+                if (lookups.size() == LOOKUPS_AT_ONCE) {
+                    check(lookups.remove(), runs, counted);
+                }
+            }
+            while (!lookups.isEmpty()) {
+                check(lookups.remove(), runs, counted);
+            }
+            resultOf(scan);
+        } finally {
+            workers.shutdownNow();
+            workers.awaitTermination(1, TimeUnit.MINUTES); // a look-up still running gives its connection back first
+        }
+        return runs;
+    }
+
+    /** What a worker returned, or the failure it met, thrown as it was thrown there. */
+    private static <T> T resultOf(Future<T> work) throws InterruptedException {
+        try {
+            return work.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     /** Scans the index, then the run folders, into batches of candidates. */
@@ -167,8 +192,8 @@ class RunVerificationTasklet implements Tasklet {
     }
 
     /** Found runs count on both sides once each; a missing one counts only if it was valid, as missing. */
-    private static void check(Lookup lookup, Reconciliation runs, SeenKeys counted) throws Exception {
-        Set<String> found = lookup.found().get();
+    private static void check(Lookup lookup, Reconciliation runs, SeenKeys counted) throws InterruptedException {
+        Set<String> found = resultOf(lookup.found());
         for (Candidate candidate : lookup.batch()) {
             if (found.contains(candidate.id())) {
                 if (counted.add(candidate.id())) {
