@@ -44,7 +44,7 @@ public final class LegacyTimestamps {
             OffsetDateTime time = parsed instanceof OffsetDateTime offset ? offset : ((LocalDateTime) parsed).atOffset(ZoneOffset.UTC);
             return time.withOffsetSameInstant(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
         } catch (DateTimeParseException e) {
-            throw new InvalidRecordException(field + " '" + abbreviate(text) + "' is not a timestamp (expected ISO-8601)");
+            throw new InvalidRecordException(field + " '" + JsonFields.abbreviate(text) + "' is not a timestamp (expected ISO-8601)");
         }
     }
 
@@ -98,9 +98,5 @@ public final class LegacyTimestamps {
             value = value * 10 + (c - '0');
         }
         return value;
-    }
-
-    static String abbreviate(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
     }
 }

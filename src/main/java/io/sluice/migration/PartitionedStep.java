@@ -8,10 +8,12 @@ import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.FutureTask;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * A step whose records are split into {@link Partition}s loaded side by side, each by a step of its
@@ -27,13 +29,17 @@ public final class PartitionedStep {
 
     /**
      * @param count  how many partitions; 1 runs the worker alone, still as a partition
-     * @param worker builds the step that loads one partition (a new reader, processor and writer each)
+     * @param worker builds the step that loads one partition, given the partition's step name (a new
+     *               reader, processor and writer each)
      */
-    public static Step build(String name, int count, JobRepository jobRepository, Function<Partition, Step> worker) {
+    public static Step build(String name, int count, JobRepository jobRepository, BiFunction<String, Partition, Step> worker) {
         Map<String, Step> workers = new LinkedHashMap<>();
+        List<String> partitionNames = new ArrayList<>();
         for (int index = 0; index < count; index++) {
             Partition partition = new Partition(index, count);
-            workers.put(name + ":" + partition.name(), worker.apply(partition));
+            String stepName = name + ":" + partition.name(); // how Spring Batch names a partition's execution
+            workers.put(stepName, worker.apply(stepName, partition));
+            partitionNames.add(partition.name());
         }
         PerPartitionHandler handler = new PerPartitionHandler(workers);
         handler.setGridSize(count);
@@ -43,9 +49,9 @@ public final class PartitionedStep {
         handler.setStep(workers.values().iterator().next());
         return new StepBuilder(name, jobRepository)
                 .partitioner(name, gridSize -> {
-                    Map<String, ExecutionContext> partitions = new LinkedHashMap<>();
-                    workers.keySet().forEach(stepName -> partitions.put(stepName.substring(name.length() + 1), new ExecutionContext()));
-                    return partitions;
+                    Map<String, ExecutionContext> fresh = new LinkedHashMap<>();
+                    partitionNames.forEach(partition -> fresh.put(partition, new ExecutionContext()));
+                    return fresh;
                 })
                 .partitionHandler(handler)
                 .build();

@@ -31,26 +31,19 @@ public final class ExecutionQueries {
      */
     private static final String LIST = """
             SELECT e.JOB_EXECUTION_ID, i.JOB_NAME, e.STATUS, e.EXIT_CODE, e.EXIT_MESSAGE, e.CREATE_TIME, e.START_TIME,
-                   e.END_TIME, e.LAST_UPDATED,
-                   (SELECT SUM(s.READ_COUNT) FROM BATCH_STEP_EXECUTION s
-                     WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID
-                       AND NOT EXISTS (SELECT 1 FROM BATCH_STEP_EXECUTION p
-                                       WHERE p.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID AND p.STEP_NAME LIKE s.STEP_NAME || ':%')
-                   ) AS READ_COUNT,
-                   (SELECT SUM(s.WRITE_COUNT) FROM BATCH_STEP_EXECUTION s
-                     WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID
-                       AND NOT EXISTS (SELECT 1 FROM BATCH_STEP_EXECUTION p
-                                       WHERE p.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID AND p.STEP_NAME LIKE s.STEP_NAME || ':%')
-                   ) AS WRITE_COUNT,
-                   (SELECT SUM(s.READ_SKIP_COUNT + s.PROCESS_SKIP_COUNT + s.WRITE_SKIP_COUNT) FROM BATCH_STEP_EXECUTION s
-                     WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID
-                       AND NOT EXISTS (SELECT 1 FROM BATCH_STEP_EXECUTION p
-                                       WHERE p.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID AND p.STEP_NAME LIKE s.STEP_NAME || ':%')
-                   ) AS SKIP_COUNT,
+                   e.END_TIME, e.LAST_UPDATED, c.READ_COUNT, c.WRITE_COUNT, c.SKIP_COUNT,
                    (SELECT p.PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS p
                      WHERE p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND p.PARAMETER_NAME = 'store') AS STORE
             FROM BATCH_JOB_EXECUTION e
             JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
+            LEFT JOIN LATERAL (
+                SELECT SUM(s.READ_COUNT) AS READ_COUNT, SUM(s.WRITE_COUNT) AS WRITE_COUNT,
+                       SUM(s.READ_SKIP_COUNT + s.PROCESS_SKIP_COUNT + s.WRITE_SKIP_COUNT) AS SKIP_COUNT
+                FROM BATCH_STEP_EXECUTION s
+                WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID
+                  AND NOT EXISTS (SELECT 1 FROM BATCH_STEP_EXECUTION p
+                                  WHERE p.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID AND p.STEP_NAME LIKE s.STEP_NAME || ':%')
+            ) c ON TRUE
             WHERE (CAST(? AS VARCHAR(100)) IS NULL OR i.JOB_NAME = ?)
               AND (CAST(? AS VARCHAR(10)) IS NULL OR e.STATUS = ?)
               AND (CAST(? AS TIMESTAMP) IS NULL OR e.CREATE_TIME >= ?)

@@ -1,12 +1,12 @@
 package io.sluice.runner;
 
+import io.sluice.migration.StepProgress;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
-import io.sluice.migration.StepProgress;
 import org.springframework.batch.core.step.StepExecution;
 
 import java.io.PrintStream;
@@ -105,9 +105,9 @@ final class ProgressReporter implements JobExecutionListener {
     }
 
     /**
-     * The newest step of an execution, or the sum of its partitions when it is partitioned (the
-     * partitions {@code <step>:part-1-of-2} and so on each read the whole file, keeping their own
-     * records: their progress is the mean of theirs).
+     * The newest step of an execution, its partitions ({@code <step>:part-1-of-2}, ...) added up
+     * when it is partitioned: their counts summed, their progress the mean of theirs (each reads the
+     * whole file, keeping its own records). A step that is not partitioned is its only partition.
      */
     private record RunningStep(String name, long readCount, long writeCount, long skipCount, long commitCount,
                                StepProgress progress, LocalDateTime startTime) {
@@ -121,21 +121,18 @@ final class ProgressReporter implements JobExecutionListener {
                 return null;
             }
             int colon = newest.getStepName().indexOf(':');
-            if (colon < 0) {
-                return new RunningStep(newest.getStepName(), newest.getReadCount(), newest.getWriteCount(), newest.getSkipCount(),
-                        newest.getCommitCount(), StepProgress.of(newest), newest.getStartTime());
-            }
-            String name = newest.getStepName().substring(0, colon);
-            List<StepExecution> partitions = steps.stream().filter(step -> step.getStepName().startsWith(name + ":")).toList();
-            List<StepProgress> progress = partitions.stream().map(StepProgress::of).filter(Objects::nonNull).toList();
+            String name = colon < 0 ? newest.getStepName() : newest.getStepName().substring(0, colon);
+            List<StepExecution> parts = colon < 0 ? List.of(newest)
+                    : steps.stream().filter(step -> step.getStepName().startsWith(name + ":")).toList();
+            List<StepProgress> progress = parts.stream().map(StepProgress::of).filter(Objects::nonNull).toList();
             return new RunningStep(name,
-                    partitions.stream().mapToLong(StepExecution::getReadCount).sum(),
-                    partitions.stream().mapToLong(StepExecution::getWriteCount).sum(),
-                    partitions.stream().mapToLong(StepExecution::getSkipCount).sum(),
-                    partitions.stream().mapToLong(StepExecution::getCommitCount).sum(),
+                    parts.stream().mapToLong(StepExecution::getReadCount).sum(),
+                    parts.stream().mapToLong(StepExecution::getWriteCount).sum(),
+                    parts.stream().mapToLong(StepExecution::getSkipCount).sum(),
+                    parts.stream().mapToLong(StepExecution::getCommitCount).sum(),
                     progress.isEmpty() ? null : new StepProgress(progress.stream().mapToLong(StepProgress::done).sum() / progress.size(),
                             progress.stream().mapToLong(StepProgress::total).sum() / progress.size(), progress.get(0).unit()),
-                    partitions.stream().map(StepExecution::getStartTime).filter(Objects::nonNull).min(Comparator.naturalOrder())
+                    parts.stream().map(StepExecution::getStartTime).filter(Objects::nonNull).min(Comparator.naturalOrder())
                             .orElse(null));
         }
     }

@@ -1,6 +1,7 @@
 package io.sluice.migration.datawrangler;
 
 import io.sluice.migration.JsonValue;
+
 import java.time.OffsetDateTime;
 import java.util.List;
 

@@ -1,13 +1,13 @@
 package io.sluice.migration.dynoai;
 
 import io.sluice.migration.DryRunItemWriter;
-import io.sluice.migration.SkipOnDryRun;
 import io.sluice.migration.JsonArrayItemReader;
 import io.sluice.migration.LegacyJson;
 import io.sluice.migration.LoadStepPolicy;
 import io.sluice.migration.MigrationParameters;
 import io.sluice.migration.PartitionedStep;
 import io.sluice.migration.RejectFiles;
+import io.sluice.migration.SkipOnDryRun;
 import io.sluice.migration.SourceRecord;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
@@ -72,12 +72,11 @@ class DynoaiMigration implements StoreMigration {
     /** The runs of index.json, in partitions by run id: a duplicate id meets its first copy in the same partition. */
     private Step loadIndexRuns(MigrationParameters parameters, Path runsRoot) {
         String name = "migrate.load-index-runs";
-        return PartitionedStep.build(name, parameters.partitions(), jobRepository, partition -> LoadStepPolicy.apply(
-                new StepBuilder(name + ":" + partition.name(), jobRepository)
+        return PartitionedStep.build(name, parameters.partitions(), jobRepository, (partitionName, partition) -> LoadStepPolicy.apply(
+                new StepBuilder(partitionName, jobRepository)
                         .<SourceRecord<JsonNode>, Run>chunk(parameters.chunkSize())
                         .transactionManager(transactionManager)
-                        .reader(indexReader(name + ":" + partition.name() + ".reader", runsRoot, rejectFiles)
-                                .partitioned(partition, RunStateParser::runId))
+                        .reader(indexReader(partitionName + ".reader", runsRoot, rejectFiles).partitioned(partition, RunStateParser::runId))
                         .processor(new IndexRunProcessor())
                         .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, false, postgres),
                                 transactionManager)), rejectFiles)

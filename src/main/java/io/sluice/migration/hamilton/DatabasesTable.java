@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.sluice.migration.hamilton.LegacyValues.abbreviate;
+import static io.sluice.migration.JsonFields.abbreviate;
 import static io.sluice.migration.hamilton.LegacyValues.integer;
 import static io.sluice.migration.hamilton.LegacyValues.json;
 import static io.sluice.migration.hamilton.LegacyValues.jsonText;

@@ -12,6 +12,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Locale;
 
+import static io.sluice.migration.JsonFields.abbreviate;
+
 /**
  * Reads the values Hamilton's SQLAlchemy models wrote into SQLite, where every column can hold any
  * type: booleans as 0/1, integers as text, JSON as text (sometimes the text {@code null}, sometimes
@@ -132,10 +134,6 @@ final class LegacyValues {
 
     static String lower(String text) {
         return text == null ? null : text.trim().toLowerCase(Locale.ROOT);
-    }
-
-    static String abbreviate(String text) {
-        return text.length() <= 40 ? text : text.substring(0, 37) + "...";
     }
 
     // reading the target back ------------------------------------------------------------------
