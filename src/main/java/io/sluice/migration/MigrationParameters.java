@@ -1,5 +1,6 @@
 package io.sluice.migration;
 
+import io.sluice.batch.DryRun;
 import io.sluice.persistence.DatabaseSettings;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -19,7 +20,7 @@ public record MigrationParameters(Path store, StoreKind kind, boolean dryRun, in
     public static final String JOB_NAME = "migrate";
     public static final String STORE = "store";
     public static final String KIND = "kind";
-    public static final String DRY_RUN = "dryRun";
+    public static final String DRY_RUN = DryRun.PARAMETER;
     public static final String CHUNK_SIZE = "chunkSize";
     public static final String PARTITIONS = "partitions";
     public static final String ARCHIVE = "archive";

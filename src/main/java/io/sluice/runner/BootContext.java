@@ -1,5 +1,6 @@
 package io.sluice.runner;
 
+import io.sluice.execution.ExecutionService;
 import io.sluice.SluiceApplication;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
@@ -51,7 +52,7 @@ final class BootContext implements AutoCloseable {
 
     private void stopGracefully() {
         if (context.isActive()) {
-            JobControl control = context.getBean(JobControl.class);
+            ExecutionService control = context.getBean(ExecutionService.class);
             if (control.running() != null) {
                 System.err.println("sluice: stopping after the current chunk...");
                 control.stopRunning();

@@ -1,5 +1,6 @@
 package io.sluice.runner;
 
+import io.sluice.execution.ExecutionService;
 import io.sluice.ExitCode;
 import io.sluice.SluiceException;
 import io.sluice.migration.MigrationParameters;
@@ -69,7 +70,7 @@ class MigrateCommand implements Callable<Integer> {
                 MigrationParameters parameters = given.withDefaultPartitionsFor(vendor);
                 System.err.printf("Migrating the %s store %s%s%n", parameters.kind().id(),
                         parameters.store().toAbsolutePath().normalize(), dryRun ? " (dry run)" : "");
-                JobExecution execution = boot.bean(JobControl.class)
+                JobExecution execution = boot.bean(ExecutionService.class)
                         .launch(MigrationParameters.JOB_NAME, parameters.toJobParameters(), ProgressReporter.forConsole());
                 worst = worse(worst, JobOutcome.report(execution, rejectOptions.failOnRejects, System.out));
             }

@@ -1,5 +1,6 @@
 package io.sluice.runner;
 
+import io.sluice.execution.ExecutionService;
 import io.sluice.ExitCode;
 import io.sluice.SluiceException;
 import org.springframework.batch.core.job.JobExecution;
@@ -42,7 +43,7 @@ class RunCommand implements Callable<Integer> {
             }
         }
         try (BootContext boot = BootContext.start()) {
-            JobExecution execution = boot.bean(JobControl.class).launch(job, builder.toJobParameters(), ProgressReporter.forConsole());
+            JobExecution execution = boot.bean(ExecutionService.class).launch(job, builder.toJobParameters(), ProgressReporter.forConsole());
             return JobOutcome.report(execution, rejectOptions.failOnRejects, System.out);
         }
     }

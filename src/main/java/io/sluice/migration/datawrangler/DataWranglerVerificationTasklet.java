@@ -1,10 +1,10 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.InvalidRecordException;
+import io.sluice.batch.InvalidRecordException;
 import io.sluice.migration.MigrationVerificationException;
-import io.sluice.migration.Reconciliation;
-import io.sluice.migration.SeenKeys;
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.Reconciliation;
+import io.sluice.batch.SeenKeys;
+import io.sluice.batch.SourceRecord;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;

@@ -1,6 +1,6 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.WriteCounts;
+import io.sluice.batch.WriteCounts;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;

@@ -1,6 +1,6 @@
 package io.sluice.migration.hamilton;
 
-import io.sluice.migration.InvalidRecordException;
+import io.sluice.batch.InvalidRecordException;
 import io.sluice.persistence.SecretCipher;
 import io.sluice.SluiceException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -17,7 +17,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.sluice.migration.JsonFields.abbreviate;
+import static io.sluice.batch.JsonFields.abbreviate;
 import static io.sluice.migration.hamilton.LegacyValues.integer;
 import static io.sluice.migration.hamilton.LegacyValues.json;
 import static io.sluice.migration.hamilton.LegacyValues.jsonText;

@@ -1,6 +1,6 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.RejectFile;
+import io.sluice.batch.RejectFile;
 import io.sluice.testing.Rows;
 import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;

@@ -1,4 +1,4 @@
-package io.sluice.migration;
+package io.sluice.batch;
 
 import io.sluice.ExitCode;
 import io.sluice.SluiceException;

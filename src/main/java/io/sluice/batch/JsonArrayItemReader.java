@@ -1,4 +1,4 @@
-package io.sluice.migration;
+package io.sluice.batch;
 
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;

@@ -1,4 +1,4 @@
-package io.sluice.migration;
+package io.sluice.batch;
 
 import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
 import org.springframework.dao.DataIntegrityViolationException;

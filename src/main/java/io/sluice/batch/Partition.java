@@ -1,4 +1,4 @@
-package io.sluice.migration;
+package io.sluice.batch;
 
 /**
  * One of {@code count} hash partitions of a store's records: a record belongs to the partition its

@@ -1,4 +1,4 @@
-package io.sluice.migration;
+package io.sluice.batch;
 
 /**
  * One record read from a legacy store, with where it came from so that a rejection can name it.

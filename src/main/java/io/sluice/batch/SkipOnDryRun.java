@@ -1,4 +1,4 @@
-package io.sluice.migration;
+package io.sluice.batch;
 
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
@@ -16,8 +16,7 @@ public final class SkipOnDryRun implements Tasklet {
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
-        String dryRun = contribution.getStepExecution().getJobParameters().getString(MigrationParameters.DRY_RUN);
-        if (Boolean.parseBoolean(dryRun)) {
+        if (DryRun.requested(contribution.getStepExecution().getJobParameters())) {
             contribution.setExitStatus(contribution.getExitStatus().addExitDescription("dry run: nothing written, nothing to verify"));
             return RepeatStatus.FINISHED;
         }

@@ -1,4 +1,4 @@
-package io.sluice.migration;
+package io.sluice.batch;
 
 import io.sluice.persistence.SluiceProperties;
 import org.springframework.batch.core.scope.context.StepContext;

@@ -1,4 +1,4 @@
-package io.sluice.runner;
+package io.sluice.execution;
 
 import io.sluice.ExitCode;
 import io.sluice.SluiceException;
@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * behind by a dead process may be recovered.
  */
 @Component
-class JobControl {
+public class ExecutionService {
 
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
@@ -35,7 +35,7 @@ class JobControl {
     private final ExecutionProcesses processes;
     private final AtomicReference<JobExecution> running = new AtomicReference<>();
 
-    JobControl(JobOperator jobOperator, JobRepository jobRepository, JobCatalog catalog, ExecutionProcesses processes) {
+    ExecutionService(JobOperator jobOperator, JobRepository jobRepository, JobCatalog catalog, ExecutionProcesses processes) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.catalog = catalog;
@@ -43,7 +43,7 @@ class JobControl {
     }
 
     /** Runs the job to its end in this thread; {@code progress} sees the execution as soon as it starts. */
-    JobExecution launch(String jobName, JobParameters parameters, JobExecutionListener progress) {
+    public JobExecution launch(String jobName, JobParameters parameters, JobExecutionListener progress) {
         Job job = catalog.job(jobName, parameters);
         if (job instanceof AbstractJob abstractJob) {
             abstractJob.registerJobExecutionListener(processes);
@@ -71,7 +71,7 @@ class JobControl {
     }
 
     /** Restarts a failed or stopped execution (recovering it first when its process is provably gone). */
-    JobExecution restart(long executionId, JobExecutionListener progress) {
+    public JobExecution restart(long executionId, JobExecutionListener progress) {
         JobExecution execution = find(executionId);
         if (execution.isRunning()) {
             recoverIfOrphaned(execution);
@@ -92,7 +92,7 @@ class JobControl {
     }
 
     /** Asks a running execution to stop after its current chunk; works from any process. */
-    void stop(long executionId) {
+    public void stop(long executionId) {
         JobExecution execution = find(executionId);
         try {
             jobOperator.stop(execution);
@@ -102,7 +102,7 @@ class JobControl {
     }
 
     /** Marks an execution left STARTED by a dead process as FAILED, so that it can be restarted. */
-    JobExecution recover(long executionId) {
+    public JobExecution recover(long executionId) {
         JobExecution execution = find(executionId);
         if (!execution.isRunning()) {
             throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " is not running (" + execution.getStatus() + "); nothing to recover");
@@ -117,7 +117,7 @@ class JobControl {
     }
 
     /** Recovers every execution whose process is provably gone; returns their ids. */
-    List<Long> recoverOrphans() {
+    public List<Long> recoverOrphans() {
         List<Long> recovered = new ArrayList<>();
         for (String name : catalog.names()) {
             for (JobExecution execution : jobRepository.findRunningJobExecutions(name)) {
@@ -130,7 +130,7 @@ class JobControl {
         return recovered;
     }
 
-    JobExecution abandon(long executionId) {
+    public JobExecution abandon(long executionId) {
         JobExecution execution = find(executionId);
         if (execution.getStatus() == BatchStatus.COMPLETED) {
             throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " is COMPLETED; there is nothing to abandon");
@@ -144,11 +144,11 @@ class JobControl {
     }
 
     /** The execution this process is running now, if any (for the shutdown hook). */
-    JobExecution running() {
+    public JobExecution running() {
         return running.get();
     }
 
-    void stopRunning() {
+    public void stopRunning() {
         JobExecution execution = running.get();
         if (execution != null && execution.isRunning()) {
             try {

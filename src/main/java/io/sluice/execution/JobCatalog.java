@@ -1,4 +1,4 @@
-package io.sluice.runner;
+package io.sluice.execution;
 
 import io.sluice.ExitCode;
 import io.sluice.SluiceException;

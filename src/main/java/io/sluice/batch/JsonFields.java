@@ -1,4 +1,4 @@
-package io.sluice.migration;
+package io.sluice.batch;
 
 import tools.jackson.databind.JsonNode;
 

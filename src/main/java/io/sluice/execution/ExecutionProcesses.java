@@ -1,4 +1,4 @@
-package io.sluice.runner;
+package io.sluice.execution;
 
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;

@@ -1,4 +1,4 @@
-package io.sluice.migration;
+package io.sluice.batch;
 
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
