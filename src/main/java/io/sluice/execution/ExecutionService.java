@@ -1,7 +1,8 @@
 package io.sluice.execution;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.ConflictException;
+import io.sluice.NotFoundException;
+import io.sluice.OperationFailedException;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.AbstractJob;
 import org.springframework.batch.core.job.Job;
@@ -58,13 +59,13 @@ public class ExecutionService {
         try {
             return jobOperator.start(job, parameters);
         } catch (JobExecutionAlreadyRunningException e) {
-            throw new SluiceException(ExitCode.CONFLICT, "this job instance is already running; see `sluice status`");
+            throw new ConflictException("this job instance is already running; see `sluice status`");
         } catch (JobInstanceAlreadyCompleteException e) {
-            throw new SluiceException(ExitCode.CONFLICT, "this job instance is already complete; there is nothing to restart");
+            throw new ConflictException("this job instance is already complete; there is nothing to restart");
         } catch (JobRestartException e) {
-            throw new SluiceException(ExitCode.CONFLICT, "cannot restart: " + e.getMessage());
+            throw new ConflictException("cannot restart: " + e.getMessage());
         } catch (Exception e) {
-            throw new SluiceException(ExitCode.FAILED, "cannot start " + jobName + ": " + e.getMessage(), e);
+            throw new OperationFailedException("cannot start " + jobName + ": " + e.getMessage(), e);
         } finally {
             running.set(null);
         }
@@ -78,15 +79,15 @@ public class ExecutionService {
             execution = find(executionId);
         }
         if (execution.getStatus() == BatchStatus.COMPLETED) {
-            throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " is already COMPLETED; nothing to restart");
+            throw new ConflictException("execution " + executionId + " is already COMPLETED; nothing to restart");
         }
         if (execution.getStatus() == BatchStatus.ABANDONED) {
-            throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " was abandoned and cannot be restarted");
+            throw new ConflictException("execution " + executionId + " was abandoned and cannot be restarted");
         }
         List<JobExecution> later = jobRepository.getJobExecutions(execution.getJobInstance());
         long newest = later.stream().mapToLong(JobExecution::getId).max().orElse(executionId);
         if (newest != executionId) {
-            throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " was already restarted as execution " + newest);
+            throw new ConflictException("execution " + executionId + " was already restarted as execution " + newest);
         }
         return launch(execution.getJobInstance().getJobName(), execution.getJobParameters(), progress);
     }
@@ -97,7 +98,7 @@ public class ExecutionService {
         try {
             jobOperator.stop(execution);
         } catch (JobExecutionNotRunningException e) {
-            throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " is not running (" + execution.getStatus() + ")");
+            throw new ConflictException("execution " + executionId + " is not running (" + execution.getStatus() + ")");
         }
     }
 
@@ -105,11 +106,11 @@ public class ExecutionService {
     public JobExecution recover(long executionId) {
         JobExecution execution = find(executionId);
         if (!execution.isRunning()) {
-            throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " is not running (" + execution.getStatus() + "); nothing to recover");
+            throw new ConflictException("execution " + executionId + " is not running (" + execution.getStatus() + "); nothing to recover");
         }
         processes.ownerOf(executionId).ifPresent(owner -> {
             if (owner.host().equals(ExecutionProcesses.hostName()) && !owner.provablyGone()) {
-                throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " is still running in process "
+                throw new ConflictException("execution " + executionId + " is still running in process "
                         + owner.pid() + "; stop it with `sluice stop " + executionId + "`");
             }
         });
@@ -133,12 +134,12 @@ public class ExecutionService {
     public JobExecution abandon(long executionId) {
         JobExecution execution = find(executionId);
         if (execution.getStatus() == BatchStatus.COMPLETED) {
-            throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " is COMPLETED; there is nothing to abandon");
+            throw new ConflictException("execution " + executionId + " is COMPLETED; there is nothing to abandon");
         }
         try {
             return jobOperator.abandon(execution);
         } catch (JobExecutionAlreadyRunningException e) {
-            throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " is " + execution.getStatus()
+            throw new ConflictException("execution " + executionId + " is " + execution.getStatus()
                     + "; stop it (or recover it, if its process died) before abandoning it");
         }
     }
@@ -162,7 +163,7 @@ public class ExecutionService {
     private void recoverIfOrphaned(JobExecution execution) {
         boolean gone = processes.ownerOf(execution.getId()).map(ExecutionProcesses.Owner::provablyGone).orElse(false);
         if (!gone) {
-            throw new SluiceException(ExitCode.CONFLICT, "execution " + execution.getId() + " is " + execution.getStatus()
+            throw new ConflictException("execution " + execution.getId() + " is " + execution.getStatus()
                     + "; if its process died, run `sluice recover " + execution.getId() + "` first");
         }
         jobOperator.recover(execution);
@@ -176,7 +177,7 @@ public class ExecutionService {
             execution = null; // Batch 6's JDBC repository throws where its contract says null
         }
         if (execution == null) {
-            throw new SluiceException(ExitCode.NOT_FOUND, "no execution " + executionId + "; see `sluice status`");
+            throw new NotFoundException("no execution " + executionId + "; see `sluice status`");
         }
         return execution;
     }

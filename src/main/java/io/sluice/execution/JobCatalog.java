@@ -1,7 +1,6 @@
 package io.sluice.execution;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.NotFoundException;
 import io.sluice.migration.MigrationJobFactory;
 import io.sluice.migration.MigrationParameters;
 import org.springframework.batch.core.job.Job;
@@ -28,6 +27,6 @@ class JobCatalog {
         if (MigrationParameters.JOB_NAME.equals(name)) {
             return migration.create(MigrationParameters.of(parameters));
         }
-        throw new SluiceException(ExitCode.NOT_FOUND, "no job named '" + name + "'; jobs: " + String.join(", ", names()));
+        throw new NotFoundException("no job named '" + name + "'; jobs: " + String.join(", ", names()));
     }
 }

@@ -1,8 +1,7 @@
 package io.sluice.migration;
 
+import io.sluice.InvalidInputException;
 import com.zaxxer.hikari.HikariDataSource;
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.repository.JobRepository;
@@ -56,11 +55,11 @@ public class MigrationJobFactory {
     /** Each partition holds a connection while it writes, and the job's repository needs one more. */
     private void checkPartitions(int partitions) {
         if (partitions < 1 || partitions > MigrationParameters.MAX_PARTITIONS) {
-            throw new SluiceException(ExitCode.USAGE, "partitions must be between 1 and " + MigrationParameters.MAX_PARTITIONS
+            throw new InvalidInputException("partitions must be between 1 and " + MigrationParameters.MAX_PARTITIONS
                     + ", not " + partitions);
         }
         if (dataSource instanceof HikariDataSource pool && pool.getMaximumPoolSize() < partitions + 1) {
-            throw new SluiceException(ExitCode.USAGE, partitions + " partitions need " + (partitions + 1)
+            throw new InvalidInputException(partitions + " partitions need " + (partitions + 1)
                     + " database connections, and the pool has " + pool.getMaximumPoolSize()
                     + ": raise SLUICE_POOL_SIZE (or migrate with fewer --partitions)");
         }

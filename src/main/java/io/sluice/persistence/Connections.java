@@ -1,7 +1,6 @@
 package io.sluice.persistence;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.OperationFailedException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -82,7 +81,7 @@ public final class Connections {
             String hint = settings.isEmbedded() && String.valueOf(e.getMessage()).contains("lock")
                     ? " (another process holds the embedded database and serves it to no one; wait for it to end)"
                     : "";
-            throw new SluiceException(ExitCode.FAILED, "cannot connect to " + settings.displayUrl() + ": " + e.getMessage() + hint, e);
+            throw new OperationFailedException("cannot connect to " + settings.displayUrl() + ": " + e.getMessage() + hint, e);
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.sluice.persistence;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.InvalidInputException;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -36,7 +35,7 @@ public record DatabaseSettings(String jdbcUrl, String username, String password,
         if (url.startsWith("jdbc:hsqldb:")) {
             return new DatabaseSettings(url, "SA", "", Vendor.HSQLDB, data);
         }
-        throw new SluiceException(ExitCode.USAGE, "DATABASE_URL is neither postgresql://user:pass@host:port/db"
+        throw new InvalidInputException("DATABASE_URL is neither postgresql://user:pass@host:port/db"
                 + " nor a jdbc:postgresql: or jdbc:hsqldb: URL");
     }
 

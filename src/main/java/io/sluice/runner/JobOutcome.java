@@ -1,6 +1,6 @@
 package io.sluice.runner;
 
-import io.sluice.ExitCode;
+import io.sluice.runner.ExitCode;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 

@@ -1,8 +1,8 @@
 package io.sluice.runner;
 
+import io.sluice.InvalidInputException;
 import io.sluice.execution.ExecutionService;
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.runner.ExitCode;
 import io.sluice.migration.MigrationParameters;
 import io.sluice.migration.StoreKind;
 import io.sluice.persistence.DatabaseSettings;
@@ -52,10 +52,10 @@ class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (chunkSize < 1) {
-            throw new SluiceException(ExitCode.USAGE, "--chunk-size must be at least 1");
+            throw new InvalidInputException("--chunk-size must be at least 1");
         }
         if (partitions != null && (partitions < 1 || partitions > MigrationParameters.MAX_PARTITIONS)) {
-            throw new SluiceException(ExitCode.USAGE, "--partitions must be between 1 and " + MigrationParameters.MAX_PARTITIONS);
+            throw new InvalidInputException("--partitions must be between 1 and " + MigrationParameters.MAX_PARTITIONS);
         }
         List<MigrationParameters> migrations = new ArrayList<>();
         for (Path path : paths) {

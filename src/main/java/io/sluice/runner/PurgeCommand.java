@@ -1,7 +1,6 @@
 package io.sluice.runner;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.InvalidInputException;
 import io.sluice.persistence.Connections;
 import io.sluice.persistence.DatabaseSettings;
 import picocli.CommandLine.Command;
@@ -49,7 +48,7 @@ class PurgeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (!olderThan.trim().matches("\\d+[smhd]")) {
-            throw new SluiceException(ExitCode.USAGE, "--older-than '" + olderThan + "' is not a duration like 30d, 12h or 90m");
+            throw new InvalidInputException("--older-than '" + olderThan + "' is not a duration like 30d, 12h or 90m");
         }
         LocalDateTime cutoff = StatusCommand.parseSince(olderThan);
         DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);

@@ -1,8 +1,7 @@
 package io.sluice.runner;
 
+import io.sluice.InvalidInputException;
 import io.sluice.execution.ExecutionService;
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import picocli.CommandLine.Command;
@@ -32,7 +31,7 @@ class RunCommand implements Callable<Integer> {
         for (String parameter : parameters) {
             int eq = parameter.indexOf('=');
             if (eq <= 0) {
-                throw new SluiceException(ExitCode.USAGE, "'" + parameter + "' is not KEY=VALUE");
+                throw new InvalidInputException("'" + parameter + "' is not KEY=VALUE");
             }
             String key = parameter.substring(0, eq);
             String value = parameter.substring(eq + 1);
@@ -52,7 +51,7 @@ class RunCommand implements Callable<Integer> {
         try {
             return Long.parseLong(value);
         } catch (NumberFormatException e) {
-            throw new SluiceException(ExitCode.USAGE, key + " must be a number, not '" + value + "'");
+            throw new InvalidInputException(key + " must be a number, not '" + value + "'");
         }
     }
 }

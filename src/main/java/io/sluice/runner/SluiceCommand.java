@@ -1,6 +1,6 @@
 package io.sluice.runner;
 
-import io.sluice.ExitCode;
+import io.sluice.runner.ExitCode;
 import io.sluice.SluiceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -65,13 +65,13 @@ public class SluiceCommand {
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            cmd.getErr().println("sluice: " + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage())
+            cmd.getErr().println("sluice: unexpected error: " + (root.getMessage() == null ? "(no message)" : root.getMessage())
                     + (verbose ? "" : " (run with --verbose for details)"));
         }
         if (verbose) {
             exception.printStackTrace(cmd.getErr());
         }
-        return known != null ? known.exitCode().code() : ExitCode.FAILED.code();
+        return known != null ? ExitCode.of(known.kind()).code() : ExitCode.FAILED.code();
     }
 
     private static SluiceException findSluiceException(Throwable exception) {
