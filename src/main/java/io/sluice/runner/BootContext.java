@@ -53,7 +53,7 @@ final class BootContext implements AutoCloseable {
     private void stopGracefully() {
         if (context.isActive()) {
             ExecutionService control = context.getBean(ExecutionService.class);
-            if (control.running() != null) {
+            if (!control.running().isEmpty()) {
                 System.err.println("sluice: stopping after the current chunk...");
                 control.stopRunning();
                 try {

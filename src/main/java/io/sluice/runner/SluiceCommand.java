@@ -1,6 +1,5 @@
 package io.sluice.runner;
 
-import io.sluice.runner.ExitCode;
 import io.sluice.SluiceException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
