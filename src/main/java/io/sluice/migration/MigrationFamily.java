@@ -1,11 +1,11 @@
 package io.sluice.migration;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.sluice.InvalidInputException;
 import io.sluice.batch.InvalidParametersException;
 import io.sluice.batch.JobFamily;
 import io.sluice.batch.ParameterReader;
-import io.sluice.persistence.SluiceProperties;
+import io.sluice.persistence.Dialect;
+import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
@@ -28,8 +28,8 @@ import java.util.Map;
  * The {@code migrate} family: one job per legacy store, the flow of the store's kind, then the archive
  * step. Parameters: {@code store} (required: a folder or SQLite file), {@code kind} (dynoai,
  * data-wrangler or hamilton; detected from the store when absent), {@code dryRun} (true|false),
- * {@code chunkSize} (records per transaction, default 1000), {@code partitions} (1..16; default 2 for
- * a DynoAI store on PostgreSQL, else 1) and {@code archive} (a folder to move the store into after
+ * {@code chunkSize} (records per transaction, default 1000), {@code partitions} (1..16; default
+ * {@link Dialect#defaultPartitions()} for a store that loads in partitions, DynoAI's, else 1) and {@code archive} (a folder to move the store into after
  * verification passed).
  */
 @Component
@@ -40,16 +40,16 @@ public class MigrationFamily implements JobFamily {
     private final List<StoreMigration> migrations;
     private final MigrationJobListener listener;
     private final DataSource dataSource;
-    private final SluiceProperties properties;
+    private final Dialect dialect;
 
     MigrationFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, List<StoreMigration> migrations,
-                    MigrationJobListener listener, DataSource dataSource, SluiceProperties properties) {
+                    MigrationJobListener listener, DataSource dataSource, Dialect dialect) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.migrations = migrations;
         this.listener = listener;
         this.dataSource = dataSource;
-        this.properties = properties;
+        this.dialect = dialect;
     }
 
     @Override
@@ -69,7 +69,7 @@ public class MigrationFamily implements JobFamily {
         reader.check();
         MigrationParameters parameters = new MigrationParameters(kind.storeRoot(store), kind, dryRun, chunkSize, partitions,
                 archive == null ? null : Path.of(archive))
-                .withDefaultPartitionsFor(properties.databaseSettings().vendor());
+                .withDefaultPartitions(loadsInPartitions(kind) ? dialect.defaultPartitions() : 1);
         JobParameters jobParameters = parameters.toJobParameters();
         checked(jobParameters);
         return jobParameters;

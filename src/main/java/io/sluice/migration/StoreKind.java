@@ -64,7 +64,7 @@ public enum StoreKind {
         if (Files.isDirectory(path.resolve("runs"))) {
             return DYNOAI;
         }
-        throw new InvalidInputException(path + ": cannot tell which store this is; name it with --kind dynoai|data-wrangler|hamilton");
+        throw new InvalidInputException(path + ": cannot tell which store this is; name its kind (dynoai, data-wrangler or hamilton) with --kind or kind=");
     }
 
     /** The folder or file the job reads: a Hamilton folder names its database, a DynoAI parent its runs/. */

@@ -37,6 +37,12 @@ class PersistenceConfiguration {
         return dataSource;
     }
 
+    /** What differs between the databases, for the steps and writers of every family. */
+    @Bean
+    Dialect dialect(SluiceProperties properties) {
+        return Dialect.of(properties.databaseSettings().vendor());
+    }
+
     @Bean(destroyMethod = "close")
     EmbeddedServerHandle embeddedServer(SluiceProperties properties, HikariDataSource dataSource) {
         DatabaseSettings settings = EmbeddedDatabaseServer.resolve(properties.databaseSettings());
