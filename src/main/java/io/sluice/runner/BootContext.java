@@ -3,8 +3,12 @@ package io.sluice.runner;
 import io.sluice.SluiceApplication;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -27,11 +31,27 @@ final class BootContext implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
+    /** The log file of the last context started in this process ({@code logging.file.name}), once its environment is ready. */
+    private static volatile Path logFile;
+
     static BootContext start() {
         SpringApplication application = new SpringApplication(SluiceApplication.class);
         application.setWebApplicationType(WebApplicationType.NONE);
         application.setRegisterShutdownHook(false);
+        application.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> {
+            String name = event.getEnvironment().getProperty("logging.file.name");
+            logFile = name == null || name.isBlank() ? null : Path.of(name);
+        });
         return new BootContext(application.run(SluiceCommand.SPRING_ARGUMENTS.toArray(String[]::new)));
+    }
+
+    /** Where this process's framework log goes, if a context was started. */
+    static Optional<Path> logFile() {
+        return Optional.ofNullable(logFile);
+    }
+
+    static void forgetLogFile() {
+        logFile = null;
     }
 
     <T> T bean(Class<T> type) {

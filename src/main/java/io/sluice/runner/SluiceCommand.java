@@ -37,12 +37,16 @@ public class SluiceCommand {
     public static int execute(String... args) {
         List<String> ours = new ArrayList<>();
         SPRING_ARGUMENTS.clear();
+        BootContext.forgetLogFile();
         for (String arg : args) {
             if (arg.startsWith("--spring.") || arg.startsWith("--sluice.") || arg.startsWith("--logging.")) {
                 SPRING_ARGUMENTS.add(arg);
             } else {
                 ours.add(arg);
             }
+        }
+        if (ours.contains("--verbose")) {
+            SPRING_ARGUMENTS.add(0, "--logging.threshold.console=TRACE"); // the log reaches the terminal too
         }
         SluiceCommand root = new SluiceCommand();
         CommandLine commandLine = new CommandLine(root);
@@ -59,19 +63,27 @@ public class SluiceCommand {
     private static int report(Exception exception, boolean verbose, CommandLine cmd) {
         SluiceException known = findSluiceException(exception);
         if (known != null) {
-            cmd.getErr().println("sluice: " + known.getMessage());
+            cmd.getErr().println("sluice: " + known.getMessage() + logHint(known.exitCode(), verbose));
         } else {
             Throwable root = exception;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
             cmd.getErr().println("sluice: " + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage())
-                    + (verbose ? "" : " (run with --verbose for details)"));
+                    + logHint(ExitCode.FAILED, verbose));
         }
         if (verbose) {
             exception.printStackTrace(cmd.getErr());
         }
         return known != null ? known.exitCode().code() : ExitCode.FAILED.code();
+    }
+
+    /** Where the details of a failure are: the log file (when a Spring context wrote one), or --verbose. */
+    private static String logHint(ExitCode exitCode, boolean verbose) {
+        if (verbose || exitCode != ExitCode.FAILED) {
+            return "";
+        }
+        return BootContext.logFile().map(file -> " (details: " + file + ", or run with --verbose)").orElse(" (run with --verbose for details)");
     }
 
     private static SluiceException findSluiceException(Throwable exception) {
