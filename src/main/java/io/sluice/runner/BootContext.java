@@ -8,22 +8,24 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The Spring context of a command that runs or changes jobs. Boot's own shutdown hook is replaced
  * by one that first asks a running job to stop and waits for its chunk to commit, so that Ctrl-C
- * or SIGTERM leaves a STOPPED execution that restarts cleanly, not one stuck in STARTED.
+ * or SIGTERM leaves a STOPPED execution that restarts cleanly, not one stuck in STARTED, and the
+ * process then exits with the command's code (1 for a stopped job), not the signal's 143 or 130.
+ * A signal that comes while no job runs ends the process at once, with the signal's code.
  */
 final class BootContext implements AutoCloseable {
 
-    private static final long STOP_WAIT_SECONDS = 60;
+    /** How long the hook waits for the running chunk to commit and the command to report. */
+    private static final Duration STOP_WAIT = Duration.ofSeconds(60);
 
     private final ConfigurableApplicationContext context;
-    private final CountDownLatch finished = new CountDownLatch(1);
     private final Thread shutdownHook;
+    private volatile boolean stopRequested;
 
     private BootContext(ConfigurableApplicationContext context) {
         this.context = context;
@@ -58,9 +60,13 @@ final class BootContext implements AutoCloseable {
         return context.getBean(type);
     }
 
+    /** True once a signal asked this process to stop: commands start no further job. */
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
     @Override
     public void close() {
-        finished.countDown();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
@@ -70,18 +76,19 @@ final class BootContext implements AutoCloseable {
     }
 
     private void stopGracefully() {
-        if (context.isActive()) {
-            JobControl control = context.getBean(JobControl.class);
-            if (control.running() != null) {
-                System.err.println("sluice: stopping after the current chunk...");
-                control.stopRunning();
-                try {
-                    finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            context.close();
+        if (!context.isActive()) {
+            return;
         }
+        JobControl control = context.getBean(JobControl.class);
+        if (control.running() == null) {
+            context.close();
+            return;
+        }
+        stopRequested = true;
+        System.err.println("sluice: stopping after the current chunk...");
+        control.stopRunning();
+        Optional<Integer> code = ProcessExit.awaitCommandCode(STOP_WAIT);
+        context.close();
+        code.ifPresent(Runtime.getRuntime()::halt);
     }
 }

@@ -66,6 +66,9 @@ class MigrateCommand implements Callable<Integer> {
         try (BootContext boot = BootContext.start()) {
             DatabaseSettings.Vendor vendor = boot.bean(SluiceProperties.class).databaseSettings().vendor();
             for (MigrationParameters given : migrations) {
+                if (boot.stopRequested()) {
+                    break; // stopped by a signal: the other stores are not started
+                }
                 MigrationParameters parameters = given.withDefaultPartitionsFor(vendor);
                 System.err.printf("Migrating the %s store %s%s%n", parameters.kind().id(),
                         parameters.store().toAbsolutePath().normalize(), dryRun ? " (dry run)" : "");

@@ -2,12 +2,14 @@ package io.sluice.runner;
 
 import io.sluice.ExitCode;
 import io.sluice.SluiceException;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The {@code sluice} command: the process entry point. Read-only commands answer over plain JDBC;
@@ -30,7 +32,12 @@ public class SluiceCommand {
     static final List<String> SPRING_ARGUMENTS = new ArrayList<>();
 
     public static void main(String[] args) {
-        System.exit(execute(args));
+        String[] given = Utf8Locale.arguments(args);
+        Optional<Integer> relaunched = Utf8Locale.relaunchIfNeeded(given);
+        if (relaunched.isPresent()) {
+            System.exit(relaunched.get());
+        }
+        ProcessExit.exit(execute(given));
     }
 
     /** Runs one command line and returns its exit code (tests call this instead of {@code main}). */
@@ -48,6 +55,9 @@ public class SluiceCommand {
         if (ours.contains("--verbose")) {
             SPRING_ARGUMENTS.add(0, "--logging.threshold.console=TRACE"); // the log reaches the terminal too
         }
+        // a thread that dies of an exception is logged (to the log file), never printed on the terminal
+        Thread.setDefaultUncaughtExceptionHandler((thread, error) ->
+                LoggerFactory.getLogger(SluiceCommand.class).error("thread {} ended by an uncaught exception", thread.getName(), error));
         SluiceCommand root = new SluiceCommand();
         CommandLine commandLine = new CommandLine(root);
         commandLine.setExecutionExceptionHandler((exception, cmd, parsed) -> report(exception, root.verbose, cmd));
