@@ -16,7 +16,8 @@ import java.util.Optional;
  * by one that first asks a running job to stop and waits for its chunk to commit, so that Ctrl-C
  * or SIGTERM leaves a STOPPED execution that restarts cleanly, not one stuck in STARTED, and the
  * process then exits with the command's code (1 for a stopped job), not the signal's 143 or 130.
- * A signal that comes while no job runs ends the process at once, with the signal's code.
+ * A job about to start when the signal comes ends STOPPED before its first step. A signal that
+ * comes while the context is still starting ends the process at once, with the signal's code.
  */
 final class BootContext implements AutoCloseable {
 
@@ -80,12 +81,10 @@ final class BootContext implements AutoCloseable {
             return;
         }
         JobControl control = context.getBean(JobControl.class);
-        if (control.running() == null) {
-            context.close();
-            return;
-        }
         stopRequested = true;
-        System.err.println("sluice: stopping after the current chunk...");
+        if (control.running() != null) {
+            System.err.println("sluice: stopping after the current chunk...");
+        }
         control.stopRunning();
         Optional<Integer> code = ProcessExit.awaitCommandCode(STOP_WAIT);
         context.close();

@@ -19,6 +19,7 @@ import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -34,6 +35,8 @@ class JobControl {
     private final JobCatalog catalog;
     private final ExecutionProcesses processes;
     private final AtomicReference<JobExecution> running = new AtomicReference<>();
+    /** Set by {@link #stopRunning()}: a job that begins afterwards stops before its first step. */
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
 
     JobControl(JobOperator jobOperator, JobRepository jobRepository, JobCatalog catalog, ExecutionProcesses processes) {
         this.jobOperator = jobOperator;
@@ -51,6 +54,9 @@ class JobControl {
                 @Override
                 public void beforeJob(JobExecution jobExecution) {
                     running.set(jobExecution);
+                    if (stopRequested.get()) {
+                        jobExecution.setStatus(BatchStatus.STOPPING); // the job ends STOPPED before its first step
+                    }
                 }
             });
             abstractJob.registerJobExecutionListener(progress);
@@ -148,7 +154,9 @@ class JobControl {
         return running.get();
     }
 
+    /** Stops the job this process runs after its current chunk, and any job it would start later before its first step. */
     void stopRunning() {
+        stopRequested.set(true);
         JobExecution execution = running.get();
         if (execution != null && execution.isRunning()) {
             try {

@@ -12,14 +12,19 @@ public final class DynoaiIndex {
     private DynoaiIndex() {
     }
 
-    /** The runs folder {@code root/runs}, its index listing {@code runs} completed runs. */
+    /** The runs folder {@code root/runs}, its index listing {@code runs} completed runs {@code run_00000}... */
     public static Path write(Path root, int runs) {
+        return write(root, "run_", runs);
+    }
+
+    /** The same, the run ids starting with {@code prefix} instead of {@code run_}. */
+    public static Path write(Path root, String prefix, int runs) {
         try {
             Path folder = Files.createDirectories(root.resolve("runs"));
             StringBuilder index = new StringBuilder("{\"runs\": [\n");
             for (int i = 0; i < runs; i++) {
-                index.append(i == 0 ? "" : ",\n").append("{\"run_id\": \"run_%05d\", \"status\": \"complete\", \"source\": \"jetstream\","
-                        .formatted(i)).append(" \"created_at\": \"2025-12-05T11:52:20Z\"}");
+                index.append(i == 0 ? "" : ",\n").append("{\"run_id\": \"%s%05d\", \"status\": \"complete\", \"source\": \"jetstream\","
+                        .formatted(prefix, i)).append(" \"created_at\": \"2025-12-05T11:52:20Z\"}");
             }
             Files.writeString(folder.resolve("index.json"), index.append("\n]}\n"), StandardCharsets.UTF_8);
             return folder;
