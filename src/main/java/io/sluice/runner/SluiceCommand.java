@@ -20,12 +20,15 @@ import java.util.Optional;
                 + " restarts what failed where it stopped, and shows what every job is doing.",
         subcommands = {MigrateCommand.class, RunCommand.class, StatusCommand.class, ShowCommand.class, RestartCommand.class,
                 StopCommand.class, RecoverCommand.class, AbandonCommand.class, PurgeCommand.class},
-        footer = {"", "Database: the embedded HSQLDB under ./data unless DATABASE_URL is set (a JDBC URL or postgresql://user:pass@host:port/db).",
-                "Exit codes: 0 success, 1 failed, 2 usage error, 3 completed with rejected records (with --fail-on-rejects), 4 not found,",
-                "5 running, already restarted or already complete."})
+        footer = {"", "Database: the embedded HSQLDB under ./data unless DATABASE_URL is set: a JDBC URL, or postgresql://user:pass@host:port/db"
+                + " (also postgres:// and postgresql+psycopg2://, +asyncpg://...).",
+                "Logs: data/logs/sluice.log (--verbose shows them here too).",
+                "Exit codes: 0 success, 1 failed or stopped (also a job stopped by SIGTERM or Ctrl-C), 2 usage error,",
+                "3 completed with rejected records (with --fail-on-rejects), 4 not found, 5 running, already restarted or already complete,",
+                "or the embedded database held by another process that does not share it; 130/143 a signal before any job started."})
 public class SluiceCommand {
 
-    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces of errors.")
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces of errors, and the log on the terminal too.")
     boolean verbose;
 
     /** Arguments meant for Spring ({@code --spring.*}, {@code --sluice.*}), kept away from picocli. */
