@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The one way to launch, restart, stop, recover, abandon and purge job executions, for every
@@ -54,6 +55,8 @@ public class ExecutionService {
     private final ExecutionProcesses processes;
     private final DataSource dataSource;
     private final Set<JobExecution> running = ConcurrentHashMap.newKeySet();
+    /** Set by {@link #stopRunning()}: a job that begins afterwards stops before its first step. */
+    private final AtomicBoolean stopRequested = new AtomicBoolean();
 
     ExecutionService(JobOperator jobOperator, JobRepository jobRepository, List<JobFamily> families,
                      ExecutionProcesses processes, DataSource dataSource) {
@@ -104,6 +107,9 @@ public class ExecutionService {
                 public void beforeJob(JobExecution jobExecution) {
                     launched[0] = jobExecution;
                     running.add(jobExecution);
+                    if (stopRequested.get()) {
+                        jobExecution.setStatus(BatchStatus.STOPPING); // the job ends STOPPED before its first step
+                    }
                 }
             });
             abstractJob.registerJobExecutionListener(progress);
@@ -242,8 +248,12 @@ public class ExecutionService {
         return List.copyOf(running);
     }
 
-    /** Asks every execution this process runs to stop after its current chunk. */
+    /**
+     * Asks every execution this process runs to stop after its current chunk, and any it would
+     * start later to stop before its first step (for a shutdown).
+     */
     public void stopRunning() {
+        stopRequested.set(true);
         for (JobExecution execution : running) {
             if (execution.isRunning()) {
                 try {

@@ -24,7 +24,8 @@ final class JobOutcome {
             description.lines().limit(6).forEach(line -> out.println("  " + line));
         }
         if (execution.getStatus() != BatchStatus.COMPLETED) {
-            out.printf("  Restart it with: sluice restart %d  (details: sluice show %d)%n", execution.getId(), execution.getId());
+            out.printf("  Restart it with: sluice restart %d  (details: sluice show %d%s)%n", execution.getId(), execution.getId(),
+                    BootContext.logFile().map(file -> ", and the log " + file).orElse(""));
         }
         return exitCode(execution, failOnRejects).code();
     }

@@ -72,6 +72,9 @@ class MigrateCommand implements Callable<Integer> {
                 migrations.add(executions.parameters(JOB, parametersFor(path)));
             }
             for (JobParameters parameters : migrations) {
+                if (boot.stopRequested()) {
+                    break; // stopped by a signal: the other stores are not started
+                }
                 System.err.printf("Migrating the %s store %s%s%n", parameters.getString("kind"), parameters.getString("store"),
                         dryRun ? " (dry run)" : "");
                 JobExecution execution = executions.launch(JOB, parameters, ProgressReporter.forConsole());
