@@ -14,8 +14,7 @@ ALTER TABLE workflow_edges ALTER COLUMN source_node_id RENAME TO source;
 ALTER TABLE workflow_edges ALTER COLUMN target_node_id RENAME TO target;
 ALTER TABLE workflow_edges ALTER COLUMN edge_type RENAME TO type;
 
--- Columns the tools' own models name and that V3 lacked, so that their ORM can read every table
--- (but for Hamilton's attributes.column and .table, SQL keywords kept as column_name, table_name).
+-- Columns the tools' own models name and that V3 lacked, so that their ORM can read every table.
 -- The legacy stores hold no value for them: they stay NULL (run_files.storage_type: the run
 -- folders' files are local ones, DynoAI's own default).
 
@@ -38,3 +37,8 @@ ALTER TABLE run_files ADD COLUMN storage_type varchar(20) DEFAULT 'local';
 -- text from `password`; sluice never stores a secret in clear, so this column stays NULL and the
 -- password is kept encrypted beside it, in password_encrypted.
 ALTER TABLE databases ADD COLUMN password varchar(255);
+
+-- Hamilton's Attribute maps `column` and `table`, SQL keywords: sluice keeps them in column_name
+-- and table_name, and these generated copies give the tools' ORM its names to read (it quotes them).
+ALTER TABLE attributes ADD COLUMN "column" varchar(255) GENERATED ALWAYS AS (column_name);
+ALTER TABLE attributes ADD COLUMN "table" varchar(255) GENERATED ALWAYS AS (table_name);

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,11 +27,11 @@ class ToolModelColumnsTest {
 
     /**
      * Table to the columns its model maps, in the model's order, as the tools' code has them.
-     * Two columns are spelled as DESIGN says instead: Hamilton's {@code Attribute.column} and
-     * {@code Attribute.table} are SQL keywords, kept as {@code column_name} and {@code table_name}.
      * Hamilton's {@code Job} (its own job history) is not migrated and has no table.
      */
     private static final Map<String, List<String>> TOOL_MODELS = models();
+    /** The column names above that are SQL keywords. */
+    private static final Set<String> SQL_KEYWORDS = Set.of("column", "table");
 
     private static Map<String, List<String>> models() {
         Map<String, List<String>> models = new LinkedHashMap<>();
@@ -55,7 +56,7 @@ class ToolModelColumnsTest {
                 "cluster_count", "clusters", "is_active", "created_at"));
         models.put("concepts", List.of("id", "database_id", "cluster_id", "name", "description", "id_attributes", "conditions",
                 "joins", "confirmed", "created_at", "updated_at"));
-        models.put("attributes", List.of("id", "concept_id", "name", "column_name", "table_name", "data_type", "is_required",
+        models.put("attributes", List.of("id", "concept_id", "name", "column", "table", "data_type", "is_required",
                 "static_value", "joins", "created_at"));
         models.put("relationships", List.of("id", "database_id", "from_concept_id", "to_concept_id", "name", "confidence",
                 "confirmed", "created_at"));
@@ -116,8 +117,9 @@ class ToolModelColumnsTest {
         }
     }
 
-    /** {@code SELECT t.a, t.b FROM t}, the shape of SQLAlchemy's query for a mapped class. */
+    /** {@code SELECT t.a, t.b FROM t}, the shape of SQLAlchemy's query for a mapped class: it quotes SQL keywords. */
     private static String selectAsTheOrmDoes(String table, List<String> columns) {
-        return columns.stream().map(column -> table + "." + column).collect(Collectors.joining(", ", "SELECT ", " FROM " + table));
+        return columns.stream().map(column -> table + "." + (SQL_KEYWORDS.contains(column) ? '"' + column + '"' : column))
+                .collect(Collectors.joining(", ", "SELECT ", " FROM " + table));
     }
 }
