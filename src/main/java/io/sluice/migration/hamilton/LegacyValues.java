@@ -132,8 +132,8 @@ final class LegacyValues {
         }
     }
 
-    static String lower(String text) {
-        return text == null ? null : text.trim().toLowerCase(Locale.ROOT);
+    static String upper(String text) {
+        return text == null ? null : text.trim().toUpperCase(Locale.ROOT);
     }
 
     // reading the target back ------------------------------------------------------------------
