@@ -163,7 +163,8 @@ final class DatabasesTable implements HamiltonTable<DatabasesTable.LegacyDatabas
             return found.isEmpty() ? new Passwords(null, null, false)
                     : new Passwords(new Secret(found.get(0).password()), otherThan(found.get(0).password(), found), true);
         }
-        return new Passwords(new Secret(column), otherThan(column, found), false);
+        boolean spelledIn = PasswordMask.of(List.of(column)).matches(row.connectionString());
+        return new Passwords(new Secret(column), spelledIn ? null : otherThan(column, found), false);
     }
 
     private static Secret otherThan(String password, List<ConnectionPasswords.Found> found) {

@@ -63,7 +63,7 @@ final class HamiltonStoreBuilder {
         return file;
     }
 
-    /** A PostgreSQL database registered with the password, as Hamilton stored it (upper case, password in the URL too). */
+    /** A PostgreSQL database registered with the password, as Hamilton stored it (upper case, password in the URL too, encoded by quote_plus). */
     HamiltonStoreBuilder database(String id, String password, Map<String, Object> overrides) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", id);
@@ -74,7 +74,7 @@ final class HamiltonStoreBuilder {
         row.put("database_name", id);
         row.put("username", "appuser");
         row.put("password", password);
-        row.put("connection_string", "postgresql://appuser:" + password + "@localhost:5433/" + id);
+        row.put("connection_string", "postgresql://appuser:" + (password == null ? "" : PasswordSpellings.quotePlus(password)) + "@localhost:5433/" + id);
         row.put("status", "CONNECTED");
         row.put("table_count", 2);
         row.put("schema_json", "{\"tableCount\": 2, \"tables\": [{\"name\": \"papers\", \"schema\": \"public\", \"columns\": []}]}");
