@@ -6,6 +6,7 @@ import io.sluice.SluiceException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -90,6 +91,8 @@ public enum StoreKind {
     private static boolean isSqlite(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             return Arrays.equals(in.readNBytes(SQLITE_MAGIC.length), SQLITE_MAGIC);
+        } catch (AccessDeniedException e) {
+            throw new SluiceException(ExitCode.USAGE, file + ": permission denied: the user running sluice may not read it");
         } catch (IOException e) {
             return false;
         }

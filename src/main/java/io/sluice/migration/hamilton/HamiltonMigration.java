@@ -19,6 +19,7 @@ import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcCursorItemReaderBuilder;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
@@ -27,6 +28,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 
 import java.nio.file.Files;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -107,8 +109,12 @@ class HamiltonMigration implements StoreMigration {
     private static PasswordMask passwords(HamiltonStore store) {
         DatabasesTable reader = new DatabasesTable(null);
         List<String> secrets = new ArrayList<>();
-        new JdbcTemplate(store.dataSource()).query(reader.statements().selectSource(),
-                (RowCallbackHandler) rs -> secrets.addAll(DatabasesTable.secrets(reader.readSource(rs))));
+        try {
+            new JdbcTemplate(store.dataSource()).query(reader.statements().selectSource(),
+                    (RowCallbackHandler) rs -> secrets.addAll(DatabasesTable.secrets(reader.readSource(rs))));
+        } catch (DataAccessException e) {
+            throw e.getCause() instanceof SQLException cause ? store.failure(cause) : e;
+        }
         return PasswordMask.of(secrets);
     }
 
