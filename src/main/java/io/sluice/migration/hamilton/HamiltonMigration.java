@@ -39,7 +39,8 @@ import java.util.stream.Stream;
  * read-only: the store is inspected, then {@code databases}, {@code clustering_results},
  * {@code concepts}, {@code attributes} and {@code relationships} are loaded in the order of their
  * foreign keys, then source and target are reconciled. Database passwords are encrypted with
- * {@link SecretCipher}; Hamilton's {@code jobs} table (its own job history) is counted and
+ * {@link SecretCipher}, and every spelling of every password of the store is masked in every table
+ * ({@link MaskedTable}); Hamilton's {@code jobs} table (its own job history) is counted and
  * reported, not migrated.
  */
 @Component
