@@ -40,7 +40,12 @@ class MigrationJobListener implements JobExecutionListener {
         long updated = 0;
         long unchanged = 0;
         long rejected = 0;
+        StringBuilder notes = new StringBuilder();
         for (StepExecution step : lastOfEachStep(jobExecution)) {
+            String note = step.getExecutionContext().getString(StoreMigration.SUMMARY_NOTE, null);
+            if (note != null) {
+                notes.append('\n').append(note);
+            }
             inserted += step.getExecutionContext().getLong(WriteCounts.INSERTED, 0L);
             updated += step.getExecutionContext().getLong(WriteCounts.UPDATED, 0L);
             unchanged += step.getExecutionContext().getLong(WriteCounts.UNCHANGED, 0L);
@@ -50,7 +55,7 @@ class MigrationJobListener implements JobExecutionListener {
         boolean dryRun = Boolean.parseBoolean(jobExecution.getJobParameters().getString(MigrationParameters.DRY_RUN));
         String summary = (dryRun ? "dry run, nothing changed: would insert " : "inserted ") + inserted
                 + (dryRun ? ", would update " : ", updated ") + updated + ", unchanged " + unchanged
-                + ", rejected " + rejected + (rejects.count() > 0 ? " (see " + rejects.path() + ")" : "");
+                + ", rejected " + rejected + (rejects.count() > 0 ? " (see " + rejects.path() + ")" : "") + notes;
         if (jobExecution.getStatus() == BatchStatus.COMPLETED) {
             String code = rejected > 0 ? COMPLETED_WITH_REJECTS : ExitStatus.COMPLETED.getExitCode();
             jobExecution.setExitStatus(new ExitStatus(code, summary));
