@@ -36,6 +36,7 @@ class PurgeCommand implements Callable<Integer> {
             "DELETE FROM BATCH_JOB_EXECUTION_CONTEXT WHERE JOB_EXECUTION_ID = ?",
             "DELETE FROM BATCH_JOB_EXECUTION_PARAMS WHERE JOB_EXECUTION_ID = ?",
             "DELETE FROM execution_process WHERE job_execution_id = ?",
+            "DELETE FROM refused_records WHERE job_execution_id = ?",
             "DELETE FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?");
     private static final String DELETE_EMPTY_INSTANCES = """
             DELETE FROM BATCH_JOB_INSTANCE WHERE NOT EXISTS

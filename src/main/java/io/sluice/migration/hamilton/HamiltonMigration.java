@@ -3,6 +3,8 @@ package io.sluice.migration.hamilton;
 import io.sluice.batch.DryRunItemWriter;
 import io.sluice.batch.LoadStepPolicy;
 import io.sluice.migration.MigrationParameters;
+import io.sluice.batch.RecordIsolation;
+import io.sluice.batch.RefusedRecords;
 import io.sluice.batch.RejectFiles;
 import io.sluice.batch.SkipOnDryRun;
 import io.sluice.batch.SourceRecord;
@@ -43,14 +45,17 @@ class HamiltonMigration implements StoreMigration {
     private final NamedParameterJdbcTemplate jdbc;
     private final RejectFiles rejectFiles;
     private final SluiceProperties properties;
+    private final RefusedRecords refusedRecords;
 
     HamiltonMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                      NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties) {
+                      NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties,
+                      RefusedRecords refusedRecords) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
         this.rejectFiles = rejectFiles;
         this.properties = properties;
+        this.refusedRecords = refusedRecords;
     }
 
     @Override
@@ -96,13 +101,14 @@ class HamiltonMigration implements StoreMigration {
                              List<HamiltonTable<?, ?>> tables) {
         String name = "migrate.load-" + table.statements().table().replace('_', '-');
         SourceReferences references = new SourceReferences(store.dataSource(), tables);
+        RecordIsolation<L, T> isolation = refusedRecords.isolating(table.statements().table(), row -> String.valueOf(table.key(row)));
         ChunkOrientedStepBuilder<SourceRecord<L>, T> step = new StepBuilder(name, jobRepository)
                 .<SourceRecord<L>, T>chunk(parameters.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(reader(name + ".reader", store, table))
-                .processor(new HamiltonRowProcessor<>(table, references))
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new UpsertItemWriter<>(table, jdbc,
-                        parameters.dryRun() ? new DryRunParents(jdbc, references, tables) : null), transactionManager));
+                .processor(isolation.processor(new HamiltonRowProcessor<>(table, references)))
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), isolation.writer(new UpsertItemWriter<>(table, jdbc,
+                        parameters.dryRun() ? new DryRunParents(jdbc, references, tables) : null)), transactionManager));
         return LoadStepPolicy.apply(step, rejectFiles).build();
     }
 
@@ -122,7 +128,7 @@ class HamiltonMigration implements StoreMigration {
 
     private Step verify(HamiltonStore store, List<HamiltonTable<?, ?>> tables) {
         HamiltonVerificationTasklet verification = new HamiltonVerificationTasklet(store, tables,
-                () -> new SourceReferences(store.dataSource(), tables), jdbc);
+                () -> new SourceReferences(store.dataSource(), tables), jdbc, refusedRecords);
         return new StepBuilder("migrate.verify-hamilton", jobRepository)
                 .tasklet(new SkipOnDryRun(verification), transactionManager)
                 .build();
