@@ -31,6 +31,10 @@ final class DatabaseRefusal {
                 parts.add(line.substring("Detail:".length()).strip());
             }
         }
-        return "rejected by the database: " + String.join("; ", parts);
+        String said = String.join("; ", parts);
+        if (said.contains("0x00") || said.contains("\\u0000 cannot be converted")) {
+            return "rejected by the database: the text holds the character U+0000 (NUL), which PostgreSQL cannot store (" + said + ")";
+        }
+        return "rejected by the database: " + said;
     }
 }
