@@ -7,6 +7,7 @@ import io.sluice.migration.MigrationParameters;
 import io.sluice.batch.RecordIsolation;
 import io.sluice.batch.RefusedRecords;
 import io.sluice.batch.RejectFiles;
+import io.sluice.batch.RerunOnRestart;
 import io.sluice.batch.SkipOnDryRun;
 import io.sluice.batch.SourceRecord;
 import io.sluice.migration.StoreKind;
@@ -72,7 +73,7 @@ class DataWranglerMigration implements StoreMigration {
 
     private Step loadDatasets(String name, Dataset.Catalogue catalogue, MigrationParameters parameters, Path store) {
         RecordIsolation<CatalogueEntry, Dataset> isolation = refusedRecords.isolating(DATASETS, Dataset::id);
-        ChunkOrientedStepBuilder<SourceRecord<CatalogueEntry>, Dataset> step = new StepBuilder(name, jobRepository)
+        ChunkOrientedStepBuilder<SourceRecord<CatalogueEntry>, Dataset> step = RerunOnRestart.apply(new StepBuilder(name, jobRepository), jobRepository)
                 .<SourceRecord<CatalogueEntry>, Dataset>chunk(parameters.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(new CatalogueItemReader(name + ".reader", store, catalogue, rejectFiles, mapper))
@@ -84,7 +85,7 @@ class DataWranglerMigration implements StoreMigration {
     private Step loadWorkflows(MigrationParameters parameters, Path store) {
         String name = "migrate.load-workflows";
         RecordIsolation<WorkflowFile, Workflow> isolation = refusedRecords.isolating(WORKFLOWS, Workflow::id);
-        ChunkOrientedStepBuilder<SourceRecord<WorkflowFile>, Workflow> step = new StepBuilder(name, jobRepository)
+        ChunkOrientedStepBuilder<SourceRecord<WorkflowFile>, Workflow> step = RerunOnRestart.apply(new StepBuilder(name, jobRepository), jobRepository)
                 .<SourceRecord<WorkflowFile>, Workflow>chunk(Math.max(1, Math.min(parameters.chunkSize(), MAX_WORKFLOW_CHUNK)))
                 .transactionManager(transactionManager)
                 .reader(new WorkflowFileItemReader(name + ".reader", store, mapper))

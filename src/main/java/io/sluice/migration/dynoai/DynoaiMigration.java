@@ -9,6 +9,7 @@ import io.sluice.batch.PartitionedStep;
 import io.sluice.batch.RecordIsolation;
 import io.sluice.batch.RefusedRecords;
 import io.sluice.batch.RejectFiles;
+import io.sluice.batch.RerunOnRestart;
 import io.sluice.batch.SkipOnDryRun;
 import io.sluice.batch.SourceRecord;
 import io.sluice.migration.StoreKind;
@@ -96,7 +97,7 @@ class DynoaiMigration implements StoreMigration {
     private Step loadRunFolders(MigrationParameters parameters, Path runsRoot) {
         String name = "migrate.load-run-folders";
         RecordIsolation<Path, Run> isolation = refusedRecords.isolating(RUNS, Run::id);
-        return LoadStepPolicy.apply(new StepBuilder(name, jobRepository)
+        return LoadStepPolicy.apply(RerunOnRestart.apply(new StepBuilder(name, jobRepository), jobRepository)
                 .<SourceRecord<Path>, Run>chunk(Math.max(1, Math.min(parameters.chunkSize(), 500)))
                 .transactionManager(transactionManager)
                 .reader(new RunFolderItemReader(name + ".reader", runsRoot))
