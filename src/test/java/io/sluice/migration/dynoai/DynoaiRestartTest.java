@@ -90,7 +90,7 @@ class DynoaiRestartTest {
         DynoaiStore rewritten = aDynoaiStore().withIndexEntry(DynoaiStore.run("run_01000", "pending", "2025-12-09T08:00:00.000Z", "a.csv", "b.txt"));
         for (int i = 999; i >= 0; i--) {
             rewritten.withIndexEntry(i == 100
-                    ? DynoaiStore.run("run_00100", "failed", "2025-12-09T07:00:00.000Z", "a.csv", "b.txt")
+                    ? DynoaiStore.run("run_00100", "error", "2025-12-09T07:00:00.000Z", "a.csv", "b.txt")
                     : DynoaiStore.run("run_%05d".formatted(i), "complete", "2025-12-08T06:18:43.578Z", "a.csv", "b.txt"));
         }
         rewritten.writeTo(temp.resolve("store"));
@@ -103,7 +103,7 @@ class DynoaiRestartTest {
         assertThat(status(database, restartedId)).isEqualTo("COMPLETED");
         assertThat(Rows.count(database, "runs")).isEqualTo(1001);
         assertThat(Rows.count(database, "run_files")).isEqualTo(2002);
-        assertThat(Rows.query(database, "SELECT status FROM runs WHERE id = 'run_00100'").get(0).get("status")).isEqualTo("failed");
+        assertThat(Rows.query(database, "SELECT status FROM runs WHERE id = 'run_00100'").get(0).get("status")).isEqualTo("error");
         assertThat(Files.exists(RejectFile.pathFor(database.dataDir(), restartedId))).as("no reject").isFalse();
         assertThat(Rows.query(database, "SELECT STATUS FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = " + restartedId
                 + " AND STEP_NAME = 'migrate.verify-runs'").get(0).get("status")).isEqualTo("COMPLETED");
