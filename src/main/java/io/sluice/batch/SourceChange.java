@@ -41,7 +41,7 @@ public final class SourceChange {
         WriteCounts.reset(context);
         context.remove(CHUNK_SCAN_OFFSET);
         context.putString(NOTICE, notice);
-        log.warn(notice);
+        log.info(notice); // the user reads it in the summary and the step's exit description
         StepContext step = StepSynchronizationManager.getContext();
         if (step != null) {
             StepExecution execution = step.getStepExecution();
