@@ -1,5 +1,6 @@
 package io.sluice.migration.dynoai;
 
+import org.postgresql.PGStatement;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
 import java.sql.PreparedStatement;
@@ -33,6 +34,10 @@ final class StoredRunIds {
         return new HashSet<>(postgres
                 ? jdbc.getJdbcTemplate().query(connection -> {
                     PreparedStatement statement = connection.prepareStatement(SELECT_IDS_POSTGRES);
+                    // planned for each call, never as a server-side prepared statement: its generic plan,
+                    // made while runs was still empty, is a sequential scan that then grows with the
+                    // table (measured: 0.5 to 2.4 s a call at 45,000 runs, against about 1 ms planned anew)
+                    statement.unwrap(PGStatement.class).setPrepareThreshold(0);
                     statement.setArray(1, connection.createArrayOf("varchar", ids.toArray()));
                     return statement;
                 }, (rs, row) -> rs.getString("id"))
