@@ -35,7 +35,9 @@ import java.util.function.Function;
  * {@link #currentKey()} then names the key of the value last read.
  *
  * <p>Restart is exact and cheap: at each chunk boundary the byte offset after the last element is
- * saved, and a restarted step seeks there instead of reading the file again. A file that is
+ * saved, and a restarted step seeks there instead of reading the file again. A {@link FileFingerprint}
+ * is saved with it: when the file changed since (DynoAI rewrites its whole index on every status
+ * change), the restarted step reads it again from the start instead, and says so ({@link SourceChange}). A file that is
  * empty, truncated, not UTF-8 or not JSON is reported in the reject file with its position; the
  * elements before the fault are kept.
  *
@@ -54,6 +56,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     private static final String INDEX = "index";
     private static final String OFFSET = "offset";
     private static final String LINE = "line";
+    private static final String FINGERPRINT = "fingerprint";
 
     private final Path file;
     private final String displayName;
@@ -82,6 +85,8 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     private long lastEndOffset;
     private long lastEndLine;
     private long fileSize;
+    /** Saved beside the offset, so that a restart can tell the file from another one at the same path. */
+    private FileFingerprint fingerprint;
     private String currentKey;
     /** The parsing thread's own position (the step's is {@link #index}). */
     private long parsedIndex;
@@ -162,6 +167,14 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
                 reportFileFault("the file is empty");
                 return;
             }
+            fingerprint = FileFingerprint.of(file);
+            if (context.containsKey(getExecutionContextKey(OFFSET)) && !unchangedSinceSaved(context)) {
+                index = 0;
+                for (String key : new String[] {OFFSET, LINE, FINGERPRINT}) {
+                    context.remove(getExecutionContextKey(key));
+                }
+                SourceChange.readAgainFromTheStart(context, displayName);
+            }
             if (context.containsKey(getExecutionContextKey(OFFSET))) {
                 resumeAt(context.getLong(getExecutionContextKey(OFFSET)), context.getLong(getExecutionContextKey(LINE)));
             } else {
@@ -178,6 +191,12 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         if (!finished) {
             startParsing();
         }
+    }
+
+    /** Whether the file is the one the saved offset was taken in (an offset saved without a fingerprint is trusted). */
+    private boolean unchangedSinceSaved(ExecutionContext context) throws IOException {
+        String saved = context.getString(getExecutionContextKey(FINGERPRINT), null);
+        return saved == null || FileFingerprint.matches(file, context.getLong(getExecutionContextKey(OFFSET)), saved);
     }
 
     private void startParsing() {
@@ -295,6 +314,11 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         if (lastEndOffset > 0) {
             context.putLong(getExecutionContextKey(OFFSET), lastEndOffset);
             context.putLong(getExecutionContextKey(LINE), lastEndLine);
+            try {
+                context.putString(getExecutionContextKey(FINGERPRINT), fingerprint.at(lastEndOffset));
+            } catch (IOException e) {
+                throw new ItemStreamException("cannot read " + file, e);
+            }
         }
         if (fileSize > 0) {
             StepProgress.publish(context, finished ? fileSize : lastEndOffset, fileSize, "B");
@@ -319,6 +343,14 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         if (parser != null) {
             parser.close();
             parser = null;
+        }
+        if (fingerprint != null) {
+            try {
+                fingerprint.close();
+            } catch (IOException ignored) {
+                // read-only: nothing to lose
+            }
+            fingerprint = null;
         }
     }
 

@@ -9,7 +9,9 @@ import org.springframework.dao.TransientDataAccessException;
  * {@link InvalidRecordException} from reading or processing, or a row the database refuses with a
  * {@link DataIntegrityViolationException}) is skipped into the execution's reject file, with no limit
  * on how many, and the step goes on; a transient database error ({@link TransientDataAccessException})
- * is retried, 3 times at most, before it fails the step.
+ * is retried, 3 times at most, before it fails the step. A row the database refuses is normally
+ * found and rejected by the step's writer itself ({@link RecordIsolation}), in the chunk's own
+ * transaction, and reaches this policy only from a writer that is not isolated.
  */
 public final class LoadStepPolicy {
 

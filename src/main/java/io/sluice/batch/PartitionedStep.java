@@ -20,7 +20,9 @@ import java.util.function.BiFunction;
  * own on a thread of its own, with its own chunks, counts and restart state: on PostgreSQL each
  * partition also has a connection, so the database works on several chunks at once while the
  * partitions parse. The partitions' step executions are named {@code <step>:part-1-of-2} and so on;
- * a restart runs again only those that did not complete, each from its last committed chunk.
+ * a restart runs each from its last committed chunk, and runs again the partitions that had
+ * completed, from where they ended: their readers then read nothing, unless the source changed since,
+ * when they read it again from the start ({@link SourceChange}).
  */
 public final class PartitionedStep {
 
@@ -48,6 +50,7 @@ public final class PartitionedStep {
         handler.setTaskExecutor(threads);
         handler.setStep(workers.values().iterator().next());
         return new StepBuilder(name, jobRepository)
+                .allowStartIfComplete(true) // see the class comment: completed partitions run again on restart, from where they ended
                 .partitioner(name, gridSize -> {
                     Map<String, ExecutionContext> fresh = new LinkedHashMap<>();
                     partitionNames.forEach(partition -> fresh.put(partition, new ExecutionContext()));

@@ -33,6 +33,7 @@ public final class ExecutionHistory {
             "DELETE FROM BATCH_JOB_EXECUTION_CONTEXT WHERE JOB_EXECUTION_ID = ?",
             "DELETE FROM BATCH_JOB_EXECUTION_PARAMS WHERE JOB_EXECUTION_ID = ?",
             "DELETE FROM execution_process WHERE job_execution_id = ?",
+            "DELETE FROM refused_records WHERE job_execution_id = ?",
             "DELETE FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?");
     private static final String DELETE_EMPTY_INSTANCES = """
             DELETE FROM BATCH_JOB_INSTANCE WHERE NOT EXISTS
@@ -44,7 +45,7 @@ public final class ExecutionHistory {
 
     /**
      * Deletes, in one transaction, every execution that ended before {@code cutoff} and is not
-     * running, with its steps, contexts, parameters and owner row, then the job instances left with
+     * running, with its steps, contexts, parameters, owner row and refused records, then the job instances left with
      * no execution; then the executions' folders ({@code <dataDir>/executions/<id>}: reject files).
      *
      * @param connection a connection to the job repository; its auto-commit is switched off

@@ -2,6 +2,7 @@ package io.sluice.migration;
 
 import io.sluice.batch.RejectFile;
 import io.sluice.batch.RejectFiles;
+import io.sluice.batch.SourceChange;
 import io.sluice.batch.WriteCounts;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
@@ -56,6 +57,9 @@ class MigrationJobListener implements JobExecutionListener {
         String summary = (dryRun ? "dry run, nothing changed: would insert " : "inserted ") + inserted
                 + (dryRun ? ", would update " : ", updated ") + updated + ", unchanged " + unchanged
                 + ", rejected " + rejected + (rejects.count() > 0 ? " (see " + rejects.path() + ")" : "") + notes;
+        for (String notice : SourceChange.notices(jobExecution.getStepExecutions())) {
+            summary += "\n" + notice;
+        }
         if (jobExecution.getStatus() == BatchStatus.COMPLETED) {
             String code = rejected > 0 ? COMPLETED_WITH_REJECTS : ExitStatus.COMPLETED.getExitCode();
             jobExecution.setExitStatus(new ExitStatus(code, summary));

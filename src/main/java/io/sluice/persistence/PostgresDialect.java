@@ -1,5 +1,6 @@
 package io.sluice.persistence;
 
+import org.postgresql.PGStatement;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import java.sql.PreparedStatement;
@@ -46,6 +47,10 @@ final class PostgresDialect implements Dialect {
         String sql = KEYS_AMONG.formatted(table, column);
         return new HashSet<>(jdbc.query(connection -> {
             PreparedStatement statement = connection.prepareStatement(sql);
+            // planned for each call, never as a server-side prepared statement: its generic plan, made
+            // while the table was still empty, is a sequential scan that then grows with the table
+            // (measured on runs: 0.5 to 2.4 s a call at 45,000 runs, against about 1 ms planned anew)
+            statement.unwrap(PGStatement.class).setPrepareThreshold(0);
             statement.setArray(1, connection.createArrayOf("varchar", keys.toArray()));
             return statement;
         }, (rs, row) -> rs.getString("k")));

@@ -1,6 +1,7 @@
 package io.sluice.migration.datawrangler;
 
 import io.sluice.batch.InvalidRecordException;
+import io.sluice.batch.RefusedRecords;
 import io.sluice.migration.MigrationVerificationException;
 import io.sluice.batch.Reconciliation;
 import io.sluice.batch.SeenKeys;
@@ -56,17 +57,23 @@ class DataWranglerVerificationTasklet implements Tasklet {
     private final NamedParameterJdbcTemplate jdbc;
     private final Function<Dataset.Catalogue, ItemStreamReader<SourceRecord<CatalogueEntry>>> catalogues;
     private final ItemStreamReader<SourceRecord<WorkflowFile>> workflowFiles;
+    private final RefusedRecords refusedRecords;
 
+    /** @param refusedRecords the datasets and workflows the database refused in the load steps: rejected, not lost */
     DataWranglerVerificationTasklet(NamedParameterJdbcTemplate jdbc,
                                     Function<Dataset.Catalogue, ItemStreamReader<SourceRecord<CatalogueEntry>>> catalogues,
-                                    ItemStreamReader<SourceRecord<WorkflowFile>> workflowFiles) {
+                                    ItemStreamReader<SourceRecord<WorkflowFile>> workflowFiles, RefusedRecords refusedRecords) {
         this.jdbc = jdbc;
         this.catalogues = catalogues;
         this.workflowFiles = workflowFiles;
+        this.refusedRecords = refusedRecords;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+        long instance = contribution.getStepExecution().getJobExecution().getJobInstance().getInstanceId();
+        RefusedRecords.Refused refusedDatasets = refusedRecords.of(instance, DataWranglerMigration.DATASETS);
+        RefusedRecords.Refused refusedWorkflows = refusedRecords.of(instance, DataWranglerMigration.WORKFLOWS);
         Reconciliation datasets = new Reconciliation("datasets");
         Reconciliation tags = new Reconciliation("tags");
         Reconciliation datasetTags = new Reconciliation("dataset_tags");
@@ -81,7 +88,7 @@ class DataWranglerVerificationTasklet implements Tasklet {
             try {
                 for (SourceRecord<CatalogueEntry> record = reader.read(); record != null; record = reader.read()) {
                     Dataset dataset = validDataset(record.value());
-                    if (dataset == null || !seenHere.add(dataset.id())) {
+                    if (dataset == null || refusedDatasets.contains(dataset.id()) || !seenHere.add(dataset.id())) {
                         continue;
                     }
                     for (String tag : dataset.tags()) {
@@ -113,7 +120,7 @@ class DataWranglerVerificationTasklet implements Tasklet {
         try {
             for (SourceRecord<WorkflowFile> record = workflowFiles.read(); record != null; record = workflowFiles.read()) {
                 Workflow workflow = validWorkflow(record.value());
-                if (workflow != null) {
+                if (workflow != null && !refusedWorkflows.contains(workflow.id())) {
                     workflowBatch.add(workflow);
                     if (workflowBatch.size() >= BATCH) {
                         checkWorkflows(workflowBatch, workflows, nodes, edges, dangling);

@@ -8,7 +8,7 @@ import org.springframework.batch.infrastructure.item.ItemProcessor;
 /** Validates one catalogue entry; an id the same catalogue listed before is rejected (the first is kept). */
 class DatasetProcessor implements ItemProcessor<SourceRecord<CatalogueEntry>, Dataset> {
 
-    private final SeenKeys seen = new SeenKeys();
+    private final SeenKeys seen = SeenKeys.rolledBackWithTransaction();
 
     @Override
     public Dataset process(SourceRecord<CatalogueEntry> record) {

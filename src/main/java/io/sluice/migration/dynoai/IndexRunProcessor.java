@@ -9,7 +9,7 @@ import tools.jackson.databind.JsonNode;
 /** Validates one run of {@code index.json}; a run id seen before in the same index is rejected. */
 class IndexRunProcessor implements ItemProcessor<SourceRecord<JsonNode>, Run> {
 
-    private final SeenKeys seen = new SeenKeys();
+    private final SeenKeys seen = SeenKeys.rolledBackWithTransaction();
 
     @Override
     public Run process(SourceRecord<JsonNode> record) {

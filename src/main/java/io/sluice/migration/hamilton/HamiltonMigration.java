@@ -2,6 +2,8 @@ package io.sluice.migration.hamilton;
 
 import io.sluice.batch.DryRunItemWriter;
 import io.sluice.batch.LoadStepPolicy;
+import io.sluice.batch.RecordIsolation;
+import io.sluice.batch.RefusedRecords;
 import io.sluice.batch.RejectFiles;
 import io.sluice.batch.SkipOnDryRun;
 import io.sluice.batch.SourceRecord;
@@ -53,15 +55,18 @@ class HamiltonMigration implements StoreMigration {
     private final RejectFiles rejectFiles;
     private final SluiceProperties properties;
     private final Dialect dialect;
+    private final RefusedRecords refusedRecords;
 
     HamiltonMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                      NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties, Dialect dialect) {
+                      NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties, Dialect dialect,
+                      RefusedRecords refusedRecords) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
         this.rejectFiles = rejectFiles;
         this.properties = properties;
         this.dialect = dialect;
+        this.refusedRecords = refusedRecords;
     }
 
     @Override
@@ -126,13 +131,14 @@ class HamiltonMigration implements StoreMigration {
                              List<HamiltonTable<?, ?>> tables, StepExecutionListener listener) {
         String name = "migrate.load-" + table.statements().table().replace('_', '-');
         SourceReferences references = new SourceReferences(store.dataSource(), tables);
+        RecordIsolation<StoreRow<L>, T> isolation = refusedRecords.isolating(table.statements().table(), row -> String.valueOf(table.key(row)));
         ChunkOrientedStepBuilder<SourceRecord<StoreRow<L>>, T> step = new StepBuilder(name, jobRepository)
                 .<SourceRecord<StoreRow<L>>, T>chunk(parameters.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(reader(name + ".reader", store, table))
-                .processor(new HamiltonRowProcessor<>(table, references))
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new UpsertItemWriter<>(table, jdbc,
-                        parameters.dryRun() ? new DryRunParents(jdbc, references, tables) : null), transactionManager));
+                .processor(isolation.processor(new HamiltonRowProcessor<>(table, references)))
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), isolation.writer(new UpsertItemWriter<>(table, jdbc,
+                        parameters.dryRun() ? new DryRunParents(jdbc, references, tables) : null)), transactionManager));
         if (listener != null) {
             step.listener(listener);
         }
@@ -156,7 +162,7 @@ class HamiltonMigration implements StoreMigration {
 
     private Step verify(HamiltonStore store, List<HamiltonTable<?, ?>> tables) {
         HamiltonVerificationTasklet verification = new HamiltonVerificationTasklet(store, tables,
-                () -> new SourceReferences(store.dataSource(), tables), jdbc);
+                () -> new SourceReferences(store.dataSource(), tables), jdbc, refusedRecords);
         return new StepBuilder("migrate.verify-hamilton", jobRepository)
                 .tasklet(new SkipOnDryRun(verification), transactionManager)
                 .build();

@@ -45,10 +45,8 @@ class DataWranglerRestartTest {
 
     static Stream<Arguments> databasesAndFaults() {
         return Stream.of(new Fault("datasets", "ds-0555", "migrate.load-datasets", List.of("migrate.load-datasets",
-                                "migrate.load-dataset-index", "migrate.load-workflows", "migrate.verify-data-wrangler",
-                                "migrate.archive-store")),
-                        new Fault("workflows", "wf-0555", "migrate.load-workflows", List.of("migrate.load-workflows",
-                                "migrate.verify-data-wrangler", "migrate.archive-store")))
+                                "migrate.load-dataset-index", "migrate.load-workflows")),
+                        new Fault("workflows", "wf-0555", "migrate.load-workflows", List.of("migrate.load-workflows")))
                 .flatMap(fault -> TestDatabase.both().map(database -> Arguments.of(database, fault)));
     }
 
@@ -102,7 +100,7 @@ class DataWranglerRestartTest {
         assertThat(Rows.count(database, "workflow_nodes")).isEqualTo(WORKFLOWS * 3);
         assertThat(Rows.count(database, "workflow_edges")).isEqualTo(WORKFLOWS * 2);
         assertThat(Rows.count(database, "workflows WHERE dataset_id IS NULL")).as("every workflow linked to its dataset").isZero();
-        assertThat(steps(database, restartedId)).as("the steps that had completed are not run again")
+        assertThat(stepsThatRead(database, restartedId)).as("the steps that had completed read nothing again")
                 .containsExactlyInAnyOrderElementsOf(fault.restartedSteps());
         assertThat(sluice.run("restart", Long.toString(restartedId)).exitCode()).isEqualTo(5);
     }
@@ -175,8 +173,12 @@ class DataWranglerRestartTest {
         return step;
     }
 
-    private static List<String> steps(TestDatabase database, long executionId) throws Exception {
-        return Rows.query(database, "SELECT STEP_NAME FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = " + executionId)
+    /**
+     * The steps of an execution that read something. A load step that completed earlier runs again on a
+     * restart (to notice a source changed since, see RerunOnRestart), but reads nothing from an unchanged one.
+     */
+    private static List<String> stepsThatRead(TestDatabase database, long executionId) throws Exception {
+        return Rows.query(database, "SELECT STEP_NAME FROM BATCH_STEP_EXECUTION WHERE READ_COUNT > 0 AND JOB_EXECUTION_ID = " + executionId)
                 .stream().map(row -> (String) row.get("step_name")).toList();
     }
 }
