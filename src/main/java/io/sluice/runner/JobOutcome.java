@@ -1,13 +1,17 @@
 package io.sluice.runner;
 
 import io.sluice.ExitCode;
+import io.sluice.monitoring.ErrorLines;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 
 import java.io.PrintStream;
 import java.time.Duration;
 
-/** How a finished execution is told to the user, and the exit code it gives the process. */
+/**
+ * How a finished execution is told to the user (its outcome, then its exit description, a stack
+ * trace in it given as its root cause), and the exit code it gives the process.
+ */
 final class JobOutcome {
 
     static final String COMPLETED_WITH_REJECTS = "COMPLETED_WITH_REJECTS";
@@ -20,10 +24,7 @@ final class JobOutcome {
                 : Duration.between(execution.getStartTime(), execution.getEndTime());
         out.printf("Execution %d of %s: %s (exit %s) in %.1fs%n", execution.getId(), execution.getJobInstance().getJobName(),
                 execution.getStatus(), execution.getExitStatus().getExitCode(), took.toMillis() / 1000.0);
-        String description = execution.getExitStatus().getExitDescription();
-        if (description != null && !description.isBlank()) {
-            description.lines().limit(6).forEach(line -> out.println("  " + line));
-        }
+        ErrorLines.readable(execution.getExitStatus().getExitDescription()).stream().limit(6).forEach(line -> out.println("  " + line));
         if (execution.getStatus() != BatchStatus.COMPLETED) {
             out.printf("  Restart it with: sluice restart %d  (details: sluice show %d)%n", execution.getId(), execution.getId());
         }

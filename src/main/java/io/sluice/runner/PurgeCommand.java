@@ -2,6 +2,7 @@ package io.sluice.runner;
 
 import io.sluice.ExitCode;
 import io.sluice.SluiceException;
+import io.sluice.monitoring.RepositoryTimes;
 import io.sluice.persistence.Connections;
 import io.sluice.persistence.DatabaseSettings;
 import picocli.CommandLine.Command;
@@ -24,7 +25,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 @Command(name = "purge", mixinStandardHelpOptions = true,
-        description = "Delete the history of executions that ended before the given age (never running ones), with their reject files.")
+        description = "Delete from the job repository the executions that ended longer ago than --older-than, with their reject files;"
+                + " running executions are never deleted.")
 class PurgeCommand implements Callable<Integer> {
 
     private static final String FIND = """
@@ -43,7 +45,7 @@ class PurgeCommand implements Callable<Integer> {
               (SELECT 1 FROM BATCH_JOB_EXECUTION e WHERE e.JOB_INSTANCE_ID = BATCH_JOB_INSTANCE.JOB_INSTANCE_ID)
             """;
 
-    @Option(names = "--older-than", required = true, paramLabel = "DURATION", description = "Age such as 30d, 12h or 90m.")
+    @Option(names = "--older-than", required = true, paramLabel = "DURATION", description = "How long ago an execution must have ended to be deleted: a number and a unit, s, m, h or d (30d, 12h, 90m).")
     String olderThan;
 
     @Override
@@ -65,7 +67,8 @@ class PurgeCommand implements Callable<Integer> {
         for (long id : purged) {
             deleteFolder(settings.dataDir().toAbsolutePath().resolve("executions").resolve(Long.toString(id)));
         }
-        System.out.printf("Purged %d executions that ended before %s.%n", purged.size(), cutoff.withNano(0));
+        System.out.printf("Purged %d %s that ended before %s.%n", purged.size(), purged.size() == 1 ? "execution" : "executions",
+                RepositoryTimes.textWithZone(RepositoryTimes.of(cutoff)));
         return 0;
     }
 

@@ -14,7 +14,7 @@ import java.util.List;
  * commands that run or change jobs start the Spring context ({@link BootContext}).
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
-        description = "Batch/ETL job runner on Spring Batch: migrates legacy JSON and SQLite stores into one database,"
+        description = "sluice runs batch/ETL jobs on Spring Batch: it migrates legacy JSON and SQLite stores into one database,"
                 + " restarts what failed where it stopped, and shows what every job is doing.",
         subcommands = {MigrateCommand.class, RunCommand.class, StatusCommand.class, ShowCommand.class, RestartCommand.class,
                 StopCommand.class, RecoverCommand.class, AbandonCommand.class, PurgeCommand.class},
@@ -23,7 +23,7 @@ import java.util.List;
                 "5 running, already restarted or already complete."})
 public class SluiceCommand {
 
-    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces of errors.")
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show the whole stack trace of an error, not only its one-line message.")
     boolean verbose;
 
     /** Arguments meant for Spring ({@code --spring.*}, {@code --sluice.*}), kept away from picocli. */
