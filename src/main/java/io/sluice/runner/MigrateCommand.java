@@ -18,8 +18,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Migrate a legacy store into the database: a DynoAI runs folder, a Data Wrangler data folder,"
-                + " or a Hamilton SQLite file. Idempotent: running it again changes only what changed.",
+        description = {"Migrate legacy stores into the database: DynoAI runs folders, Data Wrangler data folders or Hamilton SQLite files.",
+                "It is idempotent: running it again changes only what changed.",
                 "Rejected records go to data/executions/<id>/rejects.jsonl; the summary says how many (with --fail-on-rejects, exit code 3)."})
 class MigrateCommand implements Callable<Integer> {
 

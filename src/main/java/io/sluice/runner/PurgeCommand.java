@@ -25,8 +25,8 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 @Command(name = "purge", mixinStandardHelpOptions = true,
-        description = "Delete from the job repository the executions that ended longer ago than --older-than, with their reject files;"
-                + " running executions are never deleted.")
+        description = {"Delete the executions that ended longer ago than --older-than, with their reject files.",
+                "They are deleted from the job repository with their steps and parameters; running executions are never deleted."})
 class PurgeCommand implements Callable<Integer> {
 
     private static final String FIND = """

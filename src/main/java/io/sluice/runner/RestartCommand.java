@@ -8,8 +8,8 @@ import picocli.CommandLine.Parameters;
 import java.util.concurrent.Callable;
 
 @Command(name = "restart", mixinStandardHelpOptions = true,
-        description = {"Restart a failed or stopped execution after its last committed chunk, as a new execution of the same job instance;"
-                + " its summary counts what the restart did, and what all attempts did together.",
+        description = {"Restart a failed or stopped execution after its last committed chunk.",
+                "The restart is a new execution of the same job instance; its summary counts what it did, and what all attempts did together.",
                 "An execution left STARTED by a process that is gone is recovered first when that can be proven (it ran on this host);"
                         + " otherwise run 'sluice recover ID' first."})
 class RestartCommand implements Callable<Integer> {

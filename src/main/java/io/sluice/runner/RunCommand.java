@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a job by name with its parameters given as KEY=VALUE, for example:",
-                "  sluice run migrate store=/data/runs kind=dynoai chunkSize=5000 partitions=2",
+        description = {"Run a job by name with its parameters given as KEY=VALUE.",
+                "For example, `sluice run migrate store=/data/runs kind=dynoai chunkSize=5000 partitions=2` migrates a DynoAI"
+                        + " store in chunks of 5000 records, in two partitions.",
                 "The migrate job takes store (a path), kind (dynoai, data-wrangler or hamilton), dryRun (true or false),"
                         + " chunkSize (records per transaction, default 1000), partitions (default 1) and archive (a folder)."})
 class RunCommand implements Callable<Integer> {

@@ -16,9 +16,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = {"Show one execution: its outcome and summary, its parameters, each step's counts (read, written, filtered,"
-                + " skipped, commits, rollbacks) with the partitions of a partitioned step under it, the root cause of each"
-                + " failure, and its reject file.",
+        description = {"Show one execution: its outcome, parameters, steps with their counts, failures and reject file.",
+                "Each step has its counts (read, written, filtered, skipped, commits, rollbacks), with the partitions of a partitioned"
+                        + " step listed under it; a failure is given as its root cause in one line.",
                 "Times are in this machine's zone (TZ); with --json they are ISO-8601 with their offset."})
 class ShowCommand implements Callable<Integer> {
 

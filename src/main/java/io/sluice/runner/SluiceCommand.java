@@ -19,8 +19,8 @@ import java.util.List;
         subcommands = {MigrateCommand.class, RunCommand.class, StatusCommand.class, ShowCommand.class, RestartCommand.class,
                 StopCommand.class, RecoverCommand.class, AbandonCommand.class, PurgeCommand.class},
         footer = {"", "Database: the embedded HSQLDB under ./data unless DATABASE_URL is set (a JDBC URL or postgresql://user:pass@host:port/db).",
-                "Exit codes: 0 success, 1 failed, 2 usage error, 3 completed with rejected records (with --fail-on-rejects), 4 not found,",
-                "5 running, already restarted or already complete."})
+                "Exit codes: 0 success, 1 failed, 2 usage error, 3 completed with rejected records (with --fail-on-rejects), 4 not found,"
+                        + " 5 running, already restarted or already complete."})
 public class SluiceCommand {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show the whole stack trace of an error, not only its one-line message.")

@@ -29,14 +29,14 @@ class PartitionTest {
     }
 
     @Test
-    void aRecordWithoutAKeyBelongsToTheFirst() {
+    void aRecordWithoutAKeyBelongsToTheFirstPartition() {
         assertThat(THREE).filteredOn(partition -> partition.owns(null)).containsExactly(THREE.get(0));
         assertThat(THREE.get(0).isFirst()).isTrue();
         assertThat(Partition.WHOLE.owns("anything")).isTrue();
     }
 
     @Test
-    void isNamedForItsStep() {
+    void aPartitionIsNamedForItsPlaceAndCannotLieOutsideTheCount() {
         assertThat(THREE.get(1).name()).isEqualTo("part-2-of-3");
         assertThatThrownBy(() -> new Partition(3, 3)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Partition(0, 0)).isInstanceOf(IllegalArgumentException.class);

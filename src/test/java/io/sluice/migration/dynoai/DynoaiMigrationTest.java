@@ -1,5 +1,7 @@
 package io.sluice.migration.dynoai;
 
+import io.sluice.testing.Executions;
+import io.sluice.testing.Executions.StepCounts;
 import io.sluice.testing.Rows;
 import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;
@@ -67,15 +69,21 @@ class DynoaiMigrationTest {
                 .withRunFolder("run_00001", run("run_00001", "complete", "2025-12-08T06:18:43.578Z", "a.csv"), manifest("in.csv"), "a.csv")
                 .writeTo(temp);
         assertThat(sluice.run("migrate", store.toString()).exitCode()).isZero();
+        List<Map<String, Object>> runs = Rows.query(database, "SELECT * FROM runs ORDER BY id");
+        List<Map<String, Object>> files = Rows.query(database, "SELECT * FROM run_files ORDER BY id");
 
         // when
         Sluice.Result again = sluice.run("migrate", store.toString());
 
         // then
         assertThat(again.exitCode()).isZero();
-        assertThat(again.out()).contains("inserted 0, updated 0, unchanged 31");
-        assertThat(Rows.count(database, "runs")).isEqualTo(30);
-        assertThat(Rows.count(database, "run_files")).isEqualTo(59);
+        assertThat(Executions.total(database, Executions.newest(database)))
+                .extracting(StepCounts::read, StepCounts::inserted, StepCounts::updated, StepCounts::unchanged, StepCounts::rejected)
+                .containsExactly(31L, 0L, 0L, 31L, 0L);
+        assertThat(Rows.query(database, "SELECT * FROM runs ORDER BY id")).isEqualTo(runs);
+        assertThat(Rows.query(database, "SELECT * FROM run_files ORDER BY id")).isEqualTo(files);
+        assertThat(runs).hasSize(30);
+        assertThat(files).hasSize(59);
 
         // when the store grows and one run is updated
         Path grown = aDynoaiStore().withIndexRuns(32)
@@ -85,7 +93,11 @@ class DynoaiMigrationTest {
         Sluice.Result third = sluice.run("migrate", grown.toString());
 
         // then the duplicate id is rejected, the two new runs are added, nothing else changes
-        assertThat(third.out()).contains("inserted 2, updated 0, unchanged 31, rejected 1");
+        assertThat(third.exitCode()).isZero();
+        assertThat(Executions.total(database, Executions.newest(database)))
+                .extracting(StepCounts::skipped, StepCounts::inserted, StepCounts::updated, StepCounts::unchanged, StepCounts::rejected)
+                .containsExactly(1L, 2L, 0L, 31L, 1L);
+        assertThat(Rows.query(database, "SELECT * FROM runs WHERE id NOT IN ('run_00030', 'run_00031') ORDER BY id")).isEqualTo(runs);
         assertThat(Rows.count(database, "runs")).isEqualTo(32);
     }
 
@@ -103,7 +115,10 @@ class DynoaiMigrationTest {
         Sluice.Result again = sluice.run("migrate", store.toString());
 
         // then
-        assertThat(again.out()).contains("inserted 0, updated 0, unchanged 2");
+        assertThat(again.exitCode()).isZero();
+        assertThat(Executions.total(database, Executions.newest(database)))
+                .extracting(StepCounts::inserted, StepCounts::updated, StepCounts::unchanged)
+                .containsExactly(0L, 0L, 2L);
     }
 
     @ParameterizedTest
@@ -151,7 +166,7 @@ class DynoaiMigrationTest {
 
         // then
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("rejected 1");
+        assertThat(Executions.total(database, Executions.newest(database)).rejected()).isEqualTo(1);
         assertThat(Rows.query(database, "SELECT id FROM runs ORDER BY id")).extracting(row -> row.get("id"))
                 .containsExactly("run_a", "run_b", "run_d");
         assertThat(Files.readString(onlyRejectFile(database))).contains("\"file\":\"index.json\"", "line 8", "malformed JSON");
@@ -174,7 +189,8 @@ class DynoaiMigrationTest {
         assertThat(empty.exitCode()).isZero();
         assertThat(notUtf8.exitCode()).isZero();
         assertThat(Rows.count(database, "runs")).isEqualTo(1);
-        assertThat(empty.out() + notUtf8.out()).contains("rejected 1");
+        assertThat(Executions.total(database, 0).rejected()).isEqualTo(1);
+        assertThat(Executions.total(database, 1).rejected()).isEqualTo(1);
     }
 
     @ParameterizedTest
@@ -189,7 +205,7 @@ class DynoaiMigrationTest {
 
         // then
         assertThat(dryRun.exitCode()).as(dryRun.err()).isZero();
-        assertThat(dryRun.out()).contains("dry run, nothing changed: would insert 10");
+        assertThat(Executions.total(database, Executions.newest(database)).inserted()).as("would insert").isEqualTo(10);
         assertThat(Rows.count(database, "runs")).isZero();
         assertThat(Rows.count(database, "run_files")).isZero();
     }
@@ -209,7 +225,9 @@ class DynoaiMigrationTest {
 
         // then
         assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
-        assertThat(result.out()).contains("inserted 1, updated 0, unchanged 0, rejected 2");
+        assertThat(Executions.total(database, Executions.newest(database)))
+                .extracting(StepCounts::inserted, StepCounts::updated, StepCounts::unchanged, StepCounts::rejected)
+                .containsExactly(1L, 0L, 0L, 2L);
         assertThat(Rows.count(database, "runs")).isEqualTo(1);
     }
 

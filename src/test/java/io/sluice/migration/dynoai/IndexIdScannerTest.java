@@ -17,7 +17,7 @@ class IndexIdScannerTest {
     Path temp;
 
     @Test
-    void findsEachRunsIdAndCanReadAnyRunBackWhole() throws Exception {
+    void theScannerFindsEachRunsIdAndCanReadAnyRunBackWhole() throws Exception {
         // given
         Path index = temp.resolve("index.json");
         Files.writeString(index, """
