@@ -182,15 +182,17 @@ class DynoaiMigrationTest {
 
         // when
         Sluice.Result empty = new Sluice(database).run("migrate", store.toString());
+        long emptyId = Executions.newest(database);
         Files.write(store.resolve("index.json"), new byte[] {'{', '"', 'r', (byte) 0xC3, (byte) 0x28, '"', ':', '[', ']', '}'});
         Sluice.Result notUtf8 = new Sluice(database).run("migrate", store.toString());
+        long notUtf8Id = Executions.newest(database);
 
         // then
         assertThat(empty.exitCode()).isZero();
         assertThat(notUtf8.exitCode()).isZero();
         assertThat(Rows.count(database, "runs")).isEqualTo(1);
-        assertThat(Executions.total(database, 0).rejected()).isEqualTo(1);
-        assertThat(Executions.total(database, 1).rejected()).isEqualTo(1);
+        assertThat(Executions.total(database, emptyId).rejected()).isEqualTo(1);
+        assertThat(Executions.total(database, notUtf8Id).rejected()).isEqualTo(1);
     }
 
     @ParameterizedTest
