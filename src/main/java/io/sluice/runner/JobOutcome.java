@@ -4,9 +4,11 @@ import io.sluice.ExitCode;
 import io.sluice.monitoring.ErrorLines;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.step.StepExecution;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How a finished execution is told to the user (its outcome, then its exit description, a stack
@@ -26,9 +28,24 @@ final class JobOutcome {
                 execution.getStatus(), execution.getExitStatus().getExitCode(), took.toMillis() / 1000.0);
         ErrorLines.readable(execution.getExitStatus().getExitDescription()).stream().limit(6).forEach(line -> out.println("  " + line));
         if (execution.getStatus() != BatchStatus.COMPLETED) {
+            failures(execution).stream().limit(3).forEach(line -> out.println("  " + line));
             out.printf("  Restart it with: sluice restart %d  (details: sluice show %d)%n", execution.getId(), execution.getId());
         }
         return exitCode(execution, failOnRejects).code();
+    }
+
+    /**
+     * Why the steps that failed did, each as its root cause ({@code failed in migrate.load-runs:
+     * PSQLException: ...}); a partitioned step whose partitions tell their own is left out.
+     */
+    private static List<String> failures(JobExecution execution) {
+        List<StepExecution> steps = List.copyOf(execution.getStepExecutions());
+        return steps.stream()
+                .filter(step -> ErrorLines.hasTrace(step.getExitStatus().getExitDescription()))
+                .filter(step -> steps.stream().noneMatch(partition -> partition.getStepName().startsWith(step.getStepName() + ":")
+                        && ErrorLines.hasTrace(partition.getExitStatus().getExitDescription())))
+                .map(step -> "failed in " + step.getStepName() + ": " + ErrorLines.rootCause(step.getExitStatus().getExitDescription()))
+                .toList();
     }
 
     /**

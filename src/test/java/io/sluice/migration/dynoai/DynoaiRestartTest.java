@@ -44,6 +44,9 @@ class DynoaiRestartTest {
 
         // then the chunks before the failing one are committed (and the other partition's, which completed)
         assertThat(failed.exitCode()).as(failed.out() + failed.err()).isEqualTo(1);
+        assertThat(failed.out().lines().filter(line -> line.startsWith("  failed in ")))
+                .as("the summary names the step that failed and why, in one line").singleElement().asString()
+                .startsWith("  failed in migrate.load-index-runs:part-").containsAnyOf("poisoned run", "45000", "Exception");
         long failedId = Executions.newest(database);
         assertThat(Executions.status(database, failedId)).isEqualTo("FAILED");
         long committed = Rows.count(database, "runs");
