@@ -1,5 +1,8 @@
 package io.sluice.migration;
 
+import io.sluice.batch.RejectFile;
+import io.sluice.batch.RejectFiles;
+import io.sluice.batch.WriteCounts;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;

@@ -1,7 +1,6 @@
 package io.sluice.migration;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.InvalidInputException;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,7 +33,7 @@ public enum StoreKind {
         return Arrays.stream(values())
                 .filter(kind -> kind.id.equals(id.toLowerCase(Locale.ROOT)))
                 .findFirst()
-                .orElseThrow(() -> new SluiceException(ExitCode.USAGE, "unknown store kind '" + id + "': use dynoai, data-wrangler or hamilton"));
+                .orElseThrow(() -> new InvalidInputException("unknown store kind '" + id + "': use dynoai, data-wrangler or hamilton"));
     }
 
     /**
@@ -44,13 +43,13 @@ public enum StoreKind {
      */
     public static StoreKind detect(Path path) {
         if (!Files.exists(path)) {
-            throw new SluiceException(ExitCode.USAGE, path + ": no such file or folder");
+            throw new InvalidInputException(path + ": no such file or folder");
         }
         if (Files.isRegularFile(path)) {
             if (isSqlite(path)) {
                 return HAMILTON;
             }
-            throw new SluiceException(ExitCode.USAGE, path + ": not a store sluice knows (a SQLite file, a Data Wrangler data folder or a DynoAI runs folder)");
+            throw new InvalidInputException(path + ": not a store sluice knows (a SQLite file, a Data Wrangler data folder or a DynoAI runs folder)");
         }
         if (Files.isRegularFile(path.resolve("hamilton_metadata.db"))) {
             return HAMILTON;
@@ -65,7 +64,7 @@ public enum StoreKind {
         if (Files.isDirectory(path.resolve("runs"))) {
             return DYNOAI;
         }
-        throw new SluiceException(ExitCode.USAGE, path + ": cannot tell which store this is; name it with --kind dynoai|data-wrangler|hamilton");
+        throw new InvalidInputException(path + ": cannot tell which store this is; name its kind (dynoai, data-wrangler or hamilton) with --kind or kind=");
     }
 
     /** The folder or file the job reads: a Hamilton folder names its database, a DynoAI parent its runs/. */

@@ -1,7 +1,6 @@
 package io.sluice.persistence;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.OperationFailedException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -65,24 +64,22 @@ public final class Connections {
 
     /**
      * On the embedded database, a reader opens the files read-only and without the shutdown
-     * checkpoint, which halves the time {@code status} takes there.
+     * checkpoint, which halves the time {@code status} takes there; a writer waits out the lock of a
+     * process that was killed (see {@link EmbeddedDatabaseServer#connect}).
      */
-    private static Optional<Connection> open(DatabaseSettings configured, boolean readOnly) {
-        DatabaseSettings settings = EmbeddedDatabaseServer.resolve(configured);
-        String url = settings.jdbcUrl();
-        if (settings.isEmbedded()) {
+    private static Optional<Connection> open(DatabaseSettings settings, boolean readOnly) {
+        try {
+            if (!settings.isEmbedded()) {
+                return Optional.of(DriverManager.getConnection(settings.jdbcUrl(), settings.username(), settings.password()));
+            }
             if (!Files.exists(settings.dataDir().resolve(DatabaseSettings.EMBEDDED_NAME + ".properties"))) {
                 return Optional.empty();
             }
-            url = readOnly ? url.replace(";shutdown=true", "") + ";ifexists=true;readonly=true" : url + ";ifexists=true";
-        }
-        try {
-            return Optional.of(DriverManager.getConnection(url, settings.username(), settings.password()));
+            String url = readOnly ? settings.jdbcUrl().replace(";shutdown=true", "") + ";ifexists=true;readonly=true"
+                    : settings.jdbcUrl() + ";ifexists=true";
+            return Optional.of(EmbeddedDatabaseServer.connect(settings, url, System.err::println).connection());
         } catch (SQLException e) {
-            String hint = settings.isEmbedded() && String.valueOf(e.getMessage()).contains("lock")
-                    ? " (another process holds the embedded database and serves it to no one; wait for it to end)"
-                    : "";
-            throw new SluiceException(ExitCode.FAILED, "cannot connect to " + settings.displayUrl() + ": " + e.getMessage() + hint, e);
+            throw new OperationFailedException("cannot connect to " + settings.displayUrl() + ": " + e.getMessage(), e);
         }
     }
 }

@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Configuration;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.sql.SQLException;
 
 /**
  * The one {@code DataSource} of a job-running process: the job repository and the data share it.
@@ -21,15 +22,17 @@ class PersistenceConfiguration {
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
     HikariDataSource dataSource(SluiceProperties properties) {
-        DatabaseSettings settings = EmbeddedDatabaseServer.resolve(properties.databaseSettings());
-        if (settings.isEmbedded()) {
-            createDataDir(settings);
-        }
+        DatabaseSettings settings = properties.databaseSettings();
         HikariDataSource dataSource = new HikariDataSource();
         dataSource.setPoolName("sluice");
-        dataSource.setJdbcUrl(settings.jdbcUrl());
-        dataSource.setUsername(settings.username());
-        dataSource.setPassword(settings.password());
+        if (settings.isEmbedded()) {
+            createDataDir(settings);
+            dataSource.setDataSource(new EmbeddedDataSource(settings));
+        } else {
+            dataSource.setJdbcUrl(settings.jdbcUrl());
+            dataSource.setUsername(settings.username());
+            dataSource.setPassword(settings.password());
+        }
         if (settings.vendor() == DatabaseSettings.Vendor.POSTGRESQL && !settings.jdbcUrl().contains("reWriteBatchedInserts")) {
             dataSource.addDataSourceProperty("reWriteBatchedInserts", "true"); // about twice the speed of batched INSERTs
         }
@@ -37,26 +40,34 @@ class PersistenceConfiguration {
         return dataSource;
     }
 
+    /** What differs between the databases, for the steps and writers of every family. */
+    @Bean
+    Dialect dialect(SluiceProperties properties) {
+        return Dialect.of(properties.databaseSettings().vendor());
+    }
+
+    /**
+     * On the embedded database, reaches it as soon as the context starts (so that other processes can use
+     * this one's server from then on), and stops serving it before the pool closes.
+     */
     @Bean(destroyMethod = "close")
-    EmbeddedServerHandle embeddedServer(SluiceProperties properties, HikariDataSource dataSource) {
-        DatabaseSettings settings = EmbeddedDatabaseServer.resolve(properties.databaseSettings());
-        if (!settings.isEmbedded()) {
+    EmbeddedServerHandle embeddedServer(HikariDataSource dataSource) {
+        if (!(dataSource.getDataSource() instanceof EmbeddedDataSource embedded)) {
             return new EmbeddedServerHandle(null);
         }
-        // Open the file database in this process first, then serve that same database on loopback.
         try (var ignored = dataSource.getConnection()) {
-            return new EmbeddedServerHandle(EmbeddedDatabaseServer.serve(settings));
-        } catch (java.sql.SQLException e) {
-            throw new IllegalStateException("cannot open the embedded database under " + settings.dataDir(), e);
+            return new EmbeddedServerHandle(embedded);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open the embedded database: " + e.getMessage(), e);
         }
     }
 
-    /** Closes the loopback server, if this process started one, before the pool goes. */
-    record EmbeddedServerHandle(EmbeddedDatabaseServer server) implements AutoCloseable {
+    /** Stops serving the embedded database, if this process serves it, before the pool goes. */
+    record EmbeddedServerHandle(EmbeddedDataSource embedded) implements AutoCloseable {
         @Override
         public void close() {
-            if (server != null) {
-                server.close();
+            if (embedded != null) {
+                embedded.close();
             }
         }
     }

@@ -1,6 +1,5 @@
 package io.sluice.runner;
 
-import io.sluice.ExitCode;
 import io.sluice.monitoring.ErrorLines;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -29,7 +28,8 @@ final class JobOutcome {
         ErrorLines.readable(execution.getExitStatus().getExitDescription()).stream().limit(6).forEach(line -> out.println("  " + line));
         if (execution.getStatus() != BatchStatus.COMPLETED) {
             failures(execution).stream().limit(3).forEach(line -> out.println("  " + line));
-            out.printf("  Restart it with: sluice restart %d  (details: sluice show %d)%n", execution.getId(), execution.getId());
+            out.printf("  Restart it with: sluice restart %d  (details: sluice show %d%s)%n", execution.getId(), execution.getId(),
+                    BootContext.logFile().map(file -> ", and the log " + file).orElse(""));
         }
         return exitCode(execution, failOnRejects).code();
     }

@@ -1,7 +1,6 @@
 package io.sluice.runner;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.InvalidInputException;
 import io.sluice.monitoring.ExecutionFilter;
 import io.sluice.monitoring.ExecutionPrinter;
 import io.sluice.monitoring.ExecutionQueries;
@@ -59,7 +58,7 @@ class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (limit < 1 || page < 1) {
-            throw new SluiceException(ExitCode.USAGE, "--limit and --page must be at least 1");
+            throw new InvalidInputException("--limit and --page must be at least 1");
         }
         ExecutionFilter filter = new ExecutionFilter(job, parseStatus(status), parseSince(since), limit, (page - 1) * limit);
         DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
@@ -117,7 +116,7 @@ class StatusCommand implements Callable<Integer> {
         }
         String upper = status.trim().toUpperCase(Locale.ROOT);
         if (Arrays.stream(BatchStatus.values()).noneMatch(known -> known.name().equals(upper))) {
-            throw new SluiceException(ExitCode.USAGE, "--status '" + status + "' is none of "
+            throw new InvalidInputException("--status '" + status + "' is none of "
                     + Arrays.stream(BatchStatus.values()).map(BatchStatus::name).collect(Collectors.joining(", ")));
         }
         return upper;
@@ -153,7 +152,7 @@ class StatusCommand implements Callable<Integer> {
             }
             return LocalDateTime.parse(given);
         } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
-            throw new SluiceException(ExitCode.USAGE, "--since '" + since + "' is neither a time back from now like 2h,"
+            throw new InvalidInputException("--since '" + since + "' is neither a time back from now like 2h,"
                     + " nor a date-time like 2026-11-24T08:00 or 2026-11-24T08:00Z, nor a date like 2026-11-24");
         }
     }

@@ -92,6 +92,18 @@ public final class TestDatabase {
         return url != null ? DriverManager.getConnection(url) : DriverManager.getConnection(jdbcUrl(), "SA", "");
     }
 
+    /**
+     * A connection while a sluice process of its own runs on this database: on HSQLDB through that process's
+     * loopback server (whose port is in {@code sluice.server}), as the files are that process's.
+     */
+    public Connection connectWhileSluiceRuns() throws SQLException, java.io.IOException {
+        if (url != null) {
+            return connect();
+        }
+        String port = Files.readString(dataDir.resolve("sluice.server")).trim().split("\\s+")[0];
+        return DriverManager.getConnection("jdbc:hsqldb:hsql://127.0.0.1:" + port + "/sluice", "SA", "");
+    }
+
     @Override
     public String toString() {
         return name;

@@ -1,12 +1,12 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.DryRunItemWriter;
-import io.sluice.migration.LegacyJson;
-import io.sluice.migration.LoadStepPolicy;
+import io.sluice.batch.DryRunItemWriter;
+import io.sluice.batch.LegacyJson;
+import io.sluice.batch.LoadStepPolicy;
 import io.sluice.migration.MigrationParameters;
-import io.sluice.migration.RejectFiles;
-import io.sluice.migration.SkipOnDryRun;
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.RejectFiles;
+import io.sluice.batch.SkipOnDryRun;
+import io.sluice.batch.SourceRecord;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
 import org.springframework.batch.core.job.builder.FlowBuilder;

@@ -1,10 +1,10 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.InvalidRecordException;
+import io.sluice.batch.InvalidRecordException;
 import io.sluice.migration.MigrationVerificationException;
-import io.sluice.migration.Reconciliation;
-import io.sluice.migration.SeenKeys;
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.Reconciliation;
+import io.sluice.batch.SeenKeys;
+import io.sluice.batch.SourceRecord;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -47,10 +47,10 @@ class DataWranglerVerificationTasklet implements Tasklet {
             SELECT id, dataset_id, dangling_dataset_id FROM workflows WHERE id IN (:ids)
             """;
     private static final String SELECT_NODES = """
-            SELECT workflow_id, node_id FROM workflow_nodes WHERE workflow_id IN (:ids)
+            SELECT workflow_id, id FROM workflow_nodes WHERE workflow_id IN (:ids)
             """;
     private static final String SELECT_EDGES = """
-            SELECT workflow_id, edge_id FROM workflow_edges WHERE workflow_id IN (:ids)
+            SELECT workflow_id, id FROM workflow_edges WHERE workflow_id IN (:ids)
             """;
 
     private final NamedParameterJdbcTemplate jdbc;
@@ -205,10 +205,10 @@ class DataWranglerVerificationTasklet implements Tasklet {
             workflow.edges().forEach(edge -> edges.source(workflow.id() + "/" + edge.id()));
         }
         jdbc.query(SELECT_NODES, Map.of("ids", ids), (ResultSet rs) -> {
-            nodes.target(rs.getString("workflow_id") + "/" + rs.getString("node_id"));
+            nodes.target(rs.getString("workflow_id") + "/" + rs.getString("id"));
         });
         jdbc.query(SELECT_EDGES, Map.of("ids", ids), (ResultSet rs) -> {
-            edges.target(rs.getString("workflow_id") + "/" + rs.getString("edge_id"));
+            edges.target(rs.getString("workflow_id") + "/" + rs.getString("id"));
         });
         batch.clear();
     }

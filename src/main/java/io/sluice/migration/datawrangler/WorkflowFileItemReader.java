@@ -1,6 +1,6 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.SourceRecord;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;

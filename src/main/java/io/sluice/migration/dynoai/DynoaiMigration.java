@@ -1,18 +1,17 @@
 package io.sluice.migration.dynoai;
 
-import io.sluice.migration.DryRunItemWriter;
-import io.sluice.migration.JsonArrayItemReader;
-import io.sluice.migration.LegacyJson;
-import io.sluice.migration.LoadStepPolicy;
+import io.sluice.batch.DryRunItemWriter;
+import io.sluice.batch.JsonArrayItemReader;
+import io.sluice.batch.LegacyJson;
+import io.sluice.batch.LoadStepPolicy;
+import io.sluice.batch.PartitionedStep;
+import io.sluice.batch.RejectFiles;
+import io.sluice.batch.SkipOnDryRun;
+import io.sluice.batch.SourceRecord;
 import io.sluice.migration.MigrationParameters;
-import io.sluice.migration.PartitionedStep;
-import io.sluice.migration.RejectFiles;
-import io.sluice.migration.SkipOnDryRun;
-import io.sluice.migration.SourceRecord;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
-import io.sluice.persistence.DatabaseSettings;
-import io.sluice.persistence.SluiceProperties;
+import io.sluice.persistence.Dialect;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.flow.Flow;
 import org.springframework.batch.core.repository.JobRepository;
@@ -38,15 +37,15 @@ class DynoaiMigration implements StoreMigration {
     private final NamedParameterJdbcTemplate jdbc;
     private final RejectFiles rejectFiles;
     private final ObjectMapper mapper = LegacyJson.mapper();
-    private final boolean postgres;
+    private final Dialect dialect;
 
     DynoaiMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                    NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties) {
+                    NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, Dialect dialect) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
         this.rejectFiles = rejectFiles;
-        this.postgres = properties.databaseSettings().vendor() == DatabaseSettings.Vendor.POSTGRESQL;
+        this.dialect = dialect;
     }
 
     @Override
@@ -78,7 +77,7 @@ class DynoaiMigration implements StoreMigration {
                         .transactionManager(transactionManager)
                         .reader(indexReader(partitionName + ".reader", runsRoot, rejectFiles).partitioned(partition, RunStateParser::runId))
                         .processor(new IndexRunProcessor())
-                        .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, false, postgres),
+                        .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, false, dialect),
                                 transactionManager)), rejectFiles)
                 .build());
     }
@@ -90,13 +89,13 @@ class DynoaiMigration implements StoreMigration {
                 .transactionManager(transactionManager)
                 .reader(new RunFolderItemReader(name + ".reader", runsRoot))
                 .processor(new RunFolderProcessor(mapper))
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, true, postgres), transactionManager)), rejectFiles)
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, true, dialect), transactionManager)), rejectFiles)
                 .build();
     }
 
     private Step verifyRuns(Path runsRoot) {
         RunVerificationTasklet verification = new RunVerificationTasklet(jdbc,
-                new IndexIdScanner(runsRoot.resolve("index.json"), mapper), runsRoot, new RunFolderProcessor(mapper), postgres);
+                new IndexIdScanner(runsRoot.resolve("index.json"), mapper), runsRoot, new RunFolderProcessor(mapper), dialect);
         return new StepBuilder("migrate.verify-runs", jobRepository)
                 .tasklet(new SkipOnDryRun(verification), transactionManager)
                 .build();

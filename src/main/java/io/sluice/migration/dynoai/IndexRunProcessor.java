@@ -1,8 +1,8 @@
 package io.sluice.migration.dynoai;
 
-import io.sluice.migration.InvalidRecordException;
-import io.sluice.migration.SeenKeys;
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.InvalidRecordException;
+import io.sluice.batch.SeenKeys;
+import io.sluice.batch.SourceRecord;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import tools.jackson.databind.JsonNode;
 

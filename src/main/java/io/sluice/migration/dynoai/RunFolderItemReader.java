@@ -1,7 +1,7 @@
 package io.sluice.migration.dynoai;
 
-import io.sluice.migration.SourceRecord;
-import io.sluice.migration.StepProgress;
+import io.sluice.batch.SourceRecord;
+import io.sluice.batch.StepProgress;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;

@@ -1,10 +1,11 @@
 package io.sluice.migration.dynoai;
 
-import io.sluice.migration.InvalidRecordException;
+import io.sluice.batch.InvalidRecordException;
+import io.sluice.batch.Reconciliation;
+import io.sluice.batch.SeenKeys;
+import io.sluice.batch.SourceRecord;
 import io.sluice.migration.MigrationVerificationException;
-import io.sluice.migration.Reconciliation;
-import io.sluice.migration.SeenKeys;
-import io.sluice.migration.SourceRecord;
+import io.sluice.persistence.Dialect;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -68,15 +69,15 @@ class RunVerificationTasklet implements Tasklet {
     private final StoredRunIds storedIds;
     private final int batchSize;
 
-    /** @param postgres look ids up as one array parameter per batch of 10,000, instead of IN lists of 1,000 */
+    /** @param dialect how ids are looked up, and how many at a time */
     RunVerificationTasklet(NamedParameterJdbcTemplate jdbc, IndexIdScanner index, Path runsRoot,
-                           RunFolderProcessor folderProcessor, boolean postgres) {
+                           RunFolderProcessor folderProcessor, Dialect dialect) {
         this.jdbc = jdbc;
         this.index = index;
         this.runsRoot = runsRoot;
         this.folderProcessor = folderProcessor;
-        this.storedIds = new StoredRunIds(jdbc, postgres);
-        this.batchSize = postgres ? 10_000 : 1000;
+        this.storedIds = new StoredRunIds(jdbc, dialect);
+        this.batchSize = dialect.keyLookupBatch();
     }
 
     @Override

@@ -1,6 +1,6 @@
 package io.sluice.migration.hamilton;
 
-import io.sluice.migration.InvalidRecordException;
+import io.sluice.batch.InvalidRecordException;
 import io.sluice.persistence.SecretCipher;
 import io.sluice.SluiceException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -17,11 +17,11 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import static io.sluice.migration.JsonFields.abbreviate;
+import static io.sluice.batch.JsonFields.abbreviate;
 import static io.sluice.migration.hamilton.LegacyValues.integer;
 import static io.sluice.migration.hamilton.LegacyValues.json;
 import static io.sluice.migration.hamilton.LegacyValues.jsonText;
-import static io.sluice.migration.hamilton.LegacyValues.lower;
+import static io.sluice.migration.hamilton.LegacyValues.upper;
 import static io.sluice.migration.hamilton.LegacyValues.optional;
 import static io.sluice.migration.hamilton.LegacyValues.optionalTime;
 import static io.sluice.migration.hamilton.LegacyValues.required;
@@ -32,10 +32,12 @@ import static io.sluice.migration.hamilton.LegacyValues.targetJson;
 import static io.sluice.migration.hamilton.LegacyValues.targetTime;
 
 /**
- * Hamilton's registered databases. Provider and status are lower-cased and checked, the port read
- * as a number, and the plain-text password encrypted into {@code password_encrypted}: it is taken
- * out of the connection string ({@code postgresql://user@host:port/db} is kept) and replaced by
- * {@code ****} wherever else it occurs in the row, so that it lands nowhere but encrypted.
+ * Hamilton's registered databases. Provider and status are checked and kept as Hamilton's SQLAlchemy
+ * enums store them, member names in upper case ({@code POSTGRESQL}, {@code CONNECTED}; its ORM reads
+ * nothing else) whatever their case in the store; the port is read as a number, and the plain-text
+ * password encrypted into {@code password_encrypted}: it is taken out of the connection string
+ * ({@code postgresql://user@host:port/db} is kept) and replaced by {@code ****} wherever else it
+ * occurs in the row, so that it lands nowhere but encrypted.
  */
 final class DatabasesTable implements HamiltonTable<DatabasesTable.LegacyDatabase, DatabasesTable.Database> {
 
@@ -74,8 +76,8 @@ final class DatabasesTable implements HamiltonTable<DatabasesTable.LegacyDatabas
     private static final Statements STATEMENTS = new Statements("databases", SELECT_SOURCE, SELECT_SOURCE_BY_ID, SELECT_TARGET,
             INSERT_TARGET, UPDATE_TARGET);
 
-    static final Set<String> PROVIDERS = Set.of("postgresql", "mysql", "sqlite", "sqlserver", "oracle");
-    static final Set<String> STATUSES = Set.of("pending", "connected", "failed", "disconnected");
+    static final Set<String> PROVIDERS = Set.of("POSTGRESQL", "MYSQL", "SQLITE", "SQLSERVER", "ORACLE");
+    static final Set<String> STATUSES = Set.of("PENDING", "CONNECTED", "FAILED", "DISCONNECTED");
     static final String REDACTED = "****";
     /** Stands for a stored password that the configured key cannot decrypt: never equal to a real one. */
     private static final String UNREADABLE = "\u0000unreadable";
@@ -136,13 +138,13 @@ final class DatabasesTable implements HamiltonTable<DatabasesTable.LegacyDatabas
     public Database convert(LegacyDatabase row) {
         String password = row.password() == null || row.password().isEmpty() ? null : row.password();
         try {
-            String provider = lower(required("provider", row.provider(), 20));
+            String provider = upper(required("provider", row.provider(), 20));
             if (!PROVIDERS.contains(provider)) {
-                throw new InvalidRecordException("unknown provider '" + abbreviate(provider) + "': expected one of postgresql, mysql, sqlite, sqlserver, oracle");
+                throw new InvalidRecordException("unknown provider '" + abbreviate(provider) + "': expected one of POSTGRESQL, MYSQL, SQLITE, SQLSERVER, ORACLE");
             }
-            String status = lower(required("status", row.status(), 20));
+            String status = upper(required("status", row.status(), 20));
             if (!STATUSES.contains(status)) {
-                throw new InvalidRecordException("unknown status '" + abbreviate(status) + "': expected one of pending, connected, failed, disconnected");
+                throw new InvalidRecordException("unknown status '" + abbreviate(status) + "': expected one of PENDING, CONNECTED, FAILED, DISCONNECTED");
             }
             Integer port = integer("port", row.port());
             if (port != null && (port < 0 || port > 65535)) {

@@ -1,13 +1,14 @@
 package io.sluice.migration.hamilton;
 
-import io.sluice.migration.DryRunItemWriter;
-import io.sluice.migration.LoadStepPolicy;
+import io.sluice.batch.DryRunItemWriter;
+import io.sluice.batch.LoadStepPolicy;
+import io.sluice.batch.RejectFiles;
+import io.sluice.batch.SkipOnDryRun;
+import io.sluice.batch.SourceRecord;
 import io.sluice.migration.MigrationParameters;
-import io.sluice.migration.RejectFiles;
-import io.sluice.migration.SkipOnDryRun;
-import io.sluice.migration.SourceRecord;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
+import io.sluice.persistence.Dialect;
 import io.sluice.persistence.SecretCipher;
 import io.sluice.persistence.SluiceProperties;
 import org.springframework.batch.core.job.builder.FlowBuilder;
@@ -43,14 +44,16 @@ class HamiltonMigration implements StoreMigration {
     private final NamedParameterJdbcTemplate jdbc;
     private final RejectFiles rejectFiles;
     private final SluiceProperties properties;
+    private final Dialect dialect;
 
     HamiltonMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                      NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties) {
+                      NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties, Dialect dialect) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
         this.rejectFiles = rejectFiles;
         this.properties = properties;
+        this.dialect = dialect;
     }
 
     @Override
@@ -72,7 +75,7 @@ class HamiltonMigration implements StoreMigration {
             flow.next(load(parameters, store, table, tables));
         }
         Step advanceIds = new StepBuilder("migrate.advance-clustering-ids", jobRepository)
-                .tasklet(new SkipOnDryRun(new ClusteringIdSequenceTasklet(jdbc.getJdbcTemplate())), transactionManager)
+                .tasklet(new SkipOnDryRun(new ClusteringIdSequenceTasklet(jdbc.getJdbcTemplate(), dialect)), transactionManager)
                 .build();
         return flow.next(verify(store, tables)).next(advanceIds).build();
     }

@@ -1,6 +1,6 @@
 package io.sluice.migration.hamilton;
 
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.SourceRecord;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /** Converts one row of a Hamilton table and checks that the rows it points at will be there. */

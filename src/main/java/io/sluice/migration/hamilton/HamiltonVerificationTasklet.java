@@ -1,9 +1,9 @@
 package io.sluice.migration.hamilton;
 
-import io.sluice.migration.InvalidRecordException;
-import io.sluice.migration.JsonValue;
+import io.sluice.batch.InvalidRecordException;
+import io.sluice.batch.JsonValue;
 import io.sluice.migration.MigrationVerificationException;
-import io.sluice.migration.Reconciliation;
+import io.sluice.batch.Reconciliation;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;

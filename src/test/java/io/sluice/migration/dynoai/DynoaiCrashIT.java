@@ -46,17 +46,15 @@ class DynoaiCrashIT {
         TestDatabase reference = database.isPostgres() ? TestDatabase.postgres() : TestDatabase.hsqldb();
         assertThat(new Sluice(reference).run("migrate", store.toString()).exitCode()).isZero();
 
-        // when the migration is killed part way
+        // when the migration is killed part way, while its execution is STARTED
         Process process = new ProcessBuilder(command(database, "migrate", store.toString(), "--chunk-size", "500"))
                 .redirectErrorStream(true).redirectOutput(temp.resolve("killed.log").toFile()).start();
-        awaitSomeRuns(database, process);
+        long id = awaitSomeRuns(database, process);
         process.destroyForcibly().waitFor();
 
-        // then the execution is left running; recover and restart complete it
+        // then the next command waits for the killed process's lock on the embedded files (if any) by itself,
+        // and recover and restart complete the execution
         Sluice sluice = new Sluice(database);
-        long id = ((Number) Rows.query(database, "SELECT max(JOB_EXECUTION_ID) AS id FROM BATCH_JOB_EXECUTION").get(0).get("id")).longValue();
-        assertThat(Rows.query(database, "SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = " + id).get(0).get("status"))
-                .isEqualTo("STARTED");
         Sluice.Result recovered = sluice.run("recover", Long.toString(id));
         assertThat(recovered.exitCode()).as(recovered.err()).isZero();
         Sluice.Result restarted = sluice.run("restart", Long.toString(id));
@@ -77,15 +75,23 @@ class DynoaiCrashIT {
         return command;
     }
 
-    /** Waits until the running process has committed a few chunks, reading through its loopback server on HSQLDB. */
-    private static void awaitSomeRuns(TestDatabase database, Process process) throws Exception {
+    /**
+     * Waits until the running process has committed a few chunks, reading through its loopback server on HSQLDB,
+     * and returns the id of its execution, then STARTED.
+     */
+    private static long awaitSomeRuns(TestDatabase database, Process process) throws Exception {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (Instant.now().isBefore(deadline)) {
             assertThat(process.isAlive()).as("the migration ended before it could be killed").isTrue();
             try (Connection connection = liveConnection(database); Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT count(*) AS n FROM runs")) {
+                 ResultSet rs = statement.executeQuery("""
+                         SELECT (SELECT count(*) FROM runs) AS n, e.JOB_EXECUTION_ID AS id, e.STATUS AS status
+                         FROM BATCH_JOB_EXECUTION e
+                         WHERE e.JOB_EXECUTION_ID = (SELECT max(JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION)
+                         """)) {
                 if (rs.next() && rs.getLong("n") >= 5_000) {
-                    return;
+                    assertThat(rs.getString("status")).isEqualTo("STARTED");
+                    return rs.getLong("id");
                 }
             } catch (Exception notYet) {
                 // the schema or the server is not there yet

@@ -1,6 +1,6 @@
 package io.sluice.migration.hamilton;
 
-import io.sluice.migration.InvalidRecordException;
+import io.sluice.batch.InvalidRecordException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 

@@ -1,0 +1,63 @@
+package io.sluice.batch;
+
+import java.util.Arrays;
+
+/**
+ * Remembers which keys a step has already read, in 8 bytes a key, to reject duplicate ids in a
+ * store of millions of records without keeping the ids themselves. Two distinct keys share a
+ * 64-bit hash with a chance of about 1 in 10^7 at a million keys.
+ */
+public final class SeenKeys {
+
+    private long[] slots = new long[1 << 12];
+    private int size;
+
+    /** Adds the key; false when it was already there. */
+    public boolean add(String key) {
+        long hash = hash(key);
+        if (size * 2 >= slots.length) {
+            grow();
+        }
+        return insert(slots, hash);
+    }
+
+    public int size() {
+        return size;
+    }
+
+    private boolean insert(long[] table, long hash) {
+        int mask = table.length - 1;
+        int i = (int) (hash ^ (hash >>> 32)) & mask;
+        while (table[i] != 0) {
+            if (table[i] == hash) {
+                return false;
+            }
+            i = (i + 1) & mask;
+        }
+        table[i] = hash;
+        if (table == slots) {
+            size++;
+        }
+        return true;
+    }
+
+    private void grow() {
+        long[] old = slots;
+        slots = new long[old.length * 2];
+        size = 0;
+        Arrays.stream(old).filter(h -> h != 0).forEach(h -> insert(slots, h));
+    }
+
+    /** 64-bit FNV-1a, then a finalizer; never 0 (0 marks an empty slot). */
+    static long hash(String key) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < key.length(); i++) {
+            h ^= key.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return h == 0 ? 1 : h;
+    }
+}

@@ -1,0 +1,83 @@
+package io.sluice.runner;
+
+import io.sluice.testing.DynoaiIndex;
+import io.sluice.testing.PackagedJar;
+import io.sluice.testing.Rows;
+import io.sluice.testing.Sluice;
+import io.sluice.testing.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two job-running processes on one embedded database: the second runs through the first one's loopback
+ * server, and when the first exits, the second takes the files over and its job ends on its own terms:
+ * no stack trace on its terminal, no execution left STARTED, and everything restartable to completion.
+ */
+class TwoProcessesIT {
+
+    private static final int RUNS = 40_000;
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void when_the_process_holding_the_embedded_database_exits_the_second_takes_it_over_and_nothing_is_left_started() throws Exception {
+        // given a migration running in a process of its own, and a second one running through its server
+        TestDatabase database = TestDatabase.hsqldb();
+        Path first = DynoaiIndex.write(temp.resolve("first"), "first_", RUNS);
+        Path second = DynoaiIndex.write(temp.resolve("second"), "second_", RUNS);
+        Process holder = PackagedJar.start(database, temp.resolve("holder.log"), "migrate", first.toString(), "--chunk-size", "200");
+        SignalIT.awaitCommittedRuns(database, holder, 1_000);
+        Path guestLog = temp.resolve("guest.log");
+        Process guest = PackagedJar.start(database, guestLog, Map.of(), "migrate", second.toString(), "--chunk-size", "200");
+        awaitRunsOf(database, guest, "second_%", 1_000);
+
+        // when the first process ends
+        holder.destroy();
+        assertThat(holder.waitFor(2, TimeUnit.MINUTES)).isTrue();
+
+        // then the second one ends by itself, with one-line messages only, and leaves nothing STARTED
+        assertThat(guest.waitFor(3, TimeUnit.MINUTES)).as("the second process ends").isTrue();
+        assertThat(guest.exitValue()).isIn(0, 1);
+        assertThat(Files.readString(guestLog)).doesNotContain("\tat ");
+        assertThat(((Number) Rows.query(database, "SELECT count(*) AS n FROM BATCH_JOB_EXECUTION WHERE STATUS = 'STARTED'")
+                .get(0).get("n")).longValue()).isZero();
+
+        // and every execution that did not complete restarts to completion
+        Sluice sluice = new Sluice(database);
+        for (var row : Rows.query(database, "SELECT JOB_EXECUTION_ID AS id FROM BATCH_JOB_EXECUTION WHERE STATUS <> 'COMPLETED'")) {
+            Sluice.Result restarted = sluice.run("restart", row.get("id").toString());
+            assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
+        }
+        assertThat(Rows.count(database, "runs")).isEqualTo(2L * RUNS);
+    }
+
+    private static void awaitRunsOf(TestDatabase database, Process job, String idPattern, long runs) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        while (Instant.now().isBefore(deadline)) {
+            assertThat(job.isAlive()).as("the job ended too early").isTrue();
+            try (Connection connection = database.connectWhileSluiceRuns(); Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery("SELECT count(*) AS n FROM runs WHERE id LIKE '" + idPattern + "'")) {
+                if (rs.next() && rs.getLong("n") >= runs) {
+                    return;
+                }
+            } catch (Exception notYet) {
+                // not there yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("the second job committed no " + runs + " runs within two minutes");
+    }
+}
