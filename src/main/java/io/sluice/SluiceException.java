@@ -16,6 +16,8 @@ public abstract class SluiceException extends RuntimeException {
         NOT_FOUND,
         /** The action does not apply in the current state: running, already restarted, already complete. */
         CONFLICT,
+        /** A resource is busy for now (a store locked by another process that writes to it): try again later. */
+        UNAVAILABLE,
         /** The work was attempted and failed: a job that did not complete, a verification that did not pass. */
         FAILED
     }

@@ -24,6 +24,7 @@ import java.util.Map;
  * (what it would have, on a dry run). A restart says which execution it restarted and adds what
  * all attempts of the job instance did together: {@code restart of execution 12: inserted 500, ...;
  * all attempts together: inserted 1000, ...}. Whether the job completed with rejects counts all attempts.
+ * Each note a step left ({@link StoreMigration#SUMMARY_NOTE}) follows on a line of its own.
  */
 @Component
 class MigrationJobListener implements JobExecutionListener {
@@ -49,14 +50,19 @@ class MigrationJobListener implements JobExecutionListener {
             done = done.plus(Counts.of(step)).minus(inherited(step, earlier));
         }
         Counts all = Counts.ZERO;
+        StringBuilder notes = new StringBuilder();
         for (StepExecution step : lastOfEachStep(jobExecution, earlier)) {
             all = all.plus(Counts.of(step));
+            String note = step.getExecutionContext().getString(StoreMigration.SUMMARY_NOTE, null);
+            if (note != null) {
+                notes.append('\n').append(note);
+            }
         }
         RejectFile rejects = rejectFiles.release(jobExecution.getId());
         boolean dryRun = Boolean.parseBoolean(jobExecution.getJobParameters().getString(MigrationParameters.DRY_RUN));
         String summary = (dryRun ? "dry run, nothing changed: " : "") + done.text(dryRun)
                 + (rejects.count() > 0 ? " (see " + rejects.path() + ")" : "")
-                + (earlier.isEmpty() ? "" : "; all attempts together: " + all.text(dryRun));
+                + (earlier.isEmpty() ? "" : "; all attempts together: " + all.text(dryRun)) + notes;
         String restart = earlier.isEmpty() ? "" : "restart of execution " + earlier.get(0).getId() + ": ";
         if (jobExecution.getStatus() == BatchStatus.COMPLETED) {
             String code = all.rejected() > 0 ? COMPLETED_WITH_REJECTS : ExitStatus.COMPLETED.getExitCode();

@@ -5,6 +5,7 @@ import io.sluice.InvalidInputException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -89,6 +90,8 @@ public enum StoreKind {
     private static boolean isSqlite(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             return Arrays.equals(in.readNBytes(SQLITE_MAGIC.length), SQLITE_MAGIC);
+        } catch (AccessDeniedException e) {
+            throw new InvalidInputException(file + ": permission denied: the user running sluice may not read it");
         } catch (IOException e) {
             return false;
         }

@@ -18,7 +18,9 @@ public enum ExitCode {
     /** No such execution or job. */
     NOT_FOUND(4),
     /** The execution is running, or already complete, so the action does not apply. */
-    CONFLICT(5);
+    CONFLICT(5),
+    /** A resource is busy for now (a store locked by another process that writes to it): try again later. */
+    UNAVAILABLE(6);
 
     private final int code;
 
@@ -36,6 +38,7 @@ public enum ExitCode {
             case INVALID -> USAGE;
             case NOT_FOUND -> NOT_FOUND;
             case CONFLICT -> CONFLICT;
+            case UNAVAILABLE -> UNAVAILABLE;
             case FAILED -> FAILED;
         };
     }

@@ -13,27 +13,35 @@ import io.sluice.persistence.SecretCipher;
 import io.sluice.persistence.SluiceProperties;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcCursorItemReaderBuilder;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.security.SecureRandom;
+import java.util.stream.Stream;
 
 /**
  * Migrates Hamilton's SQLite metadata store ({@code hamilton_metadata.db}), read through JDBC and
  * read-only: the store is inspected, then {@code databases}, {@code clustering_results},
  * {@code concepts}, {@code attributes} and {@code relationships} are loaded in the order of their
  * foreign keys, then source and target are reconciled. Database passwords are encrypted with
- * {@link SecretCipher}; Hamilton's {@code jobs} table (its own job history) is counted and
+ * {@link SecretCipher}, and every spelling of every password of the store is masked in every table
+ * ({@link MaskedTable}); Hamilton's {@code jobs} table (its own job history) is counted and
  * reported, not migrated.
  */
 @Component
@@ -65,14 +73,17 @@ class HamiltonMigration implements StoreMigration {
     public Flow flow(MigrationParameters parameters) {
         HamiltonStore store = new HamiltonStore(parameters.store());
         store.inspect(); // a store that cannot be read fails here, before a job execution exists, with one line
-        List<HamiltonTable<?, ?>> tables = List.of(new DatabasesTable(cipher(parameters.dryRun())), new ClusteringResultsTable(),
-                new ConceptsTable(), new AttributesTable(), new RelationshipsTable());
+        PasswordMask mask = passwords(store);
+        DatabasesTable databases = new DatabasesTable(cipher(parameters.dryRun()));
+        List<HamiltonTable<?, ?>> tables = Stream.of(databases, new ClusteringResultsTable(), new ConceptsTable(),
+                new AttributesTable(), new RelationshipsTable()).<HamiltonTable<?, ?>>map(table -> MaskedTable.masked(table, mask)).toList();
         FlowBuilder<Flow> flow = new FlowBuilder<Flow>("migrate.hamilton")
                 .start(new StepBuilder("migrate.inspect-hamilton-store", jobRepository)
                         .tasklet(new InspectStoreTasklet(store), transactionManager)
                         .build());
         for (HamiltonTable<?, ?> table : tables) {
-            flow.next(load(parameters, store, table, tables));
+            boolean isDatabases = table.statements().table().equals(databases.statements().table());
+            flow.next(load(parameters, store, table, tables, isDatabases ? new DatabasePasswordsListener(store, databases) : null));
         }
         Step advanceIds = new StepBuilder("migrate.advance-clustering-ids", jobRepository)
                 .tasklet(new SkipOnDryRun(new ClusteringIdSequenceTasklet(jdbc.getJdbcTemplate(), dialect)), transactionManager)
@@ -95,28 +106,48 @@ class HamiltonMigration implements StoreMigration {
         return SecretCipher.configured(properties.secretKey(), properties.dataDir(), notice -> System.err.println("sluice: " + notice));
     }
 
+    /**
+     * Every password the store holds (the {@code password} column and what the connection strings hold,
+     * in each reading), read once per job: the mask every table's rows go through.
+     */
+    private static PasswordMask passwords(HamiltonStore store) {
+        DatabasesTable reader = new DatabasesTable(null);
+        List<String> secrets = new ArrayList<>();
+        try {
+            new JdbcTemplate(store.dataSource()).query(reader.statements().selectSource(),
+                    (RowCallbackHandler) rs -> secrets.addAll(DatabasesTable.secrets(reader.readSource(rs))));
+        } catch (DataAccessException e) {
+            throw e.getCause() instanceof SQLException cause ? store.failure(cause) : e;
+        }
+        return PasswordMask.of(secrets);
+    }
+
     private <L, T> Step load(MigrationParameters parameters, HamiltonStore store, HamiltonTable<L, T> table,
-                             List<HamiltonTable<?, ?>> tables) {
+                             List<HamiltonTable<?, ?>> tables, StepExecutionListener listener) {
         String name = "migrate.load-" + table.statements().table().replace('_', '-');
         SourceReferences references = new SourceReferences(store.dataSource(), tables);
-        ChunkOrientedStepBuilder<SourceRecord<L>, T> step = new StepBuilder(name, jobRepository)
-                .<SourceRecord<L>, T>chunk(parameters.chunkSize())
+        ChunkOrientedStepBuilder<SourceRecord<StoreRow<L>>, T> step = new StepBuilder(name, jobRepository)
+                .<SourceRecord<StoreRow<L>>, T>chunk(parameters.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(reader(name + ".reader", store, table))
                 .processor(new HamiltonRowProcessor<>(table, references))
                 .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new UpsertItemWriter<>(table, jdbc,
                         parameters.dryRun() ? new DryRunParents(jdbc, references, tables) : null), transactionManager));
+        if (listener != null) {
+            step.listener(listener);
+        }
         return LoadStepPolicy.apply(step, rejectFiles).build();
     }
 
-    private static <L> JdbcCursorItemReader<SourceRecord<L>> reader(String name, HamiltonStore store, HamiltonTable<L, ?> table) {
-        return new JdbcCursorItemReaderBuilder<SourceRecord<L>>()
+    private static <L> JdbcCursorItemReader<SourceRecord<StoreRow<L>>> reader(String name, HamiltonStore store, HamiltonTable<L, ?> table) {
+        return new JdbcCursorItemReaderBuilder<SourceRecord<StoreRow<L>>>()
                 .name(name)
                 .dataSource(store.dataSource())
                 .sql(table.statements().selectSource())
                 .rowMapper((rs, rowNumber) -> {
                     L row = table.readSource(rs);
-                    return new SourceRecord<>(store.displayName(), table.statements().table() + " id=" + table.sourceKey(row), row);
+                    return new SourceRecord<>(store.displayName(), table.statements().table() + " id=" + table.sourceKey(row),
+                            new StoreRow<>(row, table.describe(row)));
                 })
                 .saveState(true)
                 .verifyCursorPosition(false)
