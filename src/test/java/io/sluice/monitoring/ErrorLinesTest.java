@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ErrorLinesTest {
 
     @Test
-    void aStackTraceBecomesItsRootCauseInOneLineWithTheSimpleClassName() {
+    void a_stack_trace_becomes_its_root_cause_in_one_line_with_the_simple_class_name() {
         // given an exit description as Spring Batch writes it: the whole trace of a wrapped failure
         Exception failure = new IllegalStateException("Unable to process chunk",
                 new RuntimeException("Retry policy exhausted", new SQLException("ERROR: poisoned run\n  Where: PL/pgSQL function")));
@@ -26,7 +26,7 @@ class ErrorLinesTest {
     }
 
     @Test
-    void aSummaryAddedAfterATraceIsKeptAndTextWithoutATraceStaysAsItIs() {
+    void a_summary_added_after_a_trace_is_kept_and_text_without_a_trace_stays_as_it_is() {
         // given
         String description = trace(new IllegalArgumentException("bad parameter")).strip() + "; inserted 0, updated 0, unchanged 0, rejected 0";
 

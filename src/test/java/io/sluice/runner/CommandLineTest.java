@@ -35,7 +35,7 @@ class CommandLineTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void statusAndShowDescribeEachExecutionForPeopleAndForScripts(TestDatabase database) throws Exception {
+    void status_and_show_describe_each_execution_for_people_and_for_scripts(TestDatabase database) throws Exception {
         // given
         Sluice sluice = new Sluice(database);
         assertThat(sluice.run("migrate", SAMPLE.toString()).exitCode()).isZero();
@@ -66,7 +66,7 @@ class CommandLineTest {
     }
 
     @Test
-    void anEmptyRepositorySaysNothingRanYetAndAFilterThatMatchesNothingSaysSoNamingIt() {
+    void an_empty_repository_says_nothing_ran_yet_and_a_filter_that_matches_nothing_says_so_naming_it() {
         // given
         Sluice sluice = new Sluice(TestDatabase.hsqldb());
         Sluice.Result nothing = sluice.run("status");
@@ -92,7 +92,7 @@ class CommandLineTest {
     }
 
     @Test
-    void timesForScriptsAreIsoWithAnOffsetAndShowGivesTheLaunchTimeAsATime() throws Exception {
+    void times_for_scripts_are_iso_with_an_offset_and_show_gives_the_launch_time_as_a_time() throws Exception {
         // given
         TestDatabase database = TestDatabase.hsqldb();
         Sluice sluice = new Sluice(database);
@@ -121,7 +121,7 @@ class CommandLineTest {
     }
 
     @Test
-    void everyHelpTextIsAWholeSentence() {
+    void every_help_text_is_a_whole_sentence() {
         // given
         CommandLine root = new CommandLine(new SluiceCommand());
         List<CommandSpec> commands = new ArrayList<>(List.of(root.getCommandSpec()));
@@ -149,7 +149,7 @@ class CommandLineTest {
     }
 
     @Test
-    void mistakesAreOneLineWithTheDocumentedExitCode() {
+    void mistakes_are_one_line_with_the_documented_exit_code() {
         // given
         Sluice sluice = new Sluice(TestDatabase.hsqldb());
         assertThat(sluice.run("migrate", SAMPLE.toString()).exitCode()).isZero();
@@ -175,7 +175,7 @@ class CommandLineTest {
     }
 
     @Test
-    void partitionsNeedAConnectionEachAndThePoolSizeSettingGivesThem() throws Exception {
+    void partitions_need_a_connection_each_and_the_pool_size_setting_gives_them() throws Exception {
         // given
         TestDatabase database = TestDatabase.hsqldb();
         Sluice sluice = new Sluice(database);
@@ -200,7 +200,7 @@ class CommandLineTest {
     }
 
     @Test
-    void purgeForgetsOldExecutionsAndTheirRejectFiles() throws Exception {
+    void purge_forgets_old_executions_and_their_reject_files() throws Exception {
         // given
         TestDatabase database = TestDatabase.hsqldb();
         Sluice sluice = new Sluice(database);

@@ -31,7 +31,7 @@ class SecondProcessIT {
     Path temp;
 
     @Test
-    void statusAndStopWorkFromASecondProcessWhileAJobHoldsTheEmbeddedDatabase() throws Exception {
+    void status_and_stop_work_from_a_second_process_while_a_job_holds_the_embedded_database() throws Exception {
         // given a migration running in its own JVM on the embedded database
         TestDatabase database = TestDatabase.hsqldb();
         Path store = bigStore(temp.resolve("store"), 60_000);

@@ -30,7 +30,7 @@ class DynoaiMigrationTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void indexRunsAndRunFoldersLandAndTheFolderAddsSizesPathsAndTheManifest(TestDatabase database) throws Exception {
+    void index_runs_and_run_folders_land_and_the_folder_adds_sizes_paths_and_the_manifest(TestDatabase database) throws Exception {
         // given
         Path store = aDynoaiStore()
                 .withIndexEntry(run("run_a", "complete", "2025-12-08T06:18:43.578Z", "a.csv", "b.txt"))
@@ -62,7 +62,7 @@ class DynoaiMigrationTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void aSecondRunOverTheSameStoreChangesNothingAndAGrownStoreAddsOnlyWhatChanged(TestDatabase database) throws Exception {
+    void a_second_run_over_the_same_store_changes_nothing_and_a_grown_store_adds_only_what_changed(TestDatabase database) throws Exception {
         // given
         Sluice sluice = new Sluice(database);
         Path store = aDynoaiStore().withIndexRuns(30)
@@ -103,7 +103,7 @@ class DynoaiMigrationTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void jsonThatTheDatabaseSpellsDifferentlyStillCountsAsUnchanged(TestDatabase database) throws Exception {
+    void json_that_the_database_spells_differently_still_counts_as_unchanged(TestDatabase database) throws Exception {
         // given a run folder whose summary holds -0.0 and 1e2, which PostgreSQL's jsonb gives back as 0.0 and 100
         Sluice sluice = new Sluice(database);
         String state = run("run_a", "complete", "2025-12-08T06:18:43.578Z")
@@ -123,7 +123,7 @@ class DynoaiMigrationTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void badRecordsGoToTheRejectFileWithTheirLocationAndTheGoodOnesLand(TestDatabase database) throws Exception {
+    void bad_records_go_to_the_reject_file_with_their_location_and_the_good_ones_land(TestDatabase database) throws Exception {
         // given
         Path store = aDynoaiStore()
                 .withIndexEntry(run("run_good_1", "complete", "2025-12-08T06:18:43.578Z", "a.csv"))
@@ -153,7 +153,7 @@ class DynoaiMigrationTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void aTruncatedIndexKeepsTheRunsBeforeTheFaultAndTheRunFoldersStillMigrate(TestDatabase database) throws Exception {
+    void a_truncated_index_keeps_the_runs_before_the_fault_and_the_run_folders_still_migrate(TestDatabase database) throws Exception {
         // given
         String truncated = "{\"runs\": [\n" + run("run_a", "complete", "2025-12-08T06:18:43.578Z") + ",\n"
                 + run("run_b", "complete", "2025-12-08T06:18:43.578Z") + ",\n{\"run_id\": \"run_c\", \"sta";
@@ -174,7 +174,7 @@ class DynoaiMigrationTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void anIndexThatIsNotUtf8OrEmptyIsReportedAndTheRestOfTheStoreMigrates(TestDatabase database) throws Exception {
+    void an_index_that_is_not_utf8_or_empty_is_reported_and_the_rest_of_the_store_migrates(TestDatabase database) throws Exception {
         // given
         Path store = aDynoaiStore().withRawIndex("")
                 .withRunFolder("run_d", run("run_d", "complete", "2025-12-08T06:18:43.578Z"), null)
@@ -197,7 +197,7 @@ class DynoaiMigrationTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void aDryRunReportsWhatWouldChangeAndLeavesTheDatabaseUnchanged(TestDatabase database) throws Exception {
+    void a_dry_run_reports_what_would_change_and_leaves_the_database_unchanged(TestDatabase database) throws Exception {
         // given
         Sluice sluice = new Sluice(database);
         Path store = aDynoaiStore().withIndexRuns(10).writeTo(temp);
@@ -214,7 +214,7 @@ class DynoaiMigrationTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void aChunkWhoseRecordsAreAllRejectedLeavesTheOtherChunksToLand(TestDatabase database) throws Exception {
+    void a_chunk_whose_records_are_all_rejected_leaves_the_other_chunks_to_land(TestDatabase database) throws Exception {
         // given
         Path store = aDynoaiStore()
                 .withIndexEntry("{\"run_id\": \"x\"}")

@@ -32,7 +32,7 @@ class DynoaiRestartTest {
 
     @ParameterizedTest(name = "{0}, {1} partition(s)")
     @MethodSource("databasesAndPartitions")
-    void aFailedMigrationRestartsAfterItsLastCommittedChunkAndEndsWithEveryRunOnce(TestDatabase database, int partitions) throws Exception {
+    void a_failed_migration_restarts_after_its_last_committed_chunk_and_ends_with_every_run_once(TestDatabase database, int partitions) throws Exception {
         // given a database that refuses one run
         Sluice sluice = new Sluice(database);
         assertThat(sluice.run("migrate", aDynoaiStore().writeTo(temp.resolve("empty")).toString()).exitCode()).isZero();
