@@ -9,12 +9,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.sql.Types;
-import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -33,7 +36,9 @@ public final class ExecutionQueries {
             SELECT e.JOB_EXECUTION_ID, i.JOB_NAME, e.STATUS, e.EXIT_CODE, e.EXIT_MESSAGE, e.CREATE_TIME, e.START_TIME,
                    e.END_TIME, e.LAST_UPDATED, c.READ_COUNT, c.WRITE_COUNT, c.SKIP_COUNT,
                    (SELECT p.PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS p
-                     WHERE p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND p.PARAMETER_NAME = 'store') AS STORE
+                     WHERE p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND p.PARAMETER_NAME = 'store') AS STORE,
+                   (SELECT MAX(r.JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION r
+                     WHERE r.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID AND r.JOB_EXECUTION_ID < e.JOB_EXECUTION_ID) AS RESTART_OF
             FROM BATCH_JOB_EXECUTION e
             JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
             LEFT JOIN LATERAL (
@@ -51,6 +56,15 @@ public final class ExecutionQueries {
             ORDER BY e.JOB_EXECUTION_ID DESC
             LIMIT ? OFFSET ?
             """;
+    /** How many executions a filter matches, paging aside. */
+    private static final String COUNT = """
+            SELECT COUNT(*) AS MATCHING
+            FROM BATCH_JOB_EXECUTION e
+            JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
+            WHERE (CAST(? AS VARCHAR(100)) IS NULL OR i.JOB_NAME = ?)
+              AND (CAST(? AS VARCHAR(10)) IS NULL OR e.STATUS = ?)
+              AND (CAST(? AS TIMESTAMP) IS NULL OR e.CREATE_TIME >= ?)
+            """;
     private static final String PARAMETERS = """
             SELECT PARAMETER_NAME, PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS WHERE JOB_EXECUTION_ID = ? ORDER BY PARAMETER_NAME
             """;
@@ -60,18 +74,47 @@ public final class ExecutionQueries {
             FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = ? ORDER BY STEP_EXECUTION_ID
             """;
 
+    /** The parameter every sluice command adds when it launches a job: the launch time in epoch milliseconds. */
+    static final String LAUNCHED_AT = "launchedAt";
+
     private final Connection connection;
     private final Path dataDir;
 
+    /**
+     * @param connection an open connection to the job repository, used for reading only and not closed here
+     * @param dataDir    the data folder, where each execution's reject file lies ({@code executions/<id>/rejects.jsonl})
+     */
     public ExecutionQueries(Connection connection, Path dataDir) {
         this.connection = connection;
         this.dataDir = dataDir;
     }
 
+    /** One page of the executions the filter matches, newest first, without parameters or steps. */
     public List<ExecutionView> list(ExecutionFilter filter) throws SQLException {
         return query(filter, -1);
     }
 
+    /** How many executions the filter matches over all pages (its limit and offset aside). */
+    public long count(ExecutionFilter filter) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(COUNT)) {
+            statement.setString(1, filter.job());
+            statement.setString(2, filter.job());
+            statement.setString(3, filter.status());
+            statement.setString(4, filter.status());
+            Timestamp since = filter.since() == null ? null : Timestamp.valueOf(filter.since());
+            statement.setObject(5, since, Types.TIMESTAMP);
+            statement.setObject(6, since, Types.TIMESTAMP);
+            try (ResultSet rs = statement.executeQuery()) {
+                rs.next();
+                return rs.getLong("MATCHING");
+            }
+        }
+    }
+
+    /**
+     * One execution with its parameters, steps and reject file, or empty when there is no such
+     * execution. A partitioned step's counts are those of its partitions in this execution.
+     */
     public Optional<ExecutionView> find(long id) throws SQLException {
         List<ExecutionView> found = query(new ExecutionFilter(null, null, null, 1, 0), id);
         if (found.isEmpty()) {
@@ -101,7 +144,7 @@ public final class ExecutionQueries {
                     executions.add(new ExecutionView(rs.getLong("JOB_EXECUTION_ID"), rs.getString("JOB_NAME"), rs.getString("STATUS"),
                             rs.getString("EXIT_CODE"), rs.getString("EXIT_MESSAGE"), time(rs, "CREATE_TIME"), time(rs, "START_TIME"),
                             time(rs, "END_TIME"), time(rs, "LAST_UPDATED"), rs.getLong("READ_COUNT"), rs.getLong("WRITE_COUNT"),
-                            rs.getLong("SKIP_COUNT"), rs.getString("STORE"), Map.of(), List.of(), null, null));
+                            rs.getLong("SKIP_COUNT"), rs.getString("STORE"), nullableLong(rs, "RESTART_OF"), null, null, null, null));
                 }
             }
             return executions;
@@ -114,11 +157,22 @@ public final class ExecutionQueries {
             statement.setLong(1, id);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    parameters.put(rs.getString("PARAMETER_NAME"), rs.getString("PARAMETER_VALUE"));
+                    String name = rs.getString("PARAMETER_NAME");
+                    String value = rs.getString("PARAMETER_VALUE");
+                    parameters.put(name, name.equals(LAUNCHED_AT) ? launchTime(value) : value);
                 }
             }
         }
         return parameters;
+    }
+
+    /** The launch time in epoch milliseconds as ISO-8601 at this zone's offset (any other value as it is). */
+    private static String launchTime(String value) {
+        try {
+            return RepositoryTimes.iso(RepositoryTimes.ofEpochMillis(Long.parseLong(value)));
+        } catch (NumberFormatException e) {
+            return value;
+        }
     }
 
     private List<ExecutionView.StepView> steps(long id) throws SQLException {
@@ -127,20 +181,67 @@ public final class ExecutionQueries {
             statement.setLong(1, id);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
+                    String exitDescription = rs.getString("EXIT_MESSAGE");
                     steps.add(new ExecutionView.StepView(rs.getString("STEP_NAME"), rs.getString("STATUS"), rs.getString("EXIT_CODE"),
-                            rs.getString("EXIT_MESSAGE"), time(rs, "START_TIME"), time(rs, "END_TIME"), rs.getLong("READ_COUNT"),
-                            rs.getLong("WRITE_COUNT"), rs.getLong("FILTER_COUNT"), rs.getLong("READ_SKIP_COUNT"),
+                            exitDescription, ErrorLines.rootCause(exitDescription), time(rs, "START_TIME"), time(rs, "END_TIME"),
+                            rs.getLong("READ_COUNT"), rs.getLong("WRITE_COUNT"), rs.getLong("FILTER_COUNT"), rs.getLong("READ_SKIP_COUNT"),
                             rs.getLong("PROCESS_SKIP_COUNT"), rs.getLong("WRITE_SKIP_COUNT"), rs.getLong("COMMIT_COUNT"),
-                            rs.getLong("ROLLBACK_COUNT")));
+                            rs.getLong("ROLLBACK_COUNT"), 0));
                 }
             }
         }
-        return steps;
+        return withPartitionsUnderTheirStep(steps);
     }
 
-    private static LocalDateTime time(ResultSet rs, String column) throws SQLException {
-        Timestamp timestamp = rs.getTimestamp(column);
-        return timestamp == null ? null : timestamp.toLocalDateTime();
+    /**
+     * The steps with each partitioned step followed by its partitions, and counting what they did:
+     * its own counts are added up by Spring Batch only when they have all ended, and a restart
+     * runs only the partitions that had not completed.
+     */
+    private static List<ExecutionView.StepView> withPartitionsUnderTheirStep(List<ExecutionView.StepView> steps) {
+        Map<String, List<ExecutionView.StepView>> partitions = new LinkedHashMap<>();
+        for (ExecutionView.StepView step : steps) {
+            if (step.isPartition()) {
+                partitions.computeIfAbsent(manager(step), name -> new ArrayList<>()).add(step);
+            }
+        }
+        Set<String> managers = steps.stream().filter(step -> !step.isPartition()).map(ExecutionView.StepView::name)
+                .filter(partitions::containsKey).collect(Collectors.toSet());
+        List<ExecutionView.StepView> ordered = new ArrayList<>();
+        for (ExecutionView.StepView step : steps) {
+            if (step.isPartition() && managers.contains(manager(step))) {
+                continue;
+            }
+            if (!managers.contains(step.name())) {
+                ordered.add(step);
+                continue;
+            }
+            List<ExecutionView.StepView> parts = partitions.get(step.name());
+            ordered.add(new ExecutionView.StepView(step.name(), step.status(), step.exitCode(), step.exitDescription(), step.error(),
+                    step.started(), step.ended(), sum(parts, ExecutionView.StepView::read), sum(parts, ExecutionView.StepView::written),
+                    sum(parts, ExecutionView.StepView::filtered), sum(parts, ExecutionView.StepView::readSkipped),
+                    sum(parts, ExecutionView.StepView::processSkipped), sum(parts, ExecutionView.StepView::writeSkipped),
+                    sum(parts, ExecutionView.StepView::commits), sum(parts, ExecutionView.StepView::rollbacks), parts.size()));
+            ordered.addAll(parts);
+        }
+        return ordered;
+    }
+
+    private static String manager(ExecutionView.StepView partition) {
+        return partition.name().substring(0, partition.name().indexOf(':'));
+    }
+
+    private static long sum(List<ExecutionView.StepView> steps, ToLongFunction<ExecutionView.StepView> count) {
+        return steps.stream().mapToLong(count).sum();
+    }
+
+    private static OffsetDateTime time(ResultSet rs, String column) throws SQLException {
+        return RepositoryTimes.of(rs.getTimestamp(column));
+    }
+
+    private static Long nullableLong(ResultSet rs, String column) throws SQLException {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
     }
 
     private static long lines(Path file) {

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
         description = "Mark a failed or stopped execution ABANDONED: it will never be restarted, and a new run starts afresh.")
 class AbandonCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "ID", description = "The execution to abandon.")
+    @Parameters(index = "0", paramLabel = "ID", description = "The id of the failed or stopped execution, as `sluice status` lists it.")
     long id;
 
     @Override

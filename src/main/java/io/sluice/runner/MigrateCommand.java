@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
-        description = {"Migrate a legacy store into the database: a DynoAI runs folder, a Data Wrangler data folder,"
-                + " or a Hamilton SQLite file. Idempotent: running it again changes only what changed.",
+        description = {"Migrate legacy stores into the database: DynoAI runs folders, Data Wrangler data folders or Hamilton SQLite files.",
+                "It is idempotent: running it again changes only what changed.",
                 "Rejected records go to data/executions/<id>/rejects.jsonl; the summary says how many (with --fail-on-rejects, exit code 3)."})
 class MigrateCommand implements Callable<Integer> {
 
@@ -29,20 +29,20 @@ class MigrateCommand implements Callable<Integer> {
     @Mixin
     RejectOptions rejectOptions = new RejectOptions();
 
-    @Parameters(arity = "1..*", paramLabel = "PATH", description = "The stores: folders or SQLite files, migrated one after the other.")
+    @Parameters(arity = "1..*", paramLabel = "PATH", description = "The stores to migrate, one execution each, one after the other: DynoAI runs folders, Data Wrangler data folders or Hamilton SQLite files.")
     List<Path> paths;
 
-    @Option(names = "--kind", paramLabel = "KIND", description = "dynoai, data-wrangler or hamilton (default: detected from PATH).")
+    @Option(names = "--kind", paramLabel = "KIND", description = "The kind of every store given: dynoai, data-wrangler or hamilton (default: recognised from what each PATH holds).")
     String kind;
 
-    @Option(names = "--dry-run", description = "Read, validate and write inside transactions that are rolled back; report what would change.")
+    @Option(names = "--dry-run", description = "Read, validate and write every chunk inside a transaction that is rolled back, and say what would change; the database stays as it was.")
     boolean dryRun;
 
-    @Option(names = "--archive", paramLabel = "DIR", description = "After verification passed, move the store into DIR.")
+    @Option(names = "--archive", paramLabel = "DIR", description = "Move each store into the folder DIR once its verification passed (never on a dry run).")
     Path archive;
 
     @Option(names = "--chunk-size", paramLabel = "N", defaultValue = "1000",
-            description = "Records per transaction (default: ${DEFAULT-VALUE}).")
+            description = "How many records each transaction (chunk) holds (default: ${DEFAULT-VALUE}).")
     int chunkSize;
 
     @Option(names = "--partitions", paramLabel = "N",

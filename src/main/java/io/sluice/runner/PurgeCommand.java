@@ -2,6 +2,7 @@ package io.sluice.runner;
 
 import io.sluice.InvalidInputException;
 import io.sluice.execution.ExecutionHistory;
+import io.sluice.monitoring.RepositoryTimes;
 import io.sluice.persistence.Connections;
 import io.sluice.persistence.DatabaseSettings;
 import picocli.CommandLine.Command;
@@ -15,10 +16,11 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "purge", mixinStandardHelpOptions = true,
-        description = "Delete the history of executions that ended before the given age (never running ones), with their reject files.")
+        description = {"Delete the executions that ended longer ago than --older-than, with their reject files.",
+                "They are deleted from the job repository with their steps and parameters; running executions are never deleted."})
 class PurgeCommand implements Callable<Integer> {
 
-    @Option(names = "--older-than", required = true, paramLabel = "DURATION", description = "Age such as 30d, 12h or 90m.")
+    @Option(names = "--older-than", required = true, paramLabel = "DURATION", description = "How long ago an execution must have ended to be deleted: a number and a unit, s, m, h or d (30d, 12h, 90m).")
     String olderThan;
 
     @Override
@@ -37,7 +39,8 @@ class PurgeCommand implements Callable<Integer> {
         try (Connection open = connection.get()) {
             purged = ExecutionHistory.purge(open, cutoff.atZone(ZoneId.systemDefault()).toInstant(), settings.dataDir());
         }
-        System.out.printf("Purged %d executions that ended before %s.%n", purged.size(), cutoff.withNano(0));
+        System.out.printf("Purged %d %s that ended before %s.%n", purged.size(), purged.size() == 1 ? "execution" : "executions",
+                RepositoryTimes.textWithZone(RepositoryTimes.of(cutoff)));
         return 0;
     }
 }

@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
                 "Without ID: recover every execution whose process is provably gone (it ran on this host and no longer lives)."})
 class RecoverCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The execution to recover.")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The id of the execution left STARTED (default: every execution whose process is provably gone).")
     Long id;
 
     @Override

@@ -10,14 +10,15 @@ import java.util.concurrent.Callable;
 
 @Command(name = "restart", mixinStandardHelpOptions = true,
         description = {"Restart a failed or stopped execution after its last committed chunk.",
-                "An execution left STARTED by a process that is gone is recovered first when that can be proven (same host);",
-                "otherwise run 'sluice recover ID' first."})
+                "The restart is a new execution of the same job instance; its summary counts what it did, and what all attempts did together.",
+                "An execution left STARTED by a process that is gone is recovered first when that can be proven (it ran on this host);"
+                        + " otherwise run 'sluice recover ID' first."})
 class RestartCommand implements Callable<Integer> {
 
     @Mixin
     RejectOptions rejectOptions = new RejectOptions();
 
-    @Parameters(index = "0", paramLabel = "ID", description = "The execution to restart.")
+    @Parameters(index = "0", paramLabel = "ID", description = "The id of the failed or stopped execution, as `sluice status` lists it.")
     long id;
 
     @Override

@@ -13,17 +13,20 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
-        description = {"Run a job by name with key=value parameters, e.g.",
-                "  sluice run migrate store=/data/runs kind=dynoai chunkSize=5000 partitions=2"})
+        description = {"Run a job by name with its parameters given as KEY=VALUE.",
+                "For example, `sluice run migrate store=/data/runs kind=dynoai chunkSize=5000 partitions=2` migrates a DynoAI"
+                        + " store in chunks of 5000 records, in two partitions.",
+                "The migrate job takes store (a path), kind (dynoai, data-wrangler or hamilton), dryRun (true or false),"
+                        + " chunkSize (records per transaction, default 1000), partitions (default 1) and archive (a folder)."})
 class RunCommand implements Callable<Integer> {
 
     @Mixin
     RejectOptions rejectOptions = new RejectOptions();
 
-    @Parameters(index = "0", paramLabel = "JOB", description = "The job's name (migrate).")
+    @Parameters(index = "0", paramLabel = "JOB", description = "The name of the job to run: migrate.")
     String job;
 
-    @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "Job parameters.")
+    @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "The job's parameters, each as KEY=VALUE; chunkSize and partitions take whole numbers.")
     List<String> parameters = List.of();
 
     @Override

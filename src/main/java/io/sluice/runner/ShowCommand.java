@@ -15,13 +15,16 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 @Command(name = "show", mixinStandardHelpOptions = true,
-        description = "Show one execution: parameters, each step's read/write/filter/skip/commit/rollback counts, exit description, reject file.")
+        description = {"Show one execution: its outcome, parameters, steps with their counts, failures and reject file.",
+                "Each step has its counts (read, written, filtered, skipped, commits, rollbacks), with the partitions of a partitioned"
+                        + " step listed under it; a failure is given as its root cause in one line.",
+                "Times are in this machine's zone (TZ); with --json they are ISO-8601 with their offset."})
 class ShowCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "ID", description = "The execution.")
+    @Parameters(index = "0", paramLabel = "ID", description = "The execution's id, as `sluice status` lists it.")
     long id;
 
-    @Option(names = "--json", description = "Print JSON for scripts.")
+    @Option(names = "--json", description = "Print the execution as a JSON object for scripts, with each step's whole exit description.")
     boolean json;
 
     @Override

@@ -15,7 +15,7 @@ import java.util.Optional;
  * commands that run or change jobs start the Spring context ({@link BootContext}).
  */
 @Command(name = "sluice", mixinStandardHelpOptions = true, version = "sluice 0.1.0",
-        description = "Batch/ETL job runner on Spring Batch: migrates legacy JSON and SQLite stores into one database,"
+        description = "sluice runs batch/ETL jobs on Spring Batch: it migrates legacy JSON and SQLite stores into one database,"
                 + " restarts what failed where it stopped, and shows what every job is doing.",
         subcommands = {MigrateCommand.class, RunCommand.class, StatusCommand.class, ShowCommand.class, RestartCommand.class,
                 StopCommand.class, RecoverCommand.class, AbandonCommand.class, PurgeCommand.class},

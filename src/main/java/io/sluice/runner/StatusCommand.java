@@ -5,40 +5,54 @@ import io.sluice.monitoring.ExecutionFilter;
 import io.sluice.monitoring.ExecutionPrinter;
 import io.sluice.monitoring.ExecutionQueries;
 import io.sluice.monitoring.ExecutionView;
+import io.sluice.monitoring.RepositoryTimes;
 import io.sluice.persistence.Connections;
 import io.sluice.persistence.DatabaseSettings;
+import org.springframework.batch.core.BatchStatus;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.sql.Connection;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 @Command(name = "status", mixinStandardHelpOptions = true,
-        description = "List job executions, newest first, with their counts. Works while a job runs, from another terminal.")
+        description = {"List job executions, newest first, one page at a time, with what each read, wrote and skipped.",
+                "It works while a job runs, from another terminal. Times are in this machine's zone (TZ), named in the header;"
+                        + " with --json they are ISO-8601 with their offset."})
 class StatusCommand implements Callable<Integer> {
 
-    @Option(names = "--job", paramLabel = "NAME", description = "Only this job (e.g. migrate).")
+    @Option(names = "--job", paramLabel = "NAME", description = "List only the executions of this job, such as migrate.")
     String job;
 
-    @Option(names = "--status", paramLabel = "STATUS", description = "Only this status: STARTED, COMPLETED, FAILED, STOPPED, ABANDONED...")
+    @Option(names = "--status", paramLabel = "STATUS",
+            description = "List only the executions in this status: STARTING, STARTED, STOPPING, STOPPED, FAILED, COMPLETED,"
+                    + " ABANDONED or UNKNOWN (in any case).")
     String status;
 
-    @Option(names = "--since", paramLabel = "WHEN", description = "Only executions created since: a duration (1h, 2d, 30m) or a date-time (2026-11-24T08:00).")
+    @Option(names = "--since", paramLabel = "WHEN",
+            description = "List only the executions created since then: a time back from now (30s, 30m, 2h or 7d),"
+                    + " a date-time in this machine's zone (2026-11-24T08:00) or with an offset (2026-11-24T08:00Z), or a date (2026-11-24).")
     String since;
 
-    @Option(names = "--limit", defaultValue = "20", description = "Page size (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Show at most N executions a page (default: ${DEFAULT-VALUE}).")
     int limit;
 
-    @Option(names = "--page", defaultValue = "1", description = "Page number, from 1 (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--page", paramLabel = "N", defaultValue = "1",
+            description = "Show page N, counting from 1 for the newest executions (default: ${DEFAULT-VALUE}).")
     int page;
 
-    @Option(names = "--json", description = "Print JSON for scripts.")
+    @Option(names = "--json", description = "Print the page as a JSON array for scripts (an empty array when nothing matches).")
     boolean json;
 
     @Override
@@ -46,17 +60,21 @@ class StatusCommand implements Callable<Integer> {
         if (limit < 1 || page < 1) {
             throw new InvalidInputException("--limit and --page must be at least 1");
         }
-        ExecutionFilter filter = new ExecutionFilter(job, status == null ? null : status.toUpperCase(Locale.ROOT),
-                parseSince(since), limit, (page - 1) * limit);
+        ExecutionFilter filter = new ExecutionFilter(job, parseStatus(status), parseSince(since), limit, (page - 1) * limit);
         DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
-        List<ExecutionView> executions;
+        List<ExecutionView> executions = List.of();
+        long matching = 0;
+        long total = 0;
         Optional<Connection> connection = Connections.openForReading(settings);
-        if (connection.isEmpty()) {
-            executions = List.of();
-        } else {
+        if (connection.isPresent()) {
             Connection open = connection.get();
             try {
-                executions = new ExecutionQueries(open, settings.dataDir()).list(filter);
+                ExecutionQueries queries = new ExecutionQueries(open, settings.dataDir());
+                executions = queries.list(filter);
+                if (!json && (executions.isEmpty() || executions.size() == limit)) {
+                    matching = queries.count(filter);
+                    total = executions.isEmpty() && matching == 0 ? queries.count(new ExecutionFilter(null, null, null, 1, 0)) : matching;
+                }
             } finally {
                 Connections.closeReader(open);
             }
@@ -64,12 +82,51 @@ class StatusCommand implements Callable<Integer> {
         ExecutionPrinter printer = new ExecutionPrinter(System.out);
         if (json) {
             printer.json(executions);
-        } else {
+        } else if (!executions.isEmpty()) {
             printer.table(executions);
+            printer.more(page, limit, matching);
+        } else if (total == 0) {
+            printer.nothingYet();
+        } else if (matching == 0) {
+            printer.noneMatches(filterText(), total);
+        } else {
+            printer.pastTheLastPage(page, limit, matching);
         }
         return 0;
     }
 
+    /** The filter options as given, for a message: {@code --job migrate --status STARTED}. */
+    private String filterText() {
+        List<String> options = new ArrayList<>();
+        if (job != null) {
+            options.add("--job " + job);
+        }
+        if (status != null) {
+            options.add("--status " + status.toUpperCase(Locale.ROOT));
+        }
+        if (since != null) {
+            options.add("--since " + since + " (" + RepositoryTimes.textWithZone(RepositoryTimes.of(parseSince(since))) + ")");
+        }
+        return String.join(" ", options);
+    }
+
+    private static String parseStatus(String status) {
+        if (status == null) {
+            return null;
+        }
+        String upper = status.trim().toUpperCase(Locale.ROOT);
+        if (Arrays.stream(BatchStatus.values()).noneMatch(known -> known.name().equals(upper))) {
+            throw new InvalidInputException("--status '" + status + "' is none of "
+                    + Arrays.stream(BatchStatus.values()).map(BatchStatus::name).collect(Collectors.joining(", ")));
+        }
+        return upper;
+    }
+
+    /**
+     * A time given as a duration back from now ({@code 2h}), a date-time in this machine's zone, a
+     * date-time with an offset, or a date; as the wall-clock time of this zone that the job
+     * repository's times are compared with. Throws a usage error for anything else.
+     */
     static LocalDateTime parseSince(String since) {
         if (since == null) {
             return null;
@@ -86,9 +143,17 @@ class StatusCommand implements Callable<Integer> {
                 };
                 return LocalDateTime.now().minus(duration);
             }
-            return LocalDateTime.parse(since.trim());
-        } catch (DateTimeParseException | NumberFormatException e) {
-            throw new InvalidInputException("--since '" + since + "' is neither a duration like 2h nor a date-time like 2026-11-24T08:00");
+            String given = since.trim();
+            if (given.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                return LocalDate.parse(given).atStartOfDay();
+            }
+            if (given.matches(".*T.*([zZ]|[+-]\\d{2}(:?\\d{2})?)$")) {
+                return OffsetDateTime.parse(given.toUpperCase(Locale.ROOT)).atZoneSameInstant(RepositoryTimes.zone()).toLocalDateTime();
+            }
+            return LocalDateTime.parse(given);
+        } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
+            throw new InvalidInputException("--since '" + since + "' is neither a time back from now like 2h,"
+                    + " nor a date-time like 2026-11-24T08:00 or 2026-11-24T08:00Z, nor a date like 2026-11-24");
         }
     }
 }

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
         description = "Ask a running execution to stop after its current chunk (from any process); it ends STOPPED and can be restarted.")
 class StopCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", paramLabel = "ID", description = "The execution to stop.")
+    @Parameters(index = "0", paramLabel = "ID", description = "The id of the running execution, as `sluice status` lists it.")
     long id;
 
     @Override

@@ -20,7 +20,7 @@ class JsonArrayItemReaderTest {
     Path temp;
 
     @Test
-    void partitionsTogetherReadEveryElementOnceEachInFileOrderWithItsPositionInTheFile() throws Exception {
+    void partitions_together_read_every_element_once_each_in_file_order_with_its_position_in_the_file() throws Exception {
         // given
         Path file = anIndexOf(300);
 
@@ -43,7 +43,7 @@ class JsonArrayItemReaderTest {
     }
 
     @Test
-    void aPartitionRestartsAfterItsLastSavedElement() throws Exception {
+    void a_partition_restarts_after_its_last_saved_element() throws Exception {
         // given a partition read part way, its state saved
         Path file = anIndexOf(200);
         Partition partition = new Partition(1, 2);

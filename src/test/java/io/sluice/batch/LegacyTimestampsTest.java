@@ -20,12 +20,12 @@ class LegacyTimestampsTest {
             "2025-11-07 16:00:39.807751,        2025-11-07T16:00:39.807751Z",
             "2025-11-07T18:00:39+02:00,         2025-11-07T16:00:39Z",
             "2025-11-07T16:00:39.123456789Z,    2025-11-07T16:00:39.123456Z"})
-    void everyFormTheToolsWroteIsReadAsAnInstantInUtcToTheMicrosecond(String text, String expected) {
+    void every_form_the_tools_wrote_is_read_as_an_instant_in_utc_to_the_microsecond(String text, String expected) {
         assertThat(LegacyTimestamps.parse("created_at", text)).isEqualTo(OffsetDateTime.parse(expected));
     }
 
     @Test
-    void somethingElseIsAnInvalidRecordNamingTheField() {
+    void something_else_is_an_invalid_record_naming_the_field() {
         assertThatThrownBy(() -> LegacyTimestamps.parse("created_at", "yesterday at noon"))
                 .isInstanceOf(InvalidRecordException.class)
                 .hasMessage("created_at 'yesterday at noon' is not a timestamp (expected ISO-8601)");

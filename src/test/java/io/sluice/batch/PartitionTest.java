@@ -13,7 +13,7 @@ class PartitionTest {
     private static final List<Partition> THREE = IntStream.range(0, 3).mapToObj(index -> new Partition(index, 3)).toList();
 
     @Test
-    void everyKeyBelongsToExactlyOnePartition() {
+    void every_key_belongs_to_exactly_one_partition() {
         for (int i = 0; i < 1000; i++) {
             String key = "run_" + i;
             assertThat(THREE.stream().filter(partition -> partition.owns(key))).as(key).hasSize(1);
@@ -21,7 +21,7 @@ class PartitionTest {
     }
 
     @Test
-    void theKeysSpreadOverThePartitions() {
+    void the_keys_spread_over_the_partitions() {
         for (Partition partition : THREE) {
             long owned = IntStream.range(0, 3000).filter(i -> partition.owns("run_" + i)).count();
             assertThat(owned).as(partition.name()).isBetween(800L, 1200L);
@@ -29,14 +29,14 @@ class PartitionTest {
     }
 
     @Test
-    void aRecordWithoutAKeyBelongsToTheFirst() {
+    void a_record_without_a_key_belongs_to_the_first_partition() {
         assertThat(THREE).filteredOn(partition -> partition.owns(null)).containsExactly(THREE.get(0));
         assertThat(THREE.get(0).isFirst()).isTrue();
         assertThat(Partition.WHOLE.owns("anything")).isTrue();
     }
 
     @Test
-    void isNamedForItsStep() {
+    void a_partition_is_named_for_its_place_and_cannot_lie_outside_the_count() {
         assertThat(THREE.get(1).name()).isEqualTo("part-2-of-3");
         assertThatThrownBy(() -> new Partition(3, 3)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Partition(0, 0)).isInstanceOf(IllegalArgumentException.class);

@@ -26,7 +26,7 @@ class PostgresCopyTest {
             column("big", INT8), column("at", TIMESTAMPTZ), column("doc", JSONB), column("doc_bytes", JSONB)));
 
     @Test
-    void everyTypeAndNullArriveAsWritten() throws Exception {
+    void every_type_and_null_arrive_as_written() throws Exception {
         // given
         TestDatabase database = TestDatabase.postgres();
         try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {

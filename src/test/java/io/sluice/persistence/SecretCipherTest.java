@@ -19,7 +19,7 @@ class SecretCipherTest {
     Path dataDir;
 
     @Test
-    void aSecretEncryptsDifferentlyEachTimeAndDecryptsBack() {
+    void a_secret_encrypts_differently_each_time_and_decrypts_back() {
         SecretCipher cipher = SecretCipher.configured(null, dataDir, notice -> { });
 
         String once = cipher.encrypt("securepassword");
@@ -30,7 +30,7 @@ class SecretCipherTest {
     }
 
     @Test
-    void withoutAConfiguredKeyOneIsGeneratedOnceIntoTheDataFolderForItsOwnerOnlyAndTheUserIsTold() throws Exception {
+    void without_a_configured_key_one_is_generated_once_into_the_data_folder_for_its_owner_only_and_the_user_is_told() throws Exception {
         List<String> notices = new ArrayList<>();
 
         String sealed = SecretCipher.configured(null, dataDir, notices::add).encrypt("pw");
@@ -43,7 +43,7 @@ class SecretCipherTest {
     }
 
     @Test
-    void anotherKeyCannotReadTheSecretAndSaysSoWithoutAStackOfCryptoErrors() {
+    void another_key_cannot_read_the_secret_and_says_so_without_a_stack_of_crypto_errors() {
         String sealed = SecretCipher.configured(null, dataDir, notice -> { }).encrypt("pw");
         SecretCipher other = SecretCipher.fromBase64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=");
 
@@ -51,7 +51,7 @@ class SecretCipherTest {
     }
 
     @Test
-    void aKeyOfTheWrongLengthIsAUsageErrorThatSaysHowToMakeOne() {
+    void a_key_of_the_wrong_length_is_a_usage_error_that_says_how_to_make_one() {
         assertThatThrownBy(() -> SecretCipher.fromBase64("c2hvcnQ=")).isInstanceOf(SluiceException.class).hasMessageContaining("openssl rand -base64 32");
     }
 }

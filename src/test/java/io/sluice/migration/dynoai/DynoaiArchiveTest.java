@@ -21,7 +21,7 @@ class DynoaiArchiveTest {
     Path temp;
 
     @Test
-    void theStoreIsMovedIntoTheArchiveOnlyAfterVerificationPassed() throws Exception {
+    void the_store_is_moved_into_the_archive_only_after_verification_passed() throws Exception {
         // given
         TestDatabase database = TestDatabase.hsqldb();
         Path store = aDynoaiStore().withIndexEntry(run("run_a", "complete", "2025-12-08T06:18:43.578Z", "a.csv")).writeTo(temp.resolve("store"));
@@ -38,7 +38,7 @@ class DynoaiArchiveTest {
     }
 
     @Test
-    void aRowLostInTheTargetFailsVerificationAndTheStoreStaysWhereItWas() throws Exception {
+    void a_row_lost_in_the_target_fails_verification_and_the_store_stays_where_it_was() throws Exception {
         // given a target that silently loses one run after inserting it
         TestDatabase database = TestDatabase.hsqldb();
         Sluice sluice = new Sluice(database);
@@ -63,7 +63,7 @@ class DynoaiArchiveTest {
     }
 
     @Test
-    void aDryRunNeverArchives() throws Exception {
+    void a_dry_run_never_archives() throws Exception {
         // given
         TestDatabase database = TestDatabase.hsqldb();
         Path store = aDynoaiStore().withIndexRuns(3).writeTo(temp.resolve("store"));

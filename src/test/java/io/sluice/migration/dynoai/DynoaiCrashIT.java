@@ -40,7 +40,7 @@ class DynoaiCrashIT {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void aMigrationKilledMidRunIsRecoveredAndRestartedToTheSameDatabaseAsACleanRun(TestDatabase database) throws Exception {
+    void a_migration_killed_mid_run_is_recovered_and_restarted_to_the_same_database_as_a_clean_run(TestDatabase database) throws Exception {
         // given a large store, and a clean run of it for reference
         Path store = aDynoaiStore().withIndexRuns(RUNS).writeTo(temp.resolve("store"));
         TestDatabase reference = database.isPostgres() ? TestDatabase.postgres() : TestDatabase.hsqldb();

@@ -1,5 +1,7 @@
 package io.sluice.migration.dynoai;
 
+import io.sluice.testing.Executions;
+import io.sluice.testing.Executions.StepCounts;
 import io.sluice.testing.Rows;
 import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;
@@ -28,7 +30,7 @@ class DynoaiMigrationTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void indexRunsAndRunFoldersLandAndTheFolderAddsSizesPathsAndTheManifest(TestDatabase database) throws Exception {
+    void index_runs_and_run_folders_land_and_the_folder_adds_sizes_paths_and_the_manifest(TestDatabase database) throws Exception {
         // given
         Path store = aDynoaiStore()
                 .withIndexEntry(run("run_a", "complete", "2025-12-08T06:18:43.578Z", "a.csv", "b.txt"))
@@ -60,22 +62,28 @@ class DynoaiMigrationTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void aSecondRunOverTheSameStoreChangesNothingAndAGrownStoreAddsOnlyWhatChanged(TestDatabase database) throws Exception {
+    void a_second_run_over_the_same_store_changes_nothing_and_a_grown_store_adds_only_what_changed(TestDatabase database) throws Exception {
         // given
         Sluice sluice = new Sluice(database);
         Path store = aDynoaiStore().withIndexRuns(30)
                 .withRunFolder("run_00001", run("run_00001", "complete", "2025-12-08T06:18:43.578Z", "a.csv"), manifest("in.csv"), "a.csv")
                 .writeTo(temp);
         assertThat(sluice.run("migrate", store.toString()).exitCode()).isZero();
+        List<Map<String, Object>> runs = Rows.query(database, "SELECT * FROM runs ORDER BY id");
+        List<Map<String, Object>> files = Rows.query(database, "SELECT * FROM run_files ORDER BY id");
 
         // when
         Sluice.Result again = sluice.run("migrate", store.toString());
 
         // then
         assertThat(again.exitCode()).isZero();
-        assertThat(again.out()).contains("inserted 0, updated 0, unchanged 31");
-        assertThat(Rows.count(database, "runs")).isEqualTo(30);
-        assertThat(Rows.count(database, "run_files")).isEqualTo(59);
+        assertThat(Executions.total(database, Executions.newest(database)))
+                .extracting(StepCounts::read, StepCounts::inserted, StepCounts::updated, StepCounts::unchanged, StepCounts::rejected)
+                .containsExactly(31L, 0L, 0L, 31L, 0L);
+        assertThat(Rows.query(database, "SELECT * FROM runs ORDER BY id")).isEqualTo(runs);
+        assertThat(Rows.query(database, "SELECT * FROM run_files ORDER BY id")).isEqualTo(files);
+        assertThat(runs).hasSize(30);
+        assertThat(files).hasSize(59);
 
         // when the store grows and one run is updated
         Path grown = aDynoaiStore().withIndexRuns(32)
@@ -85,13 +93,17 @@ class DynoaiMigrationTest {
         Sluice.Result third = sluice.run("migrate", grown.toString());
 
         // then the duplicate id is rejected, the two new runs are added, nothing else changes
-        assertThat(third.out()).contains("inserted 2, updated 0, unchanged 31, rejected 1");
+        assertThat(third.exitCode()).isZero();
+        assertThat(Executions.total(database, Executions.newest(database)))
+                .extracting(StepCounts::skipped, StepCounts::inserted, StepCounts::updated, StepCounts::unchanged, StepCounts::rejected)
+                .containsExactly(1L, 2L, 0L, 31L, 1L);
+        assertThat(Rows.query(database, "SELECT * FROM runs WHERE id NOT IN ('run_00030', 'run_00031') ORDER BY id")).isEqualTo(runs);
         assertThat(Rows.count(database, "runs")).isEqualTo(32);
     }
 
     @ParameterizedTest
     @MethodSource("databases")
-    void jsonThatTheDatabaseSpellsDifferentlyStillCountsAsUnchanged(TestDatabase database) throws Exception {
+    void json_that_the_database_spells_differently_still_counts_as_unchanged(TestDatabase database) throws Exception {
         // given a run folder whose summary holds -0.0 and 1e2, which PostgreSQL's jsonb gives back as 0.0 and 100
         Sluice sluice = new Sluice(database);
         String state = run("run_a", "complete", "2025-12-08T06:18:43.578Z")
@@ -103,12 +115,15 @@ class DynoaiMigrationTest {
         Sluice.Result again = sluice.run("migrate", store.toString());
 
         // then
-        assertThat(again.out()).contains("inserted 0, updated 0, unchanged 2");
+        assertThat(again.exitCode()).isZero();
+        assertThat(Executions.total(database, Executions.newest(database)))
+                .extracting(StepCounts::inserted, StepCounts::updated, StepCounts::unchanged)
+                .containsExactly(0L, 0L, 2L);
     }
 
     @ParameterizedTest
     @MethodSource("databases")
-    void badRecordsGoToTheRejectFileWithTheirLocationAndTheGoodOnesLand(TestDatabase database) throws Exception {
+    void bad_records_go_to_the_reject_file_with_their_location_and_the_good_ones_land(TestDatabase database) throws Exception {
         // given
         Path store = aDynoaiStore()
                 .withIndexEntry(run("run_good_1", "complete", "2025-12-08T06:18:43.578Z", "a.csv"))
@@ -138,7 +153,7 @@ class DynoaiMigrationTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void aTruncatedIndexKeepsTheRunsBeforeTheFaultAndTheRunFoldersStillMigrate(TestDatabase database) throws Exception {
+    void a_truncated_index_keeps_the_runs_before_the_fault_and_the_run_folders_still_migrate(TestDatabase database) throws Exception {
         // given
         String truncated = "{\"runs\": [\n" + run("run_a", "complete", "2025-12-08T06:18:43.578Z") + ",\n"
                 + run("run_b", "complete", "2025-12-08T06:18:43.578Z") + ",\n{\"run_id\": \"run_c\", \"sta";
@@ -151,7 +166,7 @@ class DynoaiMigrationTest {
 
         // then
         assertThat(result.exitCode()).as(result.err()).isZero();
-        assertThat(result.out()).contains("rejected 1");
+        assertThat(Executions.total(database, Executions.newest(database)).rejected()).isEqualTo(1);
         assertThat(Rows.query(database, "SELECT id FROM runs ORDER BY id")).extracting(row -> row.get("id"))
                 .containsExactly("run_a", "run_b", "run_d");
         assertThat(Files.readString(onlyRejectFile(database))).contains("\"file\":\"index.json\"", "line 8", "malformed JSON");
@@ -159,7 +174,7 @@ class DynoaiMigrationTest {
 
     @ParameterizedTest
     @MethodSource("databases")
-    void anIndexThatIsNotUtf8OrEmptyIsReportedAndTheRestOfTheStoreMigrates(TestDatabase database) throws Exception {
+    void an_index_that_is_not_utf8_or_empty_is_reported_and_the_rest_of_the_store_migrates(TestDatabase database) throws Exception {
         // given
         Path store = aDynoaiStore().withRawIndex("")
                 .withRunFolder("run_d", run("run_d", "complete", "2025-12-08T06:18:43.578Z"), null)
@@ -167,19 +182,22 @@ class DynoaiMigrationTest {
 
         // when
         Sluice.Result empty = new Sluice(database).run("migrate", store.toString());
+        long emptyId = Executions.newest(database);
         Files.write(store.resolve("index.json"), new byte[] {'{', '"', 'r', (byte) 0xC3, (byte) 0x28, '"', ':', '[', ']', '}'});
         Sluice.Result notUtf8 = new Sluice(database).run("migrate", store.toString());
+        long notUtf8Id = Executions.newest(database);
 
         // then
         assertThat(empty.exitCode()).isZero();
         assertThat(notUtf8.exitCode()).isZero();
         assertThat(Rows.count(database, "runs")).isEqualTo(1);
-        assertThat(empty.out() + notUtf8.out()).contains("rejected 1");
+        assertThat(Executions.total(database, emptyId).rejected()).isEqualTo(1);
+        assertThat(Executions.total(database, notUtf8Id).rejected()).isEqualTo(1);
     }
 
     @ParameterizedTest
     @MethodSource("databases")
-    void aDryRunReportsWhatWouldChangeAndLeavesTheDatabaseUnchanged(TestDatabase database) throws Exception {
+    void a_dry_run_reports_what_would_change_and_leaves_the_database_unchanged(TestDatabase database) throws Exception {
         // given
         Sluice sluice = new Sluice(database);
         Path store = aDynoaiStore().withIndexRuns(10).writeTo(temp);
@@ -189,14 +207,14 @@ class DynoaiMigrationTest {
 
         // then
         assertThat(dryRun.exitCode()).as(dryRun.err()).isZero();
-        assertThat(dryRun.out()).contains("dry run, nothing changed: would insert 10");
+        assertThat(Executions.total(database, Executions.newest(database)).inserted()).as("would insert").isEqualTo(10);
         assertThat(Rows.count(database, "runs")).isZero();
         assertThat(Rows.count(database, "run_files")).isZero();
     }
 
     @ParameterizedTest
     @MethodSource("databases")
-    void aChunkWhoseRecordsAreAllRejectedLeavesTheOtherChunksToLand(TestDatabase database) throws Exception {
+    void a_chunk_whose_records_are_all_rejected_leaves_the_other_chunks_to_land(TestDatabase database) throws Exception {
         // given
         Path store = aDynoaiStore()
                 .withIndexEntry("{\"run_id\": \"x\"}")
@@ -209,7 +227,9 @@ class DynoaiMigrationTest {
 
         // then
         assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
-        assertThat(result.out()).contains("inserted 1, updated 0, unchanged 0, rejected 2");
+        assertThat(Executions.total(database, Executions.newest(database)))
+                .extracting(StepCounts::inserted, StepCounts::updated, StepCounts::unchanged, StepCounts::rejected)
+                .containsExactly(1L, 0L, 0L, 2L);
         assertThat(Rows.count(database, "runs")).isEqualTo(1);
     }
 

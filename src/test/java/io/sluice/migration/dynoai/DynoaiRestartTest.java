@@ -1,6 +1,7 @@
 package io.sluice.migration.dynoai;
 
 import io.sluice.batch.RejectFile;
+import io.sluice.testing.Executions;
 import io.sluice.testing.Rows;
 import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;
@@ -33,7 +34,7 @@ class DynoaiRestartTest {
 
     @ParameterizedTest(name = "{0}, {1} partition(s)")
     @MethodSource("databasesAndPartitions")
-    void aFailedMigrationRestartsAfterItsLastCommittedChunkAndEndsWithEveryRunOnce(TestDatabase database, int partitions) throws Exception {
+    void a_failed_migration_restarts_after_its_last_committed_chunk_and_ends_with_every_run_once(TestDatabase database, int partitions) throws Exception {
         // given a database that refuses one run
         Sluice sluice = new Sluice(database);
         assertThat(sluice.run("migrate", aDynoaiStore().writeTo(temp.resolve("empty")).toString()).exitCode()).isZero();
@@ -45,8 +46,11 @@ class DynoaiRestartTest {
 
         // then the chunks before the failing one are committed (and the other partition's, which completed)
         assertThat(failed.exitCode()).as(failed.out() + failed.err()).isEqualTo(1);
-        long failedId = newestExecution(database);
-        assertThat(status(database, failedId)).isEqualTo("FAILED");
+        assertThat(failed.out().lines().filter(line -> line.startsWith("  failed in ")))
+                .as("the summary names the step that failed and why, in one line").singleElement().asString()
+                .startsWith("  failed in migrate.load-index-runs:part-").containsAnyOf("poisoned run", "45000", "Exception");
+        long failedId = Executions.newest(database);
+        assertThat(Executions.status(database, failedId)).isEqualTo("FAILED");
         long committed = Rows.count(database, "runs");
         if (partitions == 1) {
             assertThat(committed).as("the five chunks before " + POISONED_RUN).isEqualTo(500);
@@ -60,11 +64,15 @@ class DynoaiRestartTest {
 
         // then it completes, reading only the rest, and every run is there once
         assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
-        assertThat(restarted.out()).as("the summary covers both attempts").contains("inserted 1000, updated 0");
-        long restartedId = newestExecution(database);
-        assertThat(status(database, restartedId)).isEqualTo("COMPLETED");
+        long restartedId = Executions.newest(database);
+        assertThat(Executions.status(database, restartedId)).isEqualTo("COMPLETED");
         assertThat(Rows.query(database, "SELECT READ_COUNT FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = " + restartedId
                 + " AND STEP_NAME = 'migrate.load-index-runs'").get(0).get("read_count")).isEqualTo(1000 - committed);
+        assertThat(Executions.total(database, restartedId).read()).isEqualTo(1000 - committed);
+        String summary = "restart of execution " + failedId + ": inserted " + (1000 - committed) + ", updated 0, unchanged 0, rejected 0;"
+                + " all attempts together: inserted 1000, updated 0, unchanged 0, rejected 0";
+        assertThat(restarted.out()).as("the summary counts what the restart did").contains(summary);
+        assertThat(Executions.exitDescription(database, restartedId)).isEqualTo(summary);
         assertThat(Rows.count(database, "runs")).isEqualTo(1000);
         assertThat(Rows.count(database, "run_files")).isEqualTo(2000);
         assertThat(sluice.run("restart", Long.toString(restartedId)).exitCode()).isEqualTo(5);
@@ -81,7 +89,7 @@ class DynoaiRestartTest {
         Path store = aDynoaiStore().withIndexRuns(1000).writeTo(temp.resolve("store"));
         Sluice.Result failed = sluice.run("migrate", store.toString(), "--chunk-size", "100", "--partitions", Integer.toString(partitions));
         assertThat(failed.exitCode()).as(failed.out() + failed.err()).isEqualTo(1);
-        long failedId = newestExecution(database);
+        long failedId = Executions.newest(database);
         long committed = Rows.count(database, "runs");
         boolean changedRunLanded = !Rows.query(database, "SELECT id FROM runs WHERE id = 'run_00100'").isEmpty();
 
@@ -99,8 +107,8 @@ class DynoaiRestartTest {
 
         // then it completes, having read the new index whole, with every run once and no reject
         assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
-        long restartedId = newestExecution(database);
-        assertThat(status(database, restartedId)).isEqualTo("COMPLETED");
+        long restartedId = Executions.newest(database);
+        assertThat(Executions.status(database, restartedId)).isEqualTo("COMPLETED");
         assertThat(Rows.count(database, "runs")).isEqualTo(1001);
         assertThat(Rows.count(database, "run_files")).isEqualTo(2002);
         assertThat(Rows.query(database, "SELECT status FROM runs WHERE id = 'run_00100'").get(0).get("status")).isEqualTo("error");
@@ -136,13 +144,5 @@ class DynoaiRestartTest {
                 statement.execute("DROP TRIGGER poison");
             }
         }
-    }
-
-    private static long newestExecution(TestDatabase database) throws Exception {
-        return ((Number) Rows.query(database, "SELECT max(JOB_EXECUTION_ID) AS id FROM BATCH_JOB_EXECUTION").get(0).get("id")).longValue();
-    }
-
-    private static String status(TestDatabase database, long id) throws Exception {
-        return (String) Rows.query(database, "SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = " + id).get(0).get("status");
     }
 }

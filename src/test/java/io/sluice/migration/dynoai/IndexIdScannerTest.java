@@ -17,7 +17,7 @@ class IndexIdScannerTest {
     Path temp;
 
     @Test
-    void findsEachRunsIdAndCanReadAnyRunBackWhole() throws Exception {
+    void the_scanner_finds_each_runs_id_and_can_read_any_run_back_whole() throws Exception {
         // given
         Path index = temp.resolve("index.json");
         Files.writeString(index, """
@@ -41,7 +41,7 @@ class IndexIdScannerTest {
     }
 
     @Test
-    void aTruncatedIndexYieldsTheRunsBeforeTheFault() throws Exception {
+    void a_truncated_index_yields_the_runs_before_the_fault() throws Exception {
         // given
         Path index = temp.resolve("index.json");
         Files.writeString(index, "{\"runs\": [{\"run_id\": \"run_a\"}, {\"run_id\": \"run_b\"}, {\"run_id\": \"ru");
