@@ -2,7 +2,9 @@ package io.sluice.runner;
 
 import io.sluice.ExitCode;
 import io.sluice.SluiceException;
+import io.sluice.persistence.DatabaseOutage;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.AbstractJob;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -14,9 +16,12 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,13 +38,16 @@ class JobControl {
     private final JobRepository jobRepository;
     private final JobCatalog catalog;
     private final ExecutionProcesses processes;
+    private final DatabaseOutage outage;
     private final AtomicReference<JobExecution> running = new AtomicReference<>();
 
-    JobControl(JobOperator jobOperator, JobRepository jobRepository, JobCatalog catalog, ExecutionProcesses processes) {
+    JobControl(JobOperator jobOperator, JobRepository jobRepository, JobCatalog catalog, ExecutionProcesses processes,
+               DatabaseOutage outage) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.catalog = catalog;
         this.processes = processes;
+        this.outage = outage;
     }
 
     /** Runs the job to its end in this thread; {@code progress} sees the execution as soon as it starts. */
@@ -56,7 +64,7 @@ class JobControl {
             abstractJob.registerJobExecutionListener(progress);
         }
         try {
-            return jobOperator.start(job, parameters);
+            return settleAfterOutage(jobOperator.start(job, parameters));
         } catch (JobExecutionAlreadyRunningException e) {
             throw new SluiceException(ExitCode.CONFLICT, "this job instance is already running; see `sluice status`");
         } catch (JobInstanceAlreadyCompleteException e) {
@@ -64,16 +72,61 @@ class JobControl {
         } catch (JobRestartException e) {
             throw new SluiceException(ExitCode.CONFLICT, "cannot restart: " + e.getMessage());
         } catch (Exception e) {
+            JobExecution current = running.get();
+            if (current != null && DatabaseOutage.isConnectionLoss(e)) {
+                throw new SluiceException(ExitCode.FAILED, "execution " + current.getId() + " lost the database for longer than "
+                        + outage.timeout().toSeconds() + " s (sluice.database.outage-timeout) and stopped after its last committed chunk;"
+                        + " continue it with `sluice restart " + current.getId() + "` once the database is back", e);
+            }
             throw new SluiceException(ExitCode.FAILED, "cannot start " + jobName + ": " + e.getMessage(), e);
         } finally {
-            running.set(null);
+            JobExecution ended = running.getAndSet(null);
+            if (ended != null) {
+                processes.ended(ended.getId());
+            }
         }
+    }
+
+    /**
+     * An execution that ended because the database stayed away longer than the outage timeout
+     * could not record its end: nothing of it is UNKNOWN (a chunk whose connection died was not
+     * committed), so it and its unfinished steps are FAILED, recorded at once if the database
+     * answers again, else by the next {@code restart} or {@code recover}.
+     */
+    private JobExecution settleAfterOutage(JobExecution execution) {
+        if (execution.getStatus() == BatchStatus.COMPLETED || !lostTheDatabase(execution)) {
+            return execution;
+        }
+        boolean unsettled = execution.getStatus() == BatchStatus.UNKNOWN || execution.getStatus().isRunning()
+                || execution.getStepExecutions().stream().anyMatch(step -> step.getStatus() == BatchStatus.UNKNOWN);
+        execution.getStepExecutions().forEach(step -> {
+            if (step.getStatus() == BatchStatus.UNKNOWN || step.getStatus().isRunning()) {
+                step.setStatus(BatchStatus.FAILED);
+                step.setExitStatus(ExitStatus.FAILED);
+            }
+        });
+        execution.setStatus(BatchStatus.FAILED);
+        execution.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), "the database was unreachable for longer than "
+                + outage.timeout().toSeconds() + " s (sluice.database.outage-timeout); the steps stopped after their last committed chunk"));
+        if (unsettled && outage.awaitDatabase(Instant.now())) {
+            try {
+                markFailed(jobRepository.getJobExecution(execution.getId()), "the database was unreachable for too long");
+            } catch (RuntimeException e) {
+                // still unreachable after all: the next restart or recover records it
+            }
+        }
+        return execution;
+    }
+
+    private static boolean lostTheDatabase(JobExecution execution) {
+        return execution.getAllFailureExceptions().stream().anyMatch(DatabaseOutage::isConnectionLoss)
+                || execution.getStepExecutions().stream().anyMatch(step -> step.getExitStatus().getExitDescription().contains("database was unreachable"));
     }
 
     /** Restarts a failed or stopped execution (recovering it first when its process is provably gone). */
     JobExecution restart(long executionId, JobExecutionListener progress) {
         JobExecution execution = find(executionId);
-        if (execution.isRunning()) {
+        if (unsettled(execution)) {
             recoverIfOrphaned(execution);
             execution = find(executionId);
         }
@@ -101,11 +154,15 @@ class JobControl {
         }
     }
 
-    /** Marks an execution left STARTED by a dead process as FAILED, so that it can be restarted. */
+    /**
+     * Marks an execution left STARTED or UNKNOWN by a process that is gone (killed, or it lost its
+     * database) as FAILED, and its unfinished or UNKNOWN steps too, so that it can be restarted.
+     */
     JobExecution recover(long executionId) {
         JobExecution execution = find(executionId);
-        if (!execution.isRunning()) {
-            throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " is not running (" + execution.getStatus() + "); nothing to recover");
+        if (!unsettled(execution)) {
+            throw new SluiceException(ExitCode.CONFLICT, "execution " + executionId + " is " + execution.getStatus()
+                    + " and none of its steps is left running or UNKNOWN; nothing to recover");
         }
         processes.ownerOf(executionId).ifPresent(owner -> {
             if (owner.host().equals(ExecutionProcesses.hostName()) && !owner.provablyGone()) {
@@ -113,7 +170,7 @@ class JobControl {
                         + owner.pid() + "; stop it with `sluice stop " + executionId + "`");
             }
         });
-        return jobOperator.recover(execution);
+        return markFailed(execution, "recovered: its process ended without recording the end");
     }
 
     /** Recovers every execution whose process is provably gone; returns their ids. */
@@ -122,7 +179,7 @@ class JobControl {
         for (String name : catalog.names()) {
             for (JobExecution execution : jobRepository.findRunningJobExecutions(name)) {
                 if (processes.ownerOf(execution.getId()).map(ExecutionProcesses.Owner::provablyGone).orElse(false)) {
-                    jobOperator.recover(execution);
+                    markFailed(execution, "recovered: its process ended without recording the end");
                     recovered.add(execution.getId());
                 }
             }
@@ -165,7 +222,38 @@ class JobControl {
             throw new SluiceException(ExitCode.CONFLICT, "execution " + execution.getId() + " is " + execution.getStatus()
                     + "; if its process died, run `sluice recover " + execution.getId() + "` first");
         }
-        jobOperator.recover(execution);
+        markFailed(execution, "recovered: its process ended without recording the end");
+    }
+
+    /**
+     * True when the execution, or one of its steps, is still marked running or UNKNOWN: Spring
+     * Batch restarts neither, and its {@code JobOperator.recover} leaves UNKNOWN as it is.
+     */
+    private static boolean unsettled(JobExecution execution) {
+        return execution.isRunning() || execution.getStatus() == BatchStatus.UNKNOWN
+                || (execution.getStatus() != BatchStatus.COMPLETED && execution.getStatus() != BatchStatus.ABANDONED
+                && execution.getStepExecutions().stream()
+                .anyMatch(step -> step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN));
+    }
+
+    /** Records the execution and each of its running or UNKNOWN steps as FAILED, ended now. */
+    private JobExecution markFailed(JobExecution execution, String why) {
+        LocalDateTime now = LocalDateTime.now();
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN) {
+                step.setStatus(BatchStatus.FAILED);
+                step.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), why));
+                step.setEndTime(now);
+                jobRepository.update(step);
+            }
+        }
+        if (execution.isRunning() || execution.getStatus() == BatchStatus.UNKNOWN) {
+            execution.setStatus(BatchStatus.FAILED);
+            execution.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), why));
+            execution.setEndTime(now);
+            jobRepository.update(execution);
+        }
+        return execution;
     }
 
     private JobExecution find(long executionId) {

@@ -1,5 +1,6 @@
 package io.sluice.migration.dynoai;
 
+import io.sluice.batch.OutageTolerantStep;
 import io.sluice.migration.DryRunItemWriter;
 import io.sluice.migration.JsonArrayItemReader;
 import io.sluice.migration.LegacyJson;
@@ -11,6 +12,7 @@ import io.sluice.migration.SkipOnDryRun;
 import io.sluice.migration.SourceRecord;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
+import io.sluice.persistence.DatabaseOutage;
 import io.sluice.persistence.DatabaseSettings;
 import io.sluice.persistence.SluiceProperties;
 import org.springframework.batch.core.job.builder.FlowBuilder;
@@ -39,9 +41,11 @@ class DynoaiMigration implements StoreMigration {
     private final RejectFiles rejectFiles;
     private final ObjectMapper mapper = LegacyJson.mapper();
     private final boolean postgres;
+    private final DatabaseOutage outage;
 
     DynoaiMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                    NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties) {
+                    NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties, DatabaseOutage outage) {
+        this.outage = outage;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
@@ -72,7 +76,7 @@ class DynoaiMigration implements StoreMigration {
     /** The runs of index.json, in partitions by run id: a duplicate id meets its first copy in the same partition. */
     private Step loadIndexRuns(MigrationParameters parameters, Path runsRoot) {
         String name = "migrate.load-index-runs";
-        return PartitionedStep.build(name, parameters.partitions(), jobRepository, (partitionName, partition) -> LoadStepPolicy.apply(
+        return PartitionedStep.build(name, parameters.partitions(), jobRepository, (partitionName, partition) -> rideOutOutages(LoadStepPolicy.apply(
                 new StepBuilder(partitionName, jobRepository)
                         .<SourceRecord<JsonNode>, Run>chunk(parameters.chunkSize())
                         .transactionManager(transactionManager)
@@ -80,18 +84,22 @@ class DynoaiMigration implements StoreMigration {
                         .processor(new IndexRunProcessor())
                         .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, false, postgres),
                                 transactionManager)), rejectFiles)
-                .build());
+                .build()));
     }
 
     private Step loadRunFolders(MigrationParameters parameters, Path runsRoot) {
         String name = "migrate.load-run-folders";
-        return LoadStepPolicy.apply(new StepBuilder(name, jobRepository)
+        return rideOutOutages(LoadStepPolicy.apply(new StepBuilder(name, jobRepository)
                 .<SourceRecord<Path>, Run>chunk(Math.max(1, Math.min(parameters.chunkSize(), 500)))
                 .transactionManager(transactionManager)
                 .reader(new RunFolderItemReader(name + ".reader", runsRoot))
                 .processor(new RunFolderProcessor(mapper))
                 .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, true, postgres), transactionManager)), rejectFiles)
-                .build();
+                .build());
+    }
+
+    private Step rideOutOutages(Step step) {
+        return OutageTolerantStep.of(step, jobRepository, outage);
     }
 
     private Step verifyRuns(Path runsRoot) {
