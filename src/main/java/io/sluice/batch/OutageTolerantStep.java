@@ -7,26 +7,37 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobInterruptedException;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.StepContext;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.item.ChunkOrientedStep;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStream;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A step that rides out a loss of its database. Spring Batch runs each chunk (its reads, writes,
  * and the job repository's step execution and execution context updates) in one transaction on
  * one connection; when that connection dies, the chunk was not committed and Batch fails the step
  * (UNKNOWN when it cannot even record that). This step then waits for the database to answer
- * again ({@link DatabaseOutage#awaitDatabase}), puts the step execution back to what the job
- * repository holds (its last committed chunk: counts, version, the readers' restart state), and
- * runs the step again on the same step execution, so that it goes on after its last commit with
- * fresh connections. It gives up when the database stays away longer than the outage timeout,
+ * again ({@link DatabaseOutage#awaitDatabase}), puts the step execution back to its state at its
+ * last committed chunk (counts and the readers' restart state, kept in memory when each chunk
+ * commits, as Batch's failure path records the lost chunk's counts too; the version from the job
+ * repository), and runs the step again on the same step execution, so that it goes on after its
+ * last commit with fresh connections. It gives up when the database stays away longer than the outage timeout,
  * counted from the first failure since the last committed chunk; the step then ends FAILED.
- * A step that is being stopped is not retried.
+ * Not retried: a step being stopped, and a step whose chunk commit itself was cut off (Spring
+ * Batch then marks the step UNKNOWN and stopping, and the step execution offers no way to undo
+ * that); such a step fails, and {@code sluice restart} continues it from what the job repository holds.
  */
 public final class OutageTolerantStep implements Step {
 
@@ -35,6 +46,7 @@ public final class OutageTolerantStep implements Step {
     private final Step delegate;
     private final JobRepository jobRepository;
     private final DatabaseOutage outage;
+    private final Map<Long, Committed> committed = new ConcurrentHashMap<>();
 
     private OutageTolerantStep(Step delegate, JobRepository jobRepository, DatabaseOutage outage) {
         this.delegate = delegate;
@@ -42,9 +54,61 @@ public final class OutageTolerantStep implements Step {
         this.outage = outage;
     }
 
-    /** {@code step} made to ride out database outages; it must be a step whose re-run continues from its execution context. */
+    /**
+     * {@code step} made to ride out database outages. It must be a step whose re-run continues from
+     * its execution context; for a chunk-oriented step, the state of each committed chunk is kept,
+     * for any other step the state it started with (it runs again from there).
+     */
     public static Step of(Step step, JobRepository jobRepository, DatabaseOutage outage) {
-        return new OutageTolerantStep(step, jobRepository, outage);
+        OutageTolerantStep tolerant = new OutageTolerantStep(step, jobRepository, outage);
+        if (step instanceof ChunkOrientedStep<?, ?> chunks) {
+            chunks.registerItemStream(tolerant.new CommitTracker());
+        }
+        return tolerant;
+    }
+
+    /** A step execution's counts and execution context as of a commit. */
+    private record Committed(long read, long write, long commit, long readSkip, long processSkip, long writeSkip, long filter,
+                             ExecutionContext context) {
+
+        static Committed of(StepExecution step) {
+            return new Committed(step.getReadCount(), step.getWriteCount(), step.getCommitCount(), step.getReadSkipCount(),
+                    step.getProcessSkipCount(), step.getWriteSkipCount(), step.getFilterCount(),
+                    new ExecutionContext(step.getExecutionContext()));
+        }
+
+        void restore(StepExecution step) {
+            step.setReadCount(read);
+            step.setWriteCount(write);
+            step.setCommitCount(commit);
+            step.setReadSkipCount(readSkip);
+            step.setProcessSkipCount(processSkip);
+            step.setWriteSkipCount(writeSkip);
+            step.setFilterCount(filter);
+            step.setExecutionContext(new ExecutionContext(context));
+        }
+    }
+
+    /**
+     * Called with the readers and writers when a chunk saves its state (inside the chunk's
+     * transaction): once that transaction commits, the step execution's state is the committed one.
+     */
+    private final class CommitTracker implements ItemStream {
+
+        @Override
+        public void update(ExecutionContext context) {
+            StepContext step = StepSynchronizationManager.getContext();
+            if (step == null || !TransactionSynchronizationManager.isSynchronizationActive()) {
+                return;
+            }
+            StepExecution execution = step.getStepExecution();
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    committed.put(execution.getId(), Committed.of(execution));
+                }
+            });
+        }
     }
 
     @Override
@@ -64,6 +128,15 @@ public final class OutageTolerantStep implements Step {
 
     @Override
     public void execute(StepExecution stepExecution) throws JobInterruptedException {
+        committed.put(stepExecution.getId(), Committed.of(stepExecution));
+        try {
+            executeRidingOutOutages(stepExecution);
+        } finally {
+            committed.remove(stepExecution.getId());
+        }
+    }
+
+    private void executeRidingOutOutages(StepExecution stepExecution) throws JobInterruptedException {
         Instant deadline = null;
         long committedAtFailure = -1;
         while (true) {
@@ -80,7 +153,8 @@ public final class OutageTolerantStep implements Step {
                 }
                 return;
             }
-            if (deadline == null || stepExecution.getCommitCount() > committedAtFailure) {
+            long committedChunks = committed.get(stepExecution.getId()).commit();
+            if (deadline == null || committedChunks > committedAtFailure) {
                 deadline = Instant.now().plus(outage.timeout()); // a new outage: the last one was ridden out
             }
             log.warn("{}: lost the database ({}); retrying from its last committed chunk for up to {} s",
@@ -89,8 +163,8 @@ public final class OutageTolerantStep implements Step {
                 giveUp(stepExecution, loss);
                 return;
             }
-            committedAtFailure = stepExecution.getCommitCount();
-            log.warn("{}: the database is back; continuing after chunk {}", stepExecution.getStepName(), committedAtFailure);
+            committedAtFailure = committedChunks;
+            log.warn("{}: the database is back; continuing after chunk {}", stepExecution.getStepName(), committedChunks);
         }
     }
 
@@ -107,36 +181,28 @@ public final class OutageTolerantStep implements Step {
     }
 
     /**
-     * Puts the in-memory step execution back to the state the job repository holds, which is the
-     * state after its last committed chunk. False when the repository cannot be read before the deadline.
+     * Puts the in-memory step execution back to its state at its last committed chunk, with the
+     * version the job repository holds now (its failure path may have recorded the step since).
+     * False when the repository cannot be read before the deadline.
      */
     private boolean restoreCommittedState(StepExecution stepExecution, Instant deadline) {
-        StepExecution committed;
+        StepExecution recorded;
         while (true) {
             try {
-                committed = jobRepository.getStepExecution(stepExecution.getId());
+                recorded = jobRepository.getStepExecution(stepExecution.getId());
                 break;
             } catch (RuntimeException e) {
                 if (!DatabaseOutage.isConnectionLoss(e) || !outage.awaitDatabase(deadline)) {
-                    log.warn("{}: cannot read its committed state: {}", stepExecution.getStepName(), firstLine(e));
+                    log.warn("{}: cannot read its recorded state: {}", stepExecution.getStepName(), firstLine(e));
                     return false;
                 }
             }
         }
-        if (committed == null) {
+        if (recorded == null) {
             return false;
         }
-        long rollbacks = stepExecution.getRollbackCount();
-        stepExecution.setVersion(committed.getVersion());
-        stepExecution.setReadCount(committed.getReadCount());
-        stepExecution.setWriteCount(committed.getWriteCount());
-        stepExecution.setCommitCount(committed.getCommitCount());
-        stepExecution.setRollbackCount(Math.max(rollbacks, committed.getRollbackCount() + 1));
-        stepExecution.setReadSkipCount(committed.getReadSkipCount());
-        stepExecution.setProcessSkipCount(committed.getProcessSkipCount());
-        stepExecution.setWriteSkipCount(committed.getWriteSkipCount());
-        stepExecution.setFilterCount(committed.getFilterCount());
-        stepExecution.setExecutionContext(new ExecutionContext(committed.getExecutionContext()));
+        stepExecution.setVersion(recorded.getVersion());
+        committed.get(stepExecution.getId()).restore(stepExecution);
         stepExecution.setExitStatus(ExitStatus.EXECUTING);
         stepExecution.setEndTime(null);
         stepExecution.getFailureExceptions().clear();

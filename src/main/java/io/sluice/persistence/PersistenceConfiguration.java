@@ -5,6 +5,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.support.JdbcTransactionManager;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -37,6 +38,11 @@ class PersistenceConfiguration {
         }
         applyPythonPoolNames(properties.database().pool(), dataSource);
         return dataSource;
+    }
+
+    @Bean
+    JdbcTransactionManager transactionManager(HikariDataSource dataSource) {
+        return new OutageAwareTransactionManager(dataSource);
     }
 
     @Bean

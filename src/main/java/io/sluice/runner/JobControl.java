@@ -106,8 +106,9 @@ class JobControl {
             }
         });
         execution.setStatus(BatchStatus.FAILED);
-        execution.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), "the database was unreachable for longer than "
-                + outage.timeout().toSeconds() + " s (sluice.database.outage-timeout); the steps stopped after their last committed chunk"));
+        execution.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), "lost the database and could not go on"
+                + " (it waits up to sluice.database.outage-timeout, " + outage.timeout().toSeconds()
+                + " s, for it); every step stopped after its last committed chunk"));
         if (unsettled && outage.awaitDatabase(Instant.now())) {
             try {
                 markFailed(jobRepository.getJobExecution(execution.getId()), "the database was unreachable for too long");
