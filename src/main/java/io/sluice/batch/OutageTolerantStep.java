@@ -6,12 +6,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobInterruptedException;
+import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.StepContext;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.item.ChunkOrientedStep;
+import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStream;
 import org.springframework.transaction.support.TransactionSynchronization;
@@ -47,6 +49,7 @@ public final class OutageTolerantStep implements Step {
     private final JobRepository jobRepository;
     private final DatabaseOutage outage;
     private final Map<Long, Committed> committed = new ConcurrentHashMap<>();
+    private final Map<Long, Instant> chunkFailedAt = new ConcurrentHashMap<>();
 
     private OutageTolerantStep(Step delegate, JobRepository jobRepository, DatabaseOutage outage) {
         this.delegate = delegate;
@@ -63,6 +66,7 @@ public final class OutageTolerantStep implements Step {
         OutageTolerantStep tolerant = new OutageTolerantStep(step, jobRepository, outage);
         if (step instanceof ChunkOrientedStep<?, ?> chunks) {
             chunks.registerItemStream(tolerant.new CommitTracker());
+            chunks.registerChunkListener(tolerant.new FailureClock<>());
         }
         return tolerant;
     }
@@ -111,6 +115,21 @@ public final class OutageTolerantStep implements Step {
         }
     }
 
+    /**
+     * Notes when a chunk failed, before Batch's failure path tries to record the step (which waits
+     * up to the pool timeout for a connection): the outage timeout counts from the failure.
+     */
+    private final class FailureClock<I, O> implements ChunkListener<I, O> {
+
+        @Override
+        public void onChunkError(Exception exception, Chunk<O> chunk) {
+            StepContext step = StepSynchronizationManager.getContext();
+            if (step != null) {
+                chunkFailedAt.putIfAbsent(step.getStepExecution().getId(), Instant.now());
+            }
+        }
+    }
+
     @Override
     public String getName() {
         return delegate.getName();
@@ -133,6 +152,7 @@ public final class OutageTolerantStep implements Step {
             executeRidingOutOutages(stepExecution);
         } finally {
             committed.remove(stepExecution.getId());
+            chunkFailedAt.remove(stepExecution.getId());
         }
     }
 
@@ -154,11 +174,13 @@ public final class OutageTolerantStep implements Step {
                 return;
             }
             long committedChunks = committed.get(stepExecution.getId()).commit();
+            Instant failedAt = chunkFailedAt.getOrDefault(stepExecution.getId(), Instant.now());
+            chunkFailedAt.remove(stepExecution.getId());
             if (deadline == null || committedChunks > committedAtFailure) {
-                deadline = Instant.now().plus(outage.timeout()); // a new outage: the last one was ridden out
+                deadline = failedAt.plus(outage.timeout()); // a new outage: the last one was ridden out
             }
-            log.warn("{}: lost the database ({}); retrying from its last committed chunk for up to {} s",
-                    stepExecution.getStepName(), firstLine(loss), Duration.between(Instant.now(), deadline).toSeconds());
+            log.warn("{}: lost the database ({}); retrying from its last committed chunk once it answers, for {} s more at most",
+                    stepExecution.getStepName(), firstLine(loss), Math.max(0, Duration.between(Instant.now(), deadline).toSeconds()));
             if (!outage.awaitDatabase(deadline) || !restoreCommittedState(stepExecution, deadline)) {
                 giveUp(stepExecution, loss);
                 return;

@@ -7,9 +7,9 @@ import java.util.Arrays;
 
 /**
  * Remembers which keys a step has already read, in 8 bytes a key, to reject duplicate ids in a
- * store of millions of records without keeping the ids themselves. Keys added since the last
- * checkpoint (the last committed chunk) can be forgotten again, for a chunk that is read again. Two distinct keys share a
- * 64-bit hash with a chance of about 1 in 10^7 at a million keys.
+ * store of millions of records without keeping the ids themselves. Two distinct keys share a
+ * 64-bit hash with a chance of about 1 in 10^7 at a million keys. Keys added since the last
+ * checkpoint (the last committed chunk) can be forgotten again, for a chunk that is read again.
  */
 public final class SeenKeys {
 

@@ -1,5 +1,6 @@
 package io.sluice.migration.datawrangler;
 
+import io.sluice.batch.OutageTolerantStep;
 import io.sluice.migration.DryRunItemWriter;
 import io.sluice.migration.LegacyJson;
 import io.sluice.migration.LoadStepPolicy;
@@ -9,6 +10,7 @@ import io.sluice.migration.SkipOnDryRun;
 import io.sluice.migration.SourceRecord;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
+import io.sluice.persistence.DatabaseOutage;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.flow.Flow;
 import org.springframework.batch.core.repository.JobRepository;
@@ -38,9 +40,11 @@ class DataWranglerMigration implements StoreMigration {
     private final NamedParameterJdbcTemplate jdbc;
     private final RejectFiles rejectFiles;
     private final ObjectMapper mapper = LegacyJson.mapper();
+    private final DatabaseOutage outage;
 
     DataWranglerMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                          NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles) {
+                          NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, DatabaseOutage outage) {
+        this.outage = outage;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
@@ -70,7 +74,7 @@ class DataWranglerMigration implements StoreMigration {
                 .reader(new CatalogueItemReader(name + ".reader", store, catalogue, rejectFiles, mapper))
                 .processor(new DatasetProcessor())
                 .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new DatasetItemWriter(jdbc, mapper), transactionManager));
-        return LoadStepPolicy.apply(step, rejectFiles).build();
+        return rideOutOutages(LoadStepPolicy.apply(step, rejectFiles).build());
     }
 
     private Step loadWorkflows(MigrationParameters parameters, Path store) {
@@ -81,7 +85,7 @@ class DataWranglerMigration implements StoreMigration {
                 .reader(new WorkflowFileItemReader(name + ".reader", store, mapper))
                 .processor(new WorkflowProcessor(rejectFiles))
                 .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new WorkflowItemWriter(jdbc, mapper), transactionManager));
-        return LoadStepPolicy.apply(step, rejectFiles).build();
+        return rideOutOutages(LoadStepPolicy.apply(step, rejectFiles).build());
     }
 
     private Step verify(Path store) {
@@ -89,8 +93,12 @@ class DataWranglerMigration implements StoreMigration {
         DataWranglerVerificationTasklet verification = new DataWranglerVerificationTasklet(jdbc,
                 catalogue -> new CatalogueItemReader(name + ".reader", store, catalogue, null, mapper),
                 new WorkflowFileItemReader(name + ".workflow-reader", store, mapper));
-        return new StepBuilder(name, jobRepository)
+        return rideOutOutages(new StepBuilder(name, jobRepository)
                 .tasklet(new SkipOnDryRun(verification), transactionManager)
-                .build();
+                .build());
+    }
+
+    private Step rideOutOutages(Step step) {
+        return OutageTolerantStep.of(step, jobRepository, outage);
     }
 }

@@ -105,9 +105,9 @@ class DynoaiMigration implements StoreMigration {
     private Step verifyRuns(Path runsRoot) {
         RunVerificationTasklet verification = new RunVerificationTasklet(jdbc,
                 new IndexIdScanner(runsRoot.resolve("index.json"), mapper), runsRoot, new RunFolderProcessor(mapper), postgres);
-        return new StepBuilder("migrate.verify-runs", jobRepository)
+        return rideOutOutages(new StepBuilder("migrate.verify-runs", jobRepository)
                 .tasklet(new SkipOnDryRun(verification), transactionManager)
-                .build();
+                .build());
     }
 
     private JsonArrayItemReader indexReader(String name, Path runsRoot, RejectFiles rejects) {

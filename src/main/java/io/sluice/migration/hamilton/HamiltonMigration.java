@@ -1,5 +1,6 @@
 package io.sluice.migration.hamilton;
 
+import io.sluice.batch.OutageTolerantStep;
 import io.sluice.migration.DryRunItemWriter;
 import io.sluice.migration.LoadStepPolicy;
 import io.sluice.migration.MigrationParameters;
@@ -8,6 +9,7 @@ import io.sluice.migration.SkipOnDryRun;
 import io.sluice.migration.SourceRecord;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
+import io.sluice.persistence.DatabaseOutage;
 import io.sluice.persistence.SecretCipher;
 import io.sluice.persistence.SluiceProperties;
 import org.springframework.batch.core.job.builder.FlowBuilder;
@@ -43,9 +45,11 @@ class HamiltonMigration implements StoreMigration {
     private final NamedParameterJdbcTemplate jdbc;
     private final RejectFiles rejectFiles;
     private final SluiceProperties properties;
+    private final DatabaseOutage outage;
 
     HamiltonMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                      NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties) {
+                      NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties, DatabaseOutage outage) {
+        this.outage = outage;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
@@ -103,7 +107,7 @@ class HamiltonMigration implements StoreMigration {
                 .processor(new HamiltonRowProcessor<>(table, references))
                 .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new UpsertItemWriter<>(table, jdbc,
                         parameters.dryRun() ? new DryRunParents(jdbc, references, tables) : null), transactionManager));
-        return LoadStepPolicy.apply(step, rejectFiles).build();
+        return rideOutOutages(LoadStepPolicy.apply(step, rejectFiles).build());
     }
 
     private static <L> JdbcCursorItemReader<SourceRecord<L>> reader(String name, HamiltonStore store, HamiltonTable<L, ?> table) {
@@ -123,8 +127,12 @@ class HamiltonMigration implements StoreMigration {
     private Step verify(HamiltonStore store, List<HamiltonTable<?, ?>> tables) {
         HamiltonVerificationTasklet verification = new HamiltonVerificationTasklet(store, tables,
                 () -> new SourceReferences(store.dataSource(), tables), jdbc);
-        return new StepBuilder("migrate.verify-hamilton", jobRepository)
+        return rideOutOutages(new StepBuilder("migrate.verify-hamilton", jobRepository)
                 .tasklet(new SkipOnDryRun(verification), transactionManager)
-                .build();
+                .build());
+    }
+
+    private Step rideOutOutages(Step step) {
+        return OutageTolerantStep.of(step, jobRepository, outage);
     }
 }
