@@ -37,9 +37,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * repository), and runs the step again on the same step execution, so that it goes on after its
  * last commit with fresh connections. It gives up when the database stays away longer than the outage timeout,
  * counted from the first failure since the last committed chunk; the step then ends FAILED.
- * Not retried: a step being stopped, and a step whose chunk commit itself was cut off (Spring
- * Batch then marks the step UNKNOWN and stopping, and the step execution offers no way to undo
- * that); such a step fails, and {@code sluice restart} continues it from what the job repository holds.
+ * Not retried: a step being stopped, and a step Spring Batch marked UNKNOWN and stopping because
+ * its chunk's transaction ended with an unknown outcome (the step execution offers no way to undo
+ * that; sluice's transaction manager avoids it for lost connections); such a step fails, and
+ * {@code sluice restart} continues it. A chunk whose commit was cut off after the server took it
+ * is written again (as unchanged rows).
  */
 public final class OutageTolerantStep implements Step {
 

@@ -13,9 +13,9 @@ import java.sql.SQLException;
  * transaction of a connection it lost, so a rollback that fails because the connection is gone
  * counts as done, and a commit cut off by a lost connection is rolled back the same way. Spring
  * would report the outcome as unknown, and Spring Batch would then mark the step UNKNOWN and stop
- * it; this way the step fails, or is retried, and the job repository (whose updates commit in the
- * chunk's transaction) tells what the chunk left: whether a cut-off commit went through is read
- * back from there, never guessed.
+ * it; this way the step fails, or is retried from its last chunk known to be committed. A commit
+ * cut off after the server had taken it did go through: that chunk is then written a second time,
+ * which the idempotent loads turn into "unchanged" rows; nothing is lost or doubled.
  */
 class OutageAwareTransactionManager extends JdbcTransactionManager {
 
