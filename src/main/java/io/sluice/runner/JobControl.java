@@ -120,8 +120,7 @@ class JobControl {
     }
 
     private static boolean lostTheDatabase(JobExecution execution) {
-        return execution.getAllFailureExceptions().stream().anyMatch(DatabaseOutage::isConnectionLoss)
-                || execution.getStepExecutions().stream().anyMatch(step -> step.getExitStatus().getExitDescription().contains("database was unreachable"));
+        return execution.getAllFailureExceptions().stream().anyMatch(DatabaseOutage::isConnectionLoss);
     }
 
     /** Restarts a failed or stopped execution (recovering it first when its process is provably gone). */
