@@ -156,6 +156,9 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
 
     @Override
     public void open(ExecutionContext context) {
+        finished = false; // opened again after a lost chunk: the context says where to go on
+        lastEndOffset = 0;
+        lastEndLine = 0;
         index = context.getLong(getExecutionContextKey(INDEX), 0L);
         try {
             if (!Files.exists(file)) {

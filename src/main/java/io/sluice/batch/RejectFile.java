@@ -14,7 +14,9 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The reject file of one job execution: {@code <data dir>/executions/<id>/rejects.jsonl}, one JSON
- * object a line with the source file, the location in it, the reason and the raw record.
+ * object a line with the source file, the location in it, the reason and the raw record. A line
+ * it already holds is not written again: a chunk read again after a lost database connection
+ * rejects its records a second time.
  */
 public final class RejectFile {
 
@@ -22,6 +24,7 @@ public final class RejectFile {
 
     private final Path path;
     private final AtomicLong count = new AtomicLong();
+    private final SeenKeys written = new SeenKeys();
     private BufferedWriter out;
 
     RejectFile(Path path) {
@@ -38,12 +41,16 @@ public final class RejectFile {
         line.put("location", location);
         line.put("reason", reason);
         line.put("raw", raw);
+        String text = JSON.writeValueAsString(line);
+        if (!written.add(text)) {
+            return;
+        }
         try {
             if (out == null) {
                 Files.createDirectories(path.getParent());
                 out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
             }
-            out.write(JSON.writeValueAsString(line));
+            out.write(text);
             out.newLine();
             out.flush();
         } catch (IOException e) {

@@ -10,6 +10,8 @@ import java.net.UnknownHostException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Records which process runs each execution, so that an execution left STARTED by a process that
@@ -26,21 +28,40 @@ class ExecutionProcesses implements JobExecutionListener {
             """;
 
     private final JdbcClient jdbc;
+    private final Set<Long> runningHere = ConcurrentHashMap.newKeySet();
 
     ExecutionProcesses(JdbcClient jdbc) {
         this.jdbc = jdbc;
     }
 
-    record Owner(String host, long pid) {
+    /**
+     * @param stillRunsHere the owner is this process and it still runs the execution
+     */
+    record Owner(String host, long pid, boolean stillRunsHere) {
 
-        /** True only when the owner ran on this host and no such process lives now. */
+        /**
+         * True only when the owner ran on this host and no such process lives now, or the owner is
+         * this process and it no longer runs the execution (it ended without recording its end).
+         */
         boolean provablyGone() {
-            return host.equals(hostName()) && ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+            if (!host.equals(hostName())) {
+                return false;
+            }
+            if (pid == ProcessHandle.current().pid()) {
+                return !stillRunsHere;
+            }
+            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
         }
+    }
+
+    /** This process no longer runs the execution, however it ended. */
+    void ended(long jobExecutionId) {
+        runningHere.remove(jobExecutionId);
     }
 
     @Override
     public void beforeJob(JobExecution jobExecution) {
+        runningHere.add(jobExecution.getId());
         jdbc.sql(INSERT)
                 .param("id", jobExecution.getId())
                 .param("host", hostName())
@@ -51,7 +72,7 @@ class ExecutionProcesses implements JobExecutionListener {
 
     Optional<Owner> ownerOf(long jobExecutionId) {
         return jdbc.sql(SELECT).param("id", jobExecutionId)
-                .query((rs, row) -> new Owner(rs.getString("host"), rs.getLong("pid")))
+                .query((rs, row) -> new Owner(rs.getString("host"), rs.getLong("pid"), runningHere.contains(jobExecutionId)))
                 .optional();
     }
 

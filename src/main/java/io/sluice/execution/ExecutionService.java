@@ -5,7 +5,9 @@ import io.sluice.InvalidInputException;
 import io.sluice.NotFoundException;
 import io.sluice.OperationFailedException;
 import io.sluice.batch.JobFamily;
+import io.sluice.persistence.DatabaseOutage;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.AbstractJob;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -18,6 +20,7 @@ import org.springframework.batch.core.launch.JobOperator;
 import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.dao.EmptyResultDataAccessException;
 import org.springframework.stereotype.Component;
 
@@ -26,6 +29,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -49,21 +53,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
 @Component
 public class ExecutionService {
 
+    private static final String RECOVERED = "recovered: its process ended without recording the end";
+
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
     private final Map<String, JobFamily> families = new TreeMap<>();
     private final ExecutionProcesses processes;
     private final DataSource dataSource;
+    private final DatabaseOutage outage;
     private final Set<JobExecution> running = ConcurrentHashMap.newKeySet();
     /** Set by {@link #stopRunning()}: a job that begins afterwards stops before its first step. */
     private final AtomicBoolean stopRequested = new AtomicBoolean();
 
     ExecutionService(JobOperator jobOperator, JobRepository jobRepository, List<JobFamily> families,
-                     ExecutionProcesses processes, DataSource dataSource) {
+                     ExecutionProcesses processes, DataSource dataSource, DatabaseOutage outage) {
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.processes = processes;
         this.dataSource = dataSource;
+        this.outage = outage;
         for (JobFamily family : families) {
             this.families.put(family.name(), family);
         }
@@ -115,7 +123,7 @@ public class ExecutionService {
             abstractJob.registerJobExecutionListener(progress);
         }
         try {
-            return jobOperator.start(job, parameters);
+            return settleAfterOutage(jobOperator.start(job, parameters));
         } catch (JobExecutionAlreadyRunningException e) {
             throw new ConflictException("this job instance is already running; see `sluice status`");
         } catch (JobInstanceAlreadyCompleteException e) {
@@ -125,12 +133,55 @@ public class ExecutionService {
         } catch (InvalidJobParametersException e) {
             throw new InvalidInputException(e.getMessage(), e);
         } catch (Exception e) {
+            JobExecution current = launched[0];
+            if (current != null && DatabaseOutage.isConnectionLoss(e)) {
+                throw new OperationFailedException("execution " + current.getId() + " lost the database for longer than "
+                        + outage.timeout().toSeconds() + " s (sluice.database.outage-timeout) and stopped after its last committed chunk;"
+                        + " continue it with `sluice restart " + current.getId() + "` once the database is back", e);
+            }
             throw new OperationFailedException("cannot start " + jobName + ": " + e.getMessage(), e);
         } finally {
             if (launched[0] != null) {
                 running.remove(launched[0]);
+                processes.ended(launched[0].getId());
             }
         }
+    }
+
+    /**
+     * An execution that ended because the database stayed away longer than the outage timeout
+     * could not record its end: nothing of it is UNKNOWN (a chunk whose connection died was not
+     * committed), so it and its unfinished steps are FAILED, recorded at once if the database
+     * answers again, else by the next {@code restart} or {@code recover}.
+     */
+    private JobExecution settleAfterOutage(JobExecution execution) {
+        if (execution.getStatus() == BatchStatus.COMPLETED || !lostTheDatabase(execution)) {
+            return execution;
+        }
+        boolean unsettled = execution.getStatus() == BatchStatus.UNKNOWN || execution.getStatus().isRunning()
+                || execution.getStepExecutions().stream().anyMatch(step -> step.getStatus() == BatchStatus.UNKNOWN);
+        execution.getStepExecutions().forEach(step -> {
+            if (step.getStatus() == BatchStatus.UNKNOWN || step.getStatus().isRunning()) {
+                step.setStatus(BatchStatus.FAILED);
+                step.setExitStatus(ExitStatus.FAILED);
+            }
+        });
+        execution.setStatus(BatchStatus.FAILED);
+        execution.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), "lost the database and could not go on"
+                + " (it waits up to sluice.database.outage-timeout, " + outage.timeout().toSeconds()
+                + " s, for it); every step stopped after its last committed chunk"));
+        if (unsettled && outage.awaitDatabase(Instant.now())) {
+            try {
+                markFailed(jobRepository.getJobExecution(execution.getId()), "the database was unreachable for too long");
+            } catch (RuntimeException e) {
+                // still unreachable after all: the next restart or recover records it
+            }
+        }
+        return execution;
+    }
+
+    private static boolean lostTheDatabase(JobExecution execution) {
+        return execution.getAllFailureExceptions().stream().anyMatch(DatabaseOutage::isConnectionLoss);
     }
 
     /**
@@ -143,7 +194,7 @@ public class ExecutionService {
      */
     public JobExecution restart(long executionId, JobExecutionListener progress) {
         JobExecution execution = find(executionId);
-        if (execution.isRunning()) {
+        if (unsettled(execution)) {
             recoverIfOrphaned(execution);
             execution = find(executionId);
         }
@@ -177,15 +228,18 @@ public class ExecutionService {
     }
 
     /**
-     * Marks an execution left running by a dead process FAILED, so that it can be restarted.
+     * Marks an execution left STARTED or UNKNOWN by a process that is gone (killed, or it lost its
+     * database) FAILED, and its unfinished or UNKNOWN steps too, so that it can be restarted
+     * (Spring Batch's {@code JobOperator.recover} leaves UNKNOWN as it is).
      *
      * @throws NotFoundException when there is no such execution
      * @throws ConflictException when it is not running, or its process still lives on this host
      */
     public JobExecution recover(long executionId) {
         JobExecution execution = find(executionId);
-        if (!execution.isRunning()) {
-            throw new ConflictException("execution " + executionId + " is not running (" + execution.getStatus() + "); nothing to recover");
+        if (!unsettled(execution)) {
+            throw new ConflictException("execution " + executionId + " is " + execution.getStatus()
+                    + " and none of its steps is left running or UNKNOWN; nothing to recover");
         }
         processes.ownerOf(executionId).ifPresent(owner -> {
             if (owner.host().equals(ExecutionProcesses.hostName()) && !owner.provablyGone()) {
@@ -193,7 +247,7 @@ public class ExecutionService {
                         + owner.pid() + "; stop it with `sluice stop " + executionId + "`");
             }
         });
-        return jobOperator.recover(execution);
+        return markFailed(execution, RECOVERED);
     }
 
     /** Recovers every execution whose process is provably gone; returns their ids. */
@@ -202,7 +256,7 @@ public class ExecutionService {
         for (String name : families.keySet()) {
             for (JobExecution execution : jobRepository.findRunningJobExecutions(name)) {
                 if (processes.ownerOf(execution.getId()).map(ExecutionProcesses.Owner::provablyGone).orElse(false)) {
-                    jobOperator.recover(execution);
+                    markFailed(execution, RECOVERED);
                     recovered.add(execution.getId());
                 }
             }
@@ -279,7 +333,38 @@ public class ExecutionService {
             throw new ConflictException("execution " + execution.getId() + " is " + execution.getStatus()
                     + "; if its process died, run `sluice recover " + execution.getId() + "` first");
         }
-        jobOperator.recover(execution);
+        markFailed(execution, RECOVERED);
+    }
+
+    /**
+     * True when the execution, or one of its steps, is still marked running or UNKNOWN: Spring
+     * Batch restarts neither.
+     */
+    private static boolean unsettled(JobExecution execution) {
+        return execution.isRunning() || execution.getStatus() == BatchStatus.UNKNOWN
+                || (execution.getStatus() != BatchStatus.COMPLETED && execution.getStatus() != BatchStatus.ABANDONED
+                && execution.getStepExecutions().stream()
+                .anyMatch(step -> step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN));
+    }
+
+    /** Records the execution and each of its running or UNKNOWN steps as FAILED, ended now. */
+    private JobExecution markFailed(JobExecution execution, String why) {
+        LocalDateTime now = LocalDateTime.now();
+        for (StepExecution step : execution.getStepExecutions()) {
+            if (step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN) {
+                step.setStatus(BatchStatus.FAILED);
+                step.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), why));
+                step.setEndTime(now);
+                jobRepository.update(step);
+            }
+        }
+        if (execution.isRunning() || execution.getStatus() == BatchStatus.UNKNOWN) {
+            execution.setStatus(BatchStatus.FAILED);
+            execution.setExitStatus(new ExitStatus(ExitStatus.FAILED.getExitCode(), why));
+            execution.setEndTime(now);
+            jobRepository.update(execution);
+        }
+        return execution;
     }
 
     private JobExecution find(long executionId) {

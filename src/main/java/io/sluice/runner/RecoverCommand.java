@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "recover", mixinStandardHelpOptions = true,
-        description = {"Mark an execution left STARTED by a killed process as FAILED, so that it can be restarted.",
+        description = {"Mark an execution left STARTED or UNKNOWN by a process that is gone (killed, or it lost its database) as FAILED,"
+                + " with its unfinished or UNKNOWN steps, so that it can be restarted.",
                 "Without ID: recover every execution whose process is provably gone (it ran on this host and no longer lives)."})
 class RecoverCommand implements Callable<Integer> {
 

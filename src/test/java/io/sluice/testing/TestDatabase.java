@@ -104,6 +104,19 @@ public final class TestDatabase {
         return DriverManager.getConnection("jdbc:hsqldb:hsql://127.0.0.1:" + port + "/sluice", "SA", "");
     }
 
+    /** A connection to the PostgreSQL server's admin database (the one the test databases are made from), not to this one. */
+    public Connection connectAsAdmin() throws SQLException {
+        if (url == null) {
+            throw new IllegalStateException("the embedded database has no server to administer");
+        }
+        return DriverManager.getConnection(System.getenv().getOrDefault("SLUICE_TEST_POSTGRES_URL", DEFAULT_POSTGRES));
+    }
+
+    /** The database's name on its PostgreSQL server. */
+    public String postgresName() {
+        return url == null ? null : url.replaceFirst("^.*/([^/?]+)(\\?.*)?$", "$1");
+    }
+
     @Override
     public String toString() {
         return name;

@@ -3,6 +3,7 @@ package io.sluice.migration.datawrangler;
 import io.sluice.batch.DryRunItemWriter;
 import io.sluice.batch.LegacyJson;
 import io.sluice.batch.LoadStepPolicy;
+import io.sluice.batch.OutageTolerantStep;
 import io.sluice.migration.MigrationParameters;
 import io.sluice.batch.RecordIsolation;
 import io.sluice.batch.RefusedRecords;
@@ -12,6 +13,7 @@ import io.sluice.batch.SkipOnDryRun;
 import io.sluice.batch.SourceRecord;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
+import io.sluice.persistence.DatabaseOutage;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.flow.Flow;
 import org.springframework.batch.core.repository.JobRepository;
@@ -45,9 +47,12 @@ class DataWranglerMigration implements StoreMigration {
     private final RejectFiles rejectFiles;
     private final RefusedRecords refusedRecords;
     private final ObjectMapper mapper = LegacyJson.mapper();
+    private final DatabaseOutage outage;
 
     DataWranglerMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                          NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, RefusedRecords refusedRecords) {
+                          NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, RefusedRecords refusedRecords,
+                          DatabaseOutage outage) {
+        this.outage = outage;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
@@ -79,7 +84,7 @@ class DataWranglerMigration implements StoreMigration {
                 .reader(new CatalogueItemReader(name + ".reader", store, catalogue, rejectFiles, mapper))
                 .processor(isolation.processor(new DatasetProcessor()))
                 .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), isolation.writer(new DatasetItemWriter(jdbc, mapper)), transactionManager));
-        return LoadStepPolicy.apply(step, rejectFiles).build();
+        return rideOutOutages(LoadStepPolicy.apply(step, rejectFiles).build());
     }
 
     private Step loadWorkflows(MigrationParameters parameters, Path store) {
@@ -91,7 +96,7 @@ class DataWranglerMigration implements StoreMigration {
                 .reader(new WorkflowFileItemReader(name + ".reader", store, mapper))
                 .processor(isolation.processor(new WorkflowProcessor(rejectFiles)))
                 .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), isolation.writer(new WorkflowItemWriter(jdbc, mapper)), transactionManager));
-        return LoadStepPolicy.apply(step, rejectFiles).build();
+        return rideOutOutages(LoadStepPolicy.apply(step, rejectFiles).build());
     }
 
     private Step verify(Path store) {
@@ -99,8 +104,12 @@ class DataWranglerMigration implements StoreMigration {
         DataWranglerVerificationTasklet verification = new DataWranglerVerificationTasklet(jdbc,
                 catalogue -> new CatalogueItemReader(name + ".reader", store, catalogue, null, mapper),
                 new WorkflowFileItemReader(name + ".workflow-reader", store, mapper), refusedRecords);
-        return new StepBuilder(name, jobRepository)
+        return rideOutOutages(new StepBuilder(name, jobRepository)
                 .tasklet(new SkipOnDryRun(verification), transactionManager)
-                .build();
+                .build());
+    }
+
+    private Step rideOutOutages(Step step) {
+        return OutageTolerantStep.of(step, jobRepository, outage);
     }
 }

@@ -11,10 +11,12 @@ import io.sluice.batch.RejectFiles;
 import io.sluice.batch.RerunOnRestart;
 import io.sluice.batch.SkipOnDryRun;
 import io.sluice.batch.SourceRecord;
+import io.sluice.batch.OutageTolerantStep;
 import io.sluice.migration.MigrationParameters;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
 import io.sluice.persistence.Dialect;
+import io.sluice.persistence.DatabaseOutage;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.flow.Flow;
 import org.springframework.batch.core.repository.JobRepository;
@@ -45,10 +47,12 @@ class DynoaiMigration implements StoreMigration {
     private final RefusedRecords refusedRecords;
     private final ObjectMapper mapper = LegacyJson.mapper();
     private final Dialect dialect;
+    private final DatabaseOutage outage;
 
     DynoaiMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
                     NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, RefusedRecords refusedRecords,
-                    Dialect dialect) {
+                    Dialect dialect, DatabaseOutage outage) {
+        this.outage = outage;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
@@ -82,37 +86,41 @@ class DynoaiMigration implements StoreMigration {
         String name = "migrate.load-index-runs";
         return PartitionedStep.build(name, parameters.partitions(), jobRepository, (partitionName, partition) -> {
             RecordIsolation<JsonNode, Run> isolation = refusedRecords.isolating(RUNS, Run::id);
-            return LoadStepPolicy.apply(new StepBuilder(partitionName, jobRepository)
+            return rideOutOutages(LoadStepPolicy.apply(new StepBuilder(partitionName, jobRepository)
                             .<SourceRecord<JsonNode>, Run>chunk(parameters.chunkSize())
                             .transactionManager(transactionManager)
                             .reader(indexReader(partitionName + ".reader", runsRoot, rejectFiles).partitioned(partition, RunStateParser::runId))
                             .processor(isolation.processor(new IndexRunProcessor()))
                             .writer(DryRunItemWriter.wrapIf(parameters.dryRun(),
                                     isolation.writer(new RunItemWriter(jdbc, mapper, false, dialect)), transactionManager)), rejectFiles)
-                    .build();
+                    .build());
         });
     }
 
     private Step loadRunFolders(MigrationParameters parameters, Path runsRoot) {
         String name = "migrate.load-run-folders";
         RecordIsolation<Path, Run> isolation = refusedRecords.isolating(RUNS, Run::id);
-        return LoadStepPolicy.apply(RerunOnRestart.apply(new StepBuilder(name, jobRepository), jobRepository)
+        return rideOutOutages(LoadStepPolicy.apply(RerunOnRestart.apply(new StepBuilder(name, jobRepository), jobRepository)
                 .<SourceRecord<Path>, Run>chunk(Math.max(1, Math.min(parameters.chunkSize(), 500)))
                 .transactionManager(transactionManager)
                 .reader(new RunFolderItemReader(name + ".reader", runsRoot))
                 .processor(isolation.processor(new RunFolderProcessor(mapper)))
                 .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), isolation.writer(new RunItemWriter(jdbc, mapper, true, dialect)),
                         transactionManager)), rejectFiles)
-                .build();
+                .build());
+    }
+
+    private Step rideOutOutages(Step step) {
+        return OutageTolerantStep.of(step, jobRepository, outage);
     }
 
     private Step verifyRuns(Path runsRoot) {
         RunVerificationTasklet verification = new RunVerificationTasklet(jdbc,
                 new IndexIdScanner(runsRoot.resolve("index.json"), mapper), runsRoot, new RunFolderProcessor(mapper), dialect,
                 instance -> refusedRecords.of(instance, RUNS));
-        return new StepBuilder("migrate.verify-runs", jobRepository)
+        return rideOutOutages(new StepBuilder("migrate.verify-runs", jobRepository)
                 .tasklet(new SkipOnDryRun(verification), transactionManager)
-                .build();
+                .build());
     }
 
     private JsonArrayItemReader indexReader(String name, Path runsRoot, RejectFiles rejects) {

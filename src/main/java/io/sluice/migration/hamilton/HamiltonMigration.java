@@ -7,10 +7,12 @@ import io.sluice.batch.RefusedRecords;
 import io.sluice.batch.RejectFiles;
 import io.sluice.batch.SkipOnDryRun;
 import io.sluice.batch.SourceRecord;
+import io.sluice.batch.OutageTolerantStep;
 import io.sluice.migration.MigrationParameters;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
 import io.sluice.persistence.Dialect;
+import io.sluice.persistence.DatabaseOutage;
 import io.sluice.persistence.SecretCipher;
 import io.sluice.persistence.SluiceProperties;
 import org.springframework.batch.core.job.builder.FlowBuilder;
@@ -56,10 +58,12 @@ class HamiltonMigration implements StoreMigration {
     private final SluiceProperties properties;
     private final Dialect dialect;
     private final RefusedRecords refusedRecords;
+    private final DatabaseOutage outage;
 
     HamiltonMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
                       NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties, Dialect dialect,
-                      RefusedRecords refusedRecords) {
+                      RefusedRecords refusedRecords, DatabaseOutage outage) {
+        this.outage = outage;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
@@ -142,7 +146,7 @@ class HamiltonMigration implements StoreMigration {
         if (listener != null) {
             step.listener(listener);
         }
-        return LoadStepPolicy.apply(step, rejectFiles).build();
+        return rideOutOutages(LoadStepPolicy.apply(step, rejectFiles).build());
     }
 
     private static <L> JdbcCursorItemReader<SourceRecord<StoreRow<L>>> reader(String name, HamiltonStore store, HamiltonTable<L, ?> table) {
@@ -163,8 +167,12 @@ class HamiltonMigration implements StoreMigration {
     private Step verify(HamiltonStore store, List<HamiltonTable<?, ?>> tables) {
         HamiltonVerificationTasklet verification = new HamiltonVerificationTasklet(store, tables,
                 () -> new SourceReferences(store.dataSource(), tables), jdbc, refusedRecords);
-        return new StepBuilder("migrate.verify-hamilton", jobRepository)
+        return rideOutOutages(new StepBuilder("migrate.verify-hamilton", jobRepository)
                 .tasklet(new SkipOnDryRun(verification), transactionManager)
-                .build();
+                .build());
+    }
+
+    private Step rideOutOutages(Step step) {
+        return OutageTolerantStep.of(step, jobRepository, outage);
     }
 }
