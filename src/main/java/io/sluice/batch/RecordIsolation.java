@@ -14,6 +14,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import org.springframework.transaction.support.TransactionTemplate;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -97,7 +98,7 @@ public final class RecordIsolation<T, O> {
             List<Refusal<O>> refused = new ArrayList<>();
             writeIsolating(writer, items, refused);
             if (!refused.isEmpty()) {
-                Set<Object> out = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+                Set<Object> out = Collections.newSetFromMap(new IdentityHashMap<>());
                 refused.forEach(refusal -> out.add(refusal.item()));
                 for (Iterator<? extends O> it = chunk.iterator(); it.hasNext(); ) {
                     if (out.contains(it.next())) {
