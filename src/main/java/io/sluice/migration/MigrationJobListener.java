@@ -1,5 +1,9 @@
 package io.sluice.migration;
 
+import io.sluice.batch.RejectFile;
+import io.sluice.batch.RejectFiles;
+import io.sluice.batch.SourceChange;
+import io.sluice.batch.WriteCounts;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
@@ -37,7 +41,12 @@ class MigrationJobListener implements JobExecutionListener {
         long updated = 0;
         long unchanged = 0;
         long rejected = 0;
+        StringBuilder notes = new StringBuilder();
         for (StepExecution step : lastOfEachStep(jobExecution)) {
+            String note = step.getExecutionContext().getString(StoreMigration.SUMMARY_NOTE, null);
+            if (note != null) {
+                notes.append('\n').append(note);
+            }
             inserted += step.getExecutionContext().getLong(WriteCounts.INSERTED, 0L);
             updated += step.getExecutionContext().getLong(WriteCounts.UPDATED, 0L);
             unchanged += step.getExecutionContext().getLong(WriteCounts.UNCHANGED, 0L);
@@ -47,7 +56,10 @@ class MigrationJobListener implements JobExecutionListener {
         boolean dryRun = Boolean.parseBoolean(jobExecution.getJobParameters().getString(MigrationParameters.DRY_RUN));
         String summary = (dryRun ? "dry run, nothing changed: would insert " : "inserted ") + inserted
                 + (dryRun ? ", would update " : ", updated ") + updated + ", unchanged " + unchanged
-                + ", rejected " + rejected + (rejects.count() > 0 ? " (see " + rejects.path() + ")" : "");
+                + ", rejected " + rejected + (rejects.count() > 0 ? " (see " + rejects.path() + ")" : "") + notes;
+        for (String notice : SourceChange.notices(jobExecution.getStepExecutions())) {
+            summary += "\n" + notice;
+        }
         if (jobExecution.getStatus() == BatchStatus.COMPLETED) {
             String code = rejected > 0 ? COMPLETED_WITH_REJECTS : ExitStatus.COMPLETED.getExitCode();
             jobExecution.setExitStatus(new ExitStatus(code, summary));

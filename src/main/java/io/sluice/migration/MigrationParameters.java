@@ -1,6 +1,6 @@
 package io.sluice.migration;
 
-import io.sluice.persistence.DatabaseSettings;
+import io.sluice.batch.DryRun;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 
@@ -12,21 +12,21 @@ import java.nio.file.Path;
  * chunk size, partition count and archive folder are carried over to a restart.
  *
  * @param partitions how many partitions load a large file side by side (DynoAI's {@code index.json});
- *                   {@link #UNSET} until {@link #withDefaultPartitionsFor} chooses
+ *                   {@link #UNSET} until {@link #withDefaultPartitions} chooses
  */
 public record MigrationParameters(Path store, StoreKind kind, boolean dryRun, int chunkSize, int partitions, Path archive) {
 
     public static final String JOB_NAME = "migrate";
     public static final String STORE = "store";
     public static final String KIND = "kind";
-    public static final String DRY_RUN = "dryRun";
+    public static final String DRY_RUN = DryRun.PARAMETER;
     public static final String CHUNK_SIZE = "chunkSize";
     public static final String PARTITIONS = "partitions";
     public static final String ARCHIVE = "archive";
     public static final String LAUNCHED_AT = "launchedAt";
     public static final int DEFAULT_CHUNK_SIZE = 1000;
     public static final int MAX_PARTITIONS = 16;
-    /** Partitions not given: {@link #withDefaultPartitionsFor} chooses. */
+    /** Partitions not given: {@link #withDefaultPartitions} chooses. */
     public static final int UNSET = 0;
 
     public static MigrationParameters of(JobParameters parameters) {
@@ -38,18 +38,12 @@ public record MigrationParameters(Path store, StoreKind kind, boolean dryRun, in
                 partitions == null ? 1 : partitions.intValue(), archive == null ? null : Path.of(archive));
     }
 
-    /**
-     * These parameters, with the partition count for the database when none was given: for a DynoAI
-     * store on PostgreSQL 2, so that the database works on two chunks at once (one per core of a
-     * small machine); else 1: the embedded HSQLDB writes one chunk at a time, so that more
-     * partitions would only cost, and the other kinds do not load in partitions.
-     */
-    public MigrationParameters withDefaultPartitionsFor(DatabaseSettings.Vendor vendor) {
-        if (partitions != UNSET) {
+    /** These parameters, with {@code partitions} when none were given. */
+    public MigrationParameters withDefaultPartitions(int partitions) {
+        if (this.partitions != UNSET) {
             return this;
         }
-        boolean twoCores = kind == StoreKind.DYNOAI && vendor == DatabaseSettings.Vendor.POSTGRESQL;
-        return new MigrationParameters(store, kind, dryRun, chunkSize, twoCores ? 2 : 1, archive);
+        return new MigrationParameters(store, kind, dryRun, chunkSize, partitions, archive);
     }
 
     public JobParameters toJobParameters() {

@@ -1,12 +1,11 @@
 package io.sluice.migration;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.OperationFailedException;
 
 /** Source and target differ after a migration; the job fails and the store is not archived. */
-public class MigrationVerificationException extends SluiceException {
+public class MigrationVerificationException extends OperationFailedException {
 
     public MigrationVerificationException(String message) {
-        super(ExitCode.FAILED, message);
+        super(message);
     }
 }

@@ -1,11 +1,11 @@
 package io.sluice.migration;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.InvalidInputException;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -34,7 +34,7 @@ public enum StoreKind {
         return Arrays.stream(values())
                 .filter(kind -> kind.id.equals(id.toLowerCase(Locale.ROOT)))
                 .findFirst()
-                .orElseThrow(() -> new SluiceException(ExitCode.USAGE, "unknown store kind '" + id + "': use dynoai, data-wrangler or hamilton"));
+                .orElseThrow(() -> new InvalidInputException("unknown store kind '" + id + "': use dynoai, data-wrangler or hamilton"));
     }
 
     /**
@@ -44,13 +44,13 @@ public enum StoreKind {
      */
     public static StoreKind detect(Path path) {
         if (!Files.exists(path)) {
-            throw new SluiceException(ExitCode.USAGE, path + ": no such file or folder");
+            throw new InvalidInputException(path + ": no such file or folder");
         }
         if (Files.isRegularFile(path)) {
             if (isSqlite(path)) {
                 return HAMILTON;
             }
-            throw new SluiceException(ExitCode.USAGE, path + ": not a store sluice knows (a SQLite file, a Data Wrangler data folder or a DynoAI runs folder)");
+            throw new InvalidInputException(path + ": not a store sluice knows (a SQLite file, a Data Wrangler data folder or a DynoAI runs folder)");
         }
         if (Files.isRegularFile(path.resolve("hamilton_metadata.db"))) {
             return HAMILTON;
@@ -65,7 +65,7 @@ public enum StoreKind {
         if (Files.isDirectory(path.resolve("runs"))) {
             return DYNOAI;
         }
-        throw new SluiceException(ExitCode.USAGE, path + ": cannot tell which store this is; name it with --kind dynoai|data-wrangler|hamilton");
+        throw new InvalidInputException(path + ": cannot tell which store this is; name its kind (dynoai, data-wrangler or hamilton) with --kind or kind=");
     }
 
     /** The folder or file the job reads: a Hamilton folder names its database, a DynoAI parent its runs/. */
@@ -90,6 +90,8 @@ public enum StoreKind {
     private static boolean isSqlite(Path file) {
         try (InputStream in = Files.newInputStream(file)) {
             return Arrays.equals(in.readNBytes(SQLITE_MAGIC.length), SQLITE_MAGIC);
+        } catch (AccessDeniedException e) {
+            throw new InvalidInputException(file + ": permission denied: the user running sluice may not read it");
         } catch (IOException e) {
             return false;
         }

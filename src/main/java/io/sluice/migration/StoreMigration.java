@@ -5,6 +5,13 @@ import org.springframework.batch.core.job.flow.Flow;
 /** The steps that migrate one kind of legacy store: its load steps, then its verification. */
 public interface StoreMigration {
 
+    /**
+     * The key under which a step may leave one line in its execution context for the migration's
+     * summary (the job's exit description adds it after the counts): something the user must know
+     * about what landed, never a secret.
+     */
+    String SUMMARY_NOTE = "sluice.summary-note";
+
     StoreKind kind();
 
     Flow flow(MigrationParameters parameters);

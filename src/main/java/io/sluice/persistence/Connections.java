@@ -1,7 +1,6 @@
 package io.sluice.persistence;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.OperationFailedException;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -80,7 +79,7 @@ public final class Connections {
                     : settings.jdbcUrl() + ";ifexists=true";
             return Optional.of(EmbeddedDatabaseServer.connect(settings, url, System.err::println).connection());
         } catch (SQLException e) {
-            throw new SluiceException(ExitCode.FAILED, "cannot connect to " + settings.displayUrl() + ": " + e.getMessage(), e);
+            throw new OperationFailedException("cannot connect to " + settings.displayUrl() + ": " + e.getMessage(), e);
         }
     }
 }

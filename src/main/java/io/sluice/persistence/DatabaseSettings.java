@@ -1,7 +1,6 @@
 package io.sluice.persistence;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.InvalidInputException;
 import org.postgresql.PGProperty;
 
 import java.io.ByteArrayOutputStream;
@@ -80,7 +79,7 @@ public record DatabaseSettings(String jdbcUrl, String username, String password,
      *
      * @param databaseUrl {@code DATABASE_URL}: empty or null for the embedded default, else one of the forms above
      * @param dataDir     the data folder (made absolute here)
-     * @throws SluiceException with {@link ExitCode#USAGE} when the URL is not a form sluice accepts
+     * @throws InvalidInputException when the URL is not a form sluice accepts
      */
     public static DatabaseSettings from(String databaseUrl, Path dataDir) {
         Path data = dataDir.toAbsolutePath().normalize();
@@ -98,7 +97,7 @@ public record DatabaseSettings(String jdbcUrl, String username, String password,
         if (matcher.matches() && DRIVER_SCHEME.matcher(matcher.group("scheme").toLowerCase(Locale.ROOT)).matches()) {
             return fromPythonForm(matcher, data);
         }
-        throw new SluiceException(ExitCode.USAGE, "DATABASE_URL " + describe(url) + ", which sluice cannot keep its data in;"
+        throw new InvalidInputException("DATABASE_URL " + describe(url) + ", which sluice cannot keep its data in;"
                 + " give " + ACCEPTED_FORMS);
     }
 
@@ -144,7 +143,7 @@ public record DatabaseSettings(String jdbcUrl, String username, String password,
     private static String hostAndPort(String hostSpec) {
         Matcher matcher = HOST_AND_PORT.matcher(hostSpec);
         if (!matcher.matches()) {
-            throw new SluiceException(ExitCode.USAGE, "DATABASE_URL has a host that is not host, host:port or [IPv6]:port; give " + ACCEPTED_FORMS);
+            throw new InvalidInputException("DATABASE_URL has a host that is not host, host:port or [IPv6]:port; give " + ACCEPTED_FORMS);
         }
         String host = matcher.group("ipv6") != null ? "[" + matcher.group("ipv6") + "]" : tcpHost(unquote(matcher.group("host")));
         String port = matcher.group("port") == null || matcher.group("port").isEmpty() ? Integer.toString(DEFAULT_PORT) : port(matcher.group("port"));
@@ -153,7 +152,7 @@ public record DatabaseSettings(String jdbcUrl, String username, String password,
 
     private static String tcpHost(String host) {
         if (host.startsWith("/") || host.startsWith("@")) {
-            throw new SluiceException(ExitCode.USAGE, "DATABASE_URL names a Unix socket (" + host + "); sluice's PostgreSQL driver"
+            throw new InvalidInputException("DATABASE_URL names a Unix socket (" + host + "); sluice's PostgreSQL driver"
                     + " connects over TCP only: give the server's host name or address instead");
         }
         return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
@@ -173,13 +172,13 @@ public record DatabaseSettings(String jdbcUrl, String username, String password,
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new SluiceException(ExitCode.USAGE, "DATABASE_URL has the port '" + text + "', which is not a number from 1 to 65535");
+        throw new InvalidInputException("DATABASE_URL has the port '" + text + "', which is not a number from 1 to 65535");
     }
 
     private static void requireUtf8(String encoding) {
         String normal = encoding.toLowerCase(Locale.ROOT).replace("-", "");
         if (!normal.equals("utf8") && !normal.equals("unicode")) {
-            throw new SluiceException(ExitCode.USAGE, "DATABASE_URL asks for client_encoding=" + encoding
+            throw new InvalidInputException("DATABASE_URL asks for client_encoding=" + encoding
                     + "; sluice's PostgreSQL driver always talks UTF-8: remove the parameter");
         }
     }
@@ -187,7 +186,7 @@ public record DatabaseSettings(String jdbcUrl, String username, String password,
     private static String pgjdbcName(String name) {
         String mapped = LIBPQ_PARAMETERS.getOrDefault(name, name);
         if (PGProperty.forName(mapped) == null || mapped.equals("PGDBNAME") || mapped.equals("PGHOST") || mapped.equals("PGPORT")) {
-            throw new SluiceException(ExitCode.USAGE, "DATABASE_URL has the parameter '" + name + "', which sluice's PostgreSQL driver"
+            throw new InvalidInputException("DATABASE_URL has the parameter '" + name + "', which sluice's PostgreSQL driver"
                     + " cannot honour; remove it (understood: sslmode, sslcert, sslkey, sslrootcert, sslpassword, connect_timeout,"
                     + " application_name, options, target_session_attrs, keepalives, gssencmode, channel_binding, service,"
                     + " host, port, dbname, user, password, and PgJDBC's own properties)");
@@ -200,7 +199,7 @@ public record DatabaseSettings(String jdbcUrl, String username, String password,
             case "target_session_attrs" -> {
                 String type = TARGET_SERVER_TYPES.get(value.toLowerCase(Locale.ROOT));
                 if (type == null) {
-                    throw new SluiceException(ExitCode.USAGE, "DATABASE_URL has target_session_attrs=" + value
+                    throw new InvalidInputException("DATABASE_URL has target_session_attrs=" + value
                             + "; expected one of " + String.join(", ", TARGET_SERVER_TYPES.keySet()));
                 }
                 yield type;

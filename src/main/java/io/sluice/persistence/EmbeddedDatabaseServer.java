@@ -1,7 +1,6 @@
 package io.sluice.persistence;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.ConflictException;
 import org.hsqldb.server.Server;
 import org.hsqldb.server.ServerConstants;
 
@@ -68,7 +67,7 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
      *
      * @param settings the embedded settings (data folder, user, password)
      * @param fileUrl  the JDBC URL of the files (the settings' own URL, or a read-only variant)
-     * @throws SluiceException with {@link ExitCode#CONFLICT} when the files stay locked for {@link #PATIENCE}
+     * @throws ConflictException when the files stay locked for {@link #PATIENCE}
      * @throws SQLException    any other failure to connect
      */
     static Route connect(DatabaseSettings settings, String fileUrl, Consumer<String> notice) throws SQLException {
@@ -102,7 +101,7 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
                     // the files are locked, or the server's process is ending: both become free soon
                 }
                 if (Instant.now().isAfter(deadline)) {
-                    throw new SluiceException(ExitCode.CONFLICT, "the embedded database under " + settings.dataDir()
+                    throw new ConflictException("the embedded database under " + settings.dataDir()
                             + " is held by another process that does not share it; wait for that process to end"
                             + " (use PostgreSQL for several processes at once)");
                 }

@@ -40,6 +40,12 @@ class PersistenceConfiguration {
         return dataSource;
     }
 
+    /** What differs between the databases, for the steps and writers of every family. */
+    @Bean
+    Dialect dialect(SluiceProperties properties) {
+        return Dialect.of(properties.databaseSettings().vendor());
+    }
+
     /**
      * On the embedded database, reaches it as soon as the context starts (so that other processes can use
      * this one's server from then on), and stops serving it before the pool closes.

@@ -5,6 +5,7 @@ import org.postgresql.copy.CopyIn;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.SQLDataException;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -89,7 +90,7 @@ public final class PostgresCopy {
         }
     }
 
-    private static void writeValue(Bytes out, Type type, Object value) {
+    private static void writeValue(Bytes out, Type type, Object value) throws SQLDataException {
         if (value == null) {
             out.writeInt(-1);
             return;
@@ -117,9 +118,17 @@ public final class PostgresCopy {
         }
     }
 
-    /** What binary COPY takes for a {@code timestamptz}: microseconds since 2000-01-01 UTC, earlier ones negative. */
-    private static long microsSincePostgresEpoch(Instant instant) {
-        return (instant.getEpochSecond() - POSTGRES_EPOCH_SECOND) * 1_000_000 + instant.getNano() / 1000;
+    /**
+     * What binary COPY takes for a {@code timestamptz}: microseconds since 2000-01-01 UTC, earlier ones
+     * negative. A time too far off for that (hundreds of thousands of years) would wrap around to
+     * another time: it is refused as PostgreSQL refuses one out of its range.
+     */
+    private static long microsSincePostgresEpoch(Instant instant) throws SQLDataException {
+        try {
+            return Math.addExact(Math.multiplyExact(instant.getEpochSecond() - POSTGRES_EPOCH_SECOND, 1_000_000L), instant.getNano() / 1000);
+        } catch (ArithmeticException e) {
+            throw new SQLDataException("timestamp out of range: \"" + instant + "\"", "22008");
+        }
     }
 
     /** A growable big-endian byte buffer, sent to the server in pieces of about {@link #FLUSH_AT} bytes. */

@@ -1,7 +1,7 @@
 package io.sluice.persistence;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.InvalidInputException;
+import io.sluice.OperationFailedException;
 
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -42,10 +42,10 @@ public final class SecretCipher {
         try {
             key = Base64.getDecoder().decode(base64Key.trim());
         } catch (IllegalArgumentException e) {
-            throw new SluiceException(ExitCode.USAGE, "SLUICE_SECRET_KEY is not base64; generate one with: openssl rand -base64 32");
+            throw new InvalidInputException("SLUICE_SECRET_KEY is not base64; generate one with: openssl rand -base64 32");
         }
         if (key.length != 32) {
-            throw new SluiceException(ExitCode.USAGE, "SLUICE_SECRET_KEY must be 32 bytes (base64 of 44 characters); generate one with: openssl rand -base64 32");
+            throw new InvalidInputException("SLUICE_SECRET_KEY must be 32 bytes (base64 of 44 characters); generate one with: openssl rand -base64 32");
         }
         return new SecretCipher(key);
     }
@@ -97,7 +97,7 @@ public final class SecretCipher {
             return null;
         }
         if (!stored.startsWith(PREFIX)) {
-            throw new SluiceException(ExitCode.FAILED, "a stored secret is not in sluice's encrypted form");
+            throw new OperationFailedException("a stored secret is not in sluice's encrypted form");
         }
         try {
             byte[] in = Base64.getDecoder().decode(stored.substring(PREFIX.length()));
@@ -105,7 +105,7 @@ public final class SecretCipher {
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(128, in, 0, NONCE_BYTES));
             return new String(cipher.doFinal(in, NONCE_BYTES, in.length - NONCE_BYTES), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
-            throw new SluiceException(ExitCode.FAILED, "a stored secret cannot be decrypted with the configured key (SLUICE_SECRET_KEY or secret.key)");
+            throw new OperationFailedException("a stored secret cannot be decrypted with the configured key (SLUICE_SECRET_KEY or secret.key)");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.sluice.runner;
 
+import io.sluice.execution.ExecutionService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -15,7 +16,7 @@ class AbandonCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (BootContext boot = BootContext.start()) {
-            boot.bean(JobControl.class).abandon(id);
+            boot.bean(ExecutionService.class).abandon(id);
             System.out.printf("Execution %d is ABANDONED.%n", id);
             return 0;
         }

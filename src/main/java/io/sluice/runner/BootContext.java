@@ -1,6 +1,7 @@
 package io.sluice.runner;
 
 import io.sluice.SluiceApplication;
+import io.sluice.execution.ExecutionService;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
@@ -80,9 +81,9 @@ final class BootContext implements AutoCloseable {
         if (!context.isActive()) {
             return;
         }
-        JobControl control = context.getBean(JobControl.class);
+        ExecutionService control = context.getBean(ExecutionService.class);
         stopRequested = true;
-        if (control.running() != null) {
+        if (!control.running().isEmpty()) {
             System.err.println("sluice: stopping after the current chunk...");
         }
         control.stopRunning();

@@ -1,6 +1,5 @@
 package io.sluice.runner;
 
-import io.sluice.ExitCode;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 

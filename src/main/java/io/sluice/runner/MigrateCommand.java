@@ -1,20 +1,20 @@
 package io.sluice.runner;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
-import io.sluice.migration.MigrationParameters;
-import io.sluice.migration.StoreKind;
-import io.sluice.persistence.DatabaseSettings;
-import io.sluice.persistence.SluiceProperties;
+import io.sluice.InvalidInputException;
+import io.sluice.execution.ExecutionService;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "migrate", mixinStandardHelpOptions = true,
@@ -22,6 +22,9 @@ import java.util.concurrent.Callable;
                 + " or a Hamilton SQLite file. Idempotent: running it again changes only what changed.",
                 "Rejected records go to data/executions/<id>/rejects.jsonl; the summary says how many (with --fail-on-rejects, exit code 3)."})
 class MigrateCommand implements Callable<Integer> {
+
+    private static final String JOB = "migrate";
+    private static final int MAX_PARTITIONS = 16;
 
     @Mixin
     RejectOptions rejectOptions = new RejectOptions();
@@ -38,7 +41,7 @@ class MigrateCommand implements Callable<Integer> {
     @Option(names = "--archive", paramLabel = "DIR", description = "After verification passed, move the store into DIR.")
     Path archive;
 
-    @Option(names = "--chunk-size", paramLabel = "N", defaultValue = "" + MigrationParameters.DEFAULT_CHUNK_SIZE,
+    @Option(names = "--chunk-size", paramLabel = "N", defaultValue = "1000",
             description = "Records per transaction (default: ${DEFAULT-VALUE}).")
     int chunkSize;
 
@@ -51,33 +54,52 @@ class MigrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (chunkSize < 1) {
-            throw new SluiceException(ExitCode.USAGE, "--chunk-size must be at least 1");
+            throw new InvalidInputException("--chunk-size must be at least 1");
         }
-        if (partitions != null && (partitions < 1 || partitions > MigrationParameters.MAX_PARTITIONS)) {
-            throw new SluiceException(ExitCode.USAGE, "--partitions must be between 1 and " + MigrationParameters.MAX_PARTITIONS);
+        if (partitions != null && (partitions < 1 || partitions > MAX_PARTITIONS)) {
+            throw new InvalidInputException("--partitions must be between 1 and " + MAX_PARTITIONS);
         }
-        List<MigrationParameters> migrations = new ArrayList<>();
         for (Path path : paths) {
-            StoreKind storeKind = kind == null ? StoreKind.detect(path) : StoreKind.fromId(kind);
-            migrations.add(new MigrationParameters(storeKind.storeRoot(path), storeKind, dryRun, chunkSize,
-                    partitions == null ? MigrationParameters.UNSET : partitions, archive));
+            if (!Files.exists(path)) {
+                throw new InvalidInputException(path + ": no such file or folder");
+            }
         }
         int worst = ExitCode.SUCCESS.code();
         try (BootContext boot = BootContext.start()) {
-            DatabaseSettings.Vendor vendor = boot.bean(SluiceProperties.class).databaseSettings().vendor();
-            for (MigrationParameters given : migrations) {
+            ExecutionService executions = boot.bean(ExecutionService.class);
+            List<JobParameters> migrations = new ArrayList<>();
+            for (Path path : paths) {
+                migrations.add(executions.parameters(JOB, parametersFor(path)));
+            }
+            for (JobParameters parameters : migrations) {
                 if (boot.stopRequested()) {
                     break; // stopped by a signal: the other stores are not started
                 }
-                MigrationParameters parameters = given.withDefaultPartitionsFor(vendor);
-                System.err.printf("Migrating the %s store %s%s%n", parameters.kind().id(),
-                        parameters.store().toAbsolutePath().normalize(), dryRun ? " (dry run)" : "");
-                JobExecution execution = boot.bean(JobControl.class)
-                        .launch(MigrationParameters.JOB_NAME, parameters.toJobParameters(), ProgressReporter.forConsole());
+                System.err.printf("Migrating the %s store %s%s%n", parameters.getString("kind"), parameters.getString("store"),
+                        dryRun ? " (dry run)" : "");
+                JobExecution execution = executions.launch(JOB, parameters, ProgressReporter.forConsole());
                 worst = worse(worst, JobOutcome.report(execution, rejectOptions.failOnRejects, System.out));
             }
         }
         return worst;
+    }
+
+    /** The {@code migrate} job's parameters for one store, as {@code sluice run migrate} takes them. */
+    private Map<String, String> parametersFor(Path store) {
+        Map<String, String> given = new LinkedHashMap<>();
+        given.put("store", store.toString());
+        if (kind != null) {
+            given.put("kind", kind);
+        }
+        given.put("dryRun", Boolean.toString(dryRun));
+        given.put("chunkSize", Integer.toString(chunkSize));
+        if (partitions != null) {
+            given.put("partitions", Integer.toString(partitions));
+        }
+        if (archive != null) {
+            given.put("archive", archive.toString());
+        }
+        return given;
     }
 
     /** Failure outranks rejects, which outrank success. */

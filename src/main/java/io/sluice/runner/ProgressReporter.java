@@ -1,6 +1,6 @@
 package io.sluice.runner;
 
-import io.sluice.migration.StepProgress;
+import io.sluice.batch.StepProgress;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;

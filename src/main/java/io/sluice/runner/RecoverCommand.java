@@ -1,5 +1,6 @@
 package io.sluice.runner;
 
+import io.sluice.execution.ExecutionService;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -18,7 +19,7 @@ class RecoverCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (BootContext boot = BootContext.start()) {
-            JobControl control = boot.bean(JobControl.class);
+            ExecutionService control = boot.bean(ExecutionService.class);
             if (id != null) {
                 JobExecution execution = control.recover(id);
                 System.out.printf("Execution %d is now %s; restart it with: sluice restart %d%n", id, execution.getStatus(), id);

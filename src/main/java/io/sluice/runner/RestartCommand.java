@@ -1,5 +1,6 @@
 package io.sluice.runner;
 
+import io.sluice.execution.ExecutionService;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +23,7 @@ class RestartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (BootContext boot = BootContext.start()) {
-            JobExecution execution = boot.bean(JobControl.class).restart(id, ProgressReporter.forConsole());
+            JobExecution execution = boot.bean(ExecutionService.class).restart(id, ProgressReporter.forConsole());
             return JobOutcome.report(execution, rejectOptions.failOnRejects, System.out);
         }
     }

@@ -1,14 +1,15 @@
 package io.sluice.runner;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.InvalidInputException;
+import io.sluice.execution.ExecutionService;
 import org.springframework.batch.core.job.JobExecution;
-import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
@@ -27,31 +28,17 @@ class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        JobParametersBuilder builder = new JobParametersBuilder().addLong("launchedAt", System.currentTimeMillis());
+        Map<String, String> given = new LinkedHashMap<>();
         for (String parameter : parameters) {
             int eq = parameter.indexOf('=');
             if (eq <= 0) {
-                throw new SluiceException(ExitCode.USAGE, "'" + parameter + "' is not KEY=VALUE");
+                throw new InvalidInputException("'" + parameter + "' is not KEY=VALUE");
             }
-            String key = parameter.substring(0, eq);
-            String value = parameter.substring(eq + 1);
-            if (key.equals("chunkSize") || key.equals("partitions")) {
-                builder.addLong(key, parseLong(key, value), false);
-            } else {
-                builder.addString(key, value);
-            }
+            given.put(parameter.substring(0, eq), parameter.substring(eq + 1));
         }
         try (BootContext boot = BootContext.start()) {
-            JobExecution execution = boot.bean(JobControl.class).launch(job, builder.toJobParameters(), ProgressReporter.forConsole());
+            JobExecution execution = boot.bean(ExecutionService.class).launch(job, given, ProgressReporter.forConsole());
             return JobOutcome.report(execution, rejectOptions.failOnRejects, System.out);
-        }
-    }
-
-    private static long parseLong(String key, String value) {
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new SluiceException(ExitCode.USAGE, key + " must be a number, not '" + value + "'");
         }
     }
 }

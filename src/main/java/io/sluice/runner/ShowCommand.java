@@ -1,7 +1,6 @@
 package io.sluice.runner;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.NotFoundException;
 import io.sluice.monitoring.ExecutionPrinter;
 import io.sluice.monitoring.ExecutionQueries;
 import io.sluice.monitoring.ExecutionView;
@@ -38,7 +37,7 @@ class ShowCommand implements Callable<Integer> {
                 Connections.closeReader(open);
             }
         }
-        ExecutionView view = execution.orElseThrow(() -> new SluiceException(ExitCode.NOT_FOUND, "no execution " + id + "; see `sluice status`"));
+        ExecutionView view = execution.orElseThrow(() -> new NotFoundException("no execution " + id + "; see `sluice status`"));
         ExecutionPrinter printer = new ExecutionPrinter(System.out);
         if (json) {
             printer.json(view);

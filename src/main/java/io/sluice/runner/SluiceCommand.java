@@ -1,6 +1,5 @@
 package io.sluice.runner;
 
-import io.sluice.ExitCode;
 import io.sluice.SluiceException;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -76,19 +75,19 @@ public class SluiceCommand {
     private static int report(Exception exception, boolean verbose, CommandLine cmd) {
         SluiceException known = findSluiceException(exception);
         if (known != null) {
-            cmd.getErr().println("sluice: " + known.getMessage() + logHint(known.exitCode(), verbose));
+            cmd.getErr().println("sluice: " + known.getMessage() + logHint(ExitCode.of(known.kind()), verbose));
         } else {
             Throwable root = exception;
             while (root.getCause() != null && root.getCause() != root) {
                 root = root.getCause();
             }
-            cmd.getErr().println("sluice: " + (root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage())
+            cmd.getErr().println("sluice: unexpected error: " + (root.getMessage() == null ? "(no message)" : root.getMessage())
                     + logHint(ExitCode.FAILED, verbose));
         }
         if (verbose) {
             exception.printStackTrace(cmd.getErr());
         }
-        return known != null ? known.exitCode().code() : ExitCode.FAILED.code();
+        return known != null ? ExitCode.of(known.kind()).code() : ExitCode.FAILED.code();
     }
 
     /** Where the details of a failure are: the log file (when a Spring context wrote one), or --verbose. */

@@ -1,7 +1,6 @@
 package io.sluice.runner;
 
-import io.sluice.ExitCode;
-import io.sluice.SluiceException;
+import io.sluice.InvalidInputException;
 import io.sluice.monitoring.ExecutionFilter;
 import io.sluice.monitoring.ExecutionPrinter;
 import io.sluice.monitoring.ExecutionQueries;
@@ -45,7 +44,7 @@ class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (limit < 1 || page < 1) {
-            throw new SluiceException(ExitCode.USAGE, "--limit and --page must be at least 1");
+            throw new InvalidInputException("--limit and --page must be at least 1");
         }
         ExecutionFilter filter = new ExecutionFilter(job, status == null ? null : status.toUpperCase(Locale.ROOT),
                 parseSince(since), limit, (page - 1) * limit);
@@ -89,7 +88,7 @@ class StatusCommand implements Callable<Integer> {
             }
             return LocalDateTime.parse(since.trim());
         } catch (DateTimeParseException | NumberFormatException e) {
-            throw new SluiceException(ExitCode.USAGE, "--since '" + since + "' is neither a duration like 2h nor a date-time like 2026-11-24T08:00");
+            throw new InvalidInputException("--since '" + since + "' is neither a duration like 2h nor a date-time like 2026-11-24T08:00");
         }
     }
 }

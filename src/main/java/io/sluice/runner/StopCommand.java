@@ -1,5 +1,6 @@
 package io.sluice.runner;
 
+import io.sluice.execution.ExecutionService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
@@ -15,7 +16,7 @@ class StopCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (BootContext boot = BootContext.start()) {
-            boot.bean(JobControl.class).stop(id);
+            boot.bean(ExecutionService.class).stop(id);
             System.out.printf("Execution %d will stop after its current chunk.%n", id);
             return 0;
         }

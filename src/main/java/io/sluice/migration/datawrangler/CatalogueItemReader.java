@@ -1,8 +1,8 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.JsonArrayItemReader;
-import io.sluice.migration.RejectFiles;
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.JsonArrayItemReader;
+import io.sluice.batch.RejectFiles;
+import io.sluice.batch.SourceRecord;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import tools.jackson.databind.JsonNode;

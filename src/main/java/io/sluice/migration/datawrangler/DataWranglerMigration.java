@@ -1,12 +1,15 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.DryRunItemWriter;
-import io.sluice.migration.LegacyJson;
-import io.sluice.migration.LoadStepPolicy;
+import io.sluice.batch.DryRunItemWriter;
+import io.sluice.batch.LegacyJson;
+import io.sluice.batch.LoadStepPolicy;
 import io.sluice.migration.MigrationParameters;
-import io.sluice.migration.RejectFiles;
-import io.sluice.migration.SkipOnDryRun;
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.RecordIsolation;
+import io.sluice.batch.RefusedRecords;
+import io.sluice.batch.RejectFiles;
+import io.sluice.batch.RerunOnRestart;
+import io.sluice.batch.SkipOnDryRun;
+import io.sluice.batch.SourceRecord;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
 import org.springframework.batch.core.job.builder.FlowBuilder;
@@ -32,19 +35,24 @@ class DataWranglerMigration implements StoreMigration {
 
     /** Workflows per chunk at most: each carries its nodes and edges. */
     private static final int MAX_WORKFLOW_CHUNK = 100;
+    /** The entities under which refused records are noted for verification. */
+    static final String DATASETS = "datasets";
+    static final String WORKFLOWS = "workflows";
 
     private final JobRepository jobRepository;
     private final PlatformTransactionManager transactionManager;
     private final NamedParameterJdbcTemplate jdbc;
     private final RejectFiles rejectFiles;
+    private final RefusedRecords refusedRecords;
     private final ObjectMapper mapper = LegacyJson.mapper();
 
     DataWranglerMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                          NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles) {
+                          NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, RefusedRecords refusedRecords) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
         this.rejectFiles = rejectFiles;
+        this.refusedRecords = refusedRecords;
     }
 
     @Override
@@ -64,23 +72,25 @@ class DataWranglerMigration implements StoreMigration {
     }
 
     private Step loadDatasets(String name, Dataset.Catalogue catalogue, MigrationParameters parameters, Path store) {
-        ChunkOrientedStepBuilder<SourceRecord<CatalogueEntry>, Dataset> step = new StepBuilder(name, jobRepository)
+        RecordIsolation<CatalogueEntry, Dataset> isolation = refusedRecords.isolating(DATASETS, Dataset::id);
+        ChunkOrientedStepBuilder<SourceRecord<CatalogueEntry>, Dataset> step = RerunOnRestart.apply(new StepBuilder(name, jobRepository), jobRepository)
                 .<SourceRecord<CatalogueEntry>, Dataset>chunk(parameters.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(new CatalogueItemReader(name + ".reader", store, catalogue, rejectFiles, mapper))
-                .processor(new DatasetProcessor())
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new DatasetItemWriter(jdbc, mapper), transactionManager));
+                .processor(isolation.processor(new DatasetProcessor()))
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), isolation.writer(new DatasetItemWriter(jdbc, mapper)), transactionManager));
         return LoadStepPolicy.apply(step, rejectFiles).build();
     }
 
     private Step loadWorkflows(MigrationParameters parameters, Path store) {
         String name = "migrate.load-workflows";
-        ChunkOrientedStepBuilder<SourceRecord<WorkflowFile>, Workflow> step = new StepBuilder(name, jobRepository)
+        RecordIsolation<WorkflowFile, Workflow> isolation = refusedRecords.isolating(WORKFLOWS, Workflow::id);
+        ChunkOrientedStepBuilder<SourceRecord<WorkflowFile>, Workflow> step = RerunOnRestart.apply(new StepBuilder(name, jobRepository), jobRepository)
                 .<SourceRecord<WorkflowFile>, Workflow>chunk(Math.max(1, Math.min(parameters.chunkSize(), MAX_WORKFLOW_CHUNK)))
                 .transactionManager(transactionManager)
                 .reader(new WorkflowFileItemReader(name + ".reader", store, mapper))
-                .processor(new WorkflowProcessor(rejectFiles))
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new WorkflowItemWriter(jdbc, mapper), transactionManager));
+                .processor(isolation.processor(new WorkflowProcessor(rejectFiles)))
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), isolation.writer(new WorkflowItemWriter(jdbc, mapper)), transactionManager));
         return LoadStepPolicy.apply(step, rejectFiles).build();
     }
 
@@ -88,7 +98,7 @@ class DataWranglerMigration implements StoreMigration {
         String name = "migrate.verify-data-wrangler";
         DataWranglerVerificationTasklet verification = new DataWranglerVerificationTasklet(jdbc,
                 catalogue -> new CatalogueItemReader(name + ".reader", store, catalogue, null, mapper),
-                new WorkflowFileItemReader(name + ".workflow-reader", store, mapper));
+                new WorkflowFileItemReader(name + ".workflow-reader", store, mapper), refusedRecords);
         return new StepBuilder(name, jobRepository)
                 .tasklet(new SkipOnDryRun(verification), transactionManager)
                 .build();

@@ -1,10 +1,11 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.InvalidRecordException;
+import io.sluice.batch.InvalidRecordException;
+import io.sluice.batch.RefusedRecords;
 import io.sluice.migration.MigrationVerificationException;
-import io.sluice.migration.Reconciliation;
-import io.sluice.migration.SeenKeys;
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.Reconciliation;
+import io.sluice.batch.SeenKeys;
+import io.sluice.batch.SourceRecord;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -47,26 +48,32 @@ class DataWranglerVerificationTasklet implements Tasklet {
             SELECT id, dataset_id, dangling_dataset_id FROM workflows WHERE id IN (:ids)
             """;
     private static final String SELECT_NODES = """
-            SELECT workflow_id, node_id FROM workflow_nodes WHERE workflow_id IN (:ids)
+            SELECT workflow_id, id FROM workflow_nodes WHERE workflow_id IN (:ids)
             """;
     private static final String SELECT_EDGES = """
-            SELECT workflow_id, edge_id FROM workflow_edges WHERE workflow_id IN (:ids)
+            SELECT workflow_id, id FROM workflow_edges WHERE workflow_id IN (:ids)
             """;
 
     private final NamedParameterJdbcTemplate jdbc;
     private final Function<Dataset.Catalogue, ItemStreamReader<SourceRecord<CatalogueEntry>>> catalogues;
     private final ItemStreamReader<SourceRecord<WorkflowFile>> workflowFiles;
+    private final RefusedRecords refusedRecords;
 
+    /** @param refusedRecords the datasets and workflows the database refused in the load steps: rejected, not lost */
     DataWranglerVerificationTasklet(NamedParameterJdbcTemplate jdbc,
                                     Function<Dataset.Catalogue, ItemStreamReader<SourceRecord<CatalogueEntry>>> catalogues,
-                                    ItemStreamReader<SourceRecord<WorkflowFile>> workflowFiles) {
+                                    ItemStreamReader<SourceRecord<WorkflowFile>> workflowFiles, RefusedRecords refusedRecords) {
         this.jdbc = jdbc;
         this.catalogues = catalogues;
         this.workflowFiles = workflowFiles;
+        this.refusedRecords = refusedRecords;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws Exception {
+        long instance = contribution.getStepExecution().getJobExecution().getJobInstance().getInstanceId();
+        RefusedRecords.Refused refusedDatasets = refusedRecords.of(instance, DataWranglerMigration.DATASETS);
+        RefusedRecords.Refused refusedWorkflows = refusedRecords.of(instance, DataWranglerMigration.WORKFLOWS);
         Reconciliation datasets = new Reconciliation("datasets");
         Reconciliation tags = new Reconciliation("tags");
         Reconciliation datasetTags = new Reconciliation("dataset_tags");
@@ -81,7 +88,7 @@ class DataWranglerVerificationTasklet implements Tasklet {
             try {
                 for (SourceRecord<CatalogueEntry> record = reader.read(); record != null; record = reader.read()) {
                     Dataset dataset = validDataset(record.value());
-                    if (dataset == null || !seenHere.add(dataset.id())) {
+                    if (dataset == null || refusedDatasets.contains(dataset.id()) || !seenHere.add(dataset.id())) {
                         continue;
                     }
                     for (String tag : dataset.tags()) {
@@ -113,7 +120,7 @@ class DataWranglerVerificationTasklet implements Tasklet {
         try {
             for (SourceRecord<WorkflowFile> record = workflowFiles.read(); record != null; record = workflowFiles.read()) {
                 Workflow workflow = validWorkflow(record.value());
-                if (workflow != null) {
+                if (workflow != null && !refusedWorkflows.contains(workflow.id())) {
                     workflowBatch.add(workflow);
                     if (workflowBatch.size() >= BATCH) {
                         checkWorkflows(workflowBatch, workflows, nodes, edges, dangling);
@@ -205,10 +212,10 @@ class DataWranglerVerificationTasklet implements Tasklet {
             workflow.edges().forEach(edge -> edges.source(workflow.id() + "/" + edge.id()));
         }
         jdbc.query(SELECT_NODES, Map.of("ids", ids), (ResultSet rs) -> {
-            nodes.target(rs.getString("workflow_id") + "/" + rs.getString("node_id"));
+            nodes.target(rs.getString("workflow_id") + "/" + rs.getString("id"));
         });
         jdbc.query(SELECT_EDGES, Map.of("ids", ids), (ResultSet rs) -> {
-            edges.target(rs.getString("workflow_id") + "/" + rs.getString("edge_id"));
+            edges.target(rs.getString("workflow_id") + "/" + rs.getString("id"));
         });
         batch.clear();
     }

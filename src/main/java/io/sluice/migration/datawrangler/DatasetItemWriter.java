@@ -1,6 +1,6 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.WriteCounts;
+import io.sluice.batch.WriteCounts;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -25,7 +25,7 @@ import java.util.TreeSet;
 class DatasetItemWriter implements ItemWriter<Dataset> {
 
     private static final String SELECT_DATASETS = """
-            SELECT id, name, description, file_path, source, metadata, created_at, updated_at, indexed_at
+            SELECT id, name, description, file_path, source, meta_data, created_at, updated_at, indexed_at
             FROM datasets WHERE id IN (:ids)
             """;
     private static final String SELECT_DATASET_TAGS = """
@@ -34,12 +34,12 @@ class DatasetItemWriter implements ItemWriter<Dataset> {
             WHERE dt.dataset_id IN (:ids)
             """;
     private static final String INSERT_DATASET = """
-            INSERT INTO datasets (id, name, description, file_path, source, metadata, created_at, updated_at, indexed_at)
-            VALUES (:id, :name, :description, :file_path, :source, CAST(:metadata AS jsonb), :created_at, :updated_at, :indexed_at)
+            INSERT INTO datasets (id, name, description, file_path, source, meta_data, created_at, updated_at, indexed_at)
+            VALUES (:id, :name, :description, :file_path, :source, CAST(:meta_data AS jsonb), :created_at, :updated_at, :indexed_at)
             """;
     private static final String UPDATE_DATASET = """
             UPDATE datasets SET name = :name, description = :description, file_path = :file_path, source = :source,
-                   metadata = CAST(:metadata AS jsonb), created_at = :created_at, updated_at = :updated_at,
+                   meta_data = CAST(:meta_data AS jsonb), created_at = :created_at, updated_at = :updated_at,
                    indexed_at = :indexed_at
             WHERE id = :id
             """;
@@ -146,7 +146,7 @@ class DatasetItemWriter implements ItemWriter<Dataset> {
         jdbc.query(SELECT_DATASETS, Map.of("ids", ids), (ResultSet rs) -> {
             String id = rs.getString("id");
             datasets.put(id, new Dataset(id, rs.getString("name"), rs.getString("description"), rs.getString("file_path"),
-                    rs.getString("source"), columns.json(rs, "metadata"), TargetColumns.time(rs, "created_at"),
+                    rs.getString("source"), columns.json(rs, "meta_data"), TargetColumns.time(rs, "created_at"),
                     TargetColumns.time(rs, "updated_at"), TargetColumns.time(rs, "indexed_at"),
                     List.copyOf(tags.getOrDefault(id, new TreeSet<>())), null));
         });
@@ -160,7 +160,7 @@ class DatasetItemWriter implements ItemWriter<Dataset> {
                 .addValue("description", dataset.description())
                 .addValue("file_path", dataset.filePath())
                 .addValue("source", dataset.source())
-                .addValue("metadata", columns.text(dataset.metadata()))
+                .addValue("meta_data", columns.text(dataset.metadata()))
                 .addValue("created_at", dataset.createdAt())
                 .addValue("updated_at", dataset.updatedAt())
                 .addValue("indexed_at", dataset.indexedAt());

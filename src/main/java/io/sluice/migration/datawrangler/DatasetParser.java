@@ -1,7 +1,7 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.InvalidRecordException;
-import io.sluice.migration.JsonFields;
+import io.sluice.batch.InvalidRecordException;
+import io.sluice.batch.JsonFields;
 import tools.jackson.databind.JsonNode;
 
 import java.util.List;

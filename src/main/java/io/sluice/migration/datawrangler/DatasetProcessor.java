@@ -1,14 +1,14 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.InvalidRecordException;
-import io.sluice.migration.SeenKeys;
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.InvalidRecordException;
+import io.sluice.batch.SeenKeys;
+import io.sluice.batch.SourceRecord;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /** Validates one catalogue entry; an id the same catalogue listed before is rejected (the first is kept). */
 class DatasetProcessor implements ItemProcessor<SourceRecord<CatalogueEntry>, Dataset> {
 
-    private final SeenKeys seen = new SeenKeys();
+    private final SeenKeys seen = SeenKeys.rolledBackWithTransaction();
 
     @Override
     public Dataset process(SourceRecord<CatalogueEntry> record) {

@@ -1,6 +1,6 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.JsonValue;
+import io.sluice.batch.JsonValue;
 import tools.jackson.databind.ObjectMapper;
 
 import java.sql.ResultSet;

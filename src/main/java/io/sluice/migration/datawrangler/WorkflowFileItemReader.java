@@ -1,6 +1,8 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.ListingFingerprint;
+import io.sluice.batch.SourceChange;
+import io.sluice.batch.SourceRecord;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -23,7 +25,8 @@ import java.util.List;
 
 /**
  * Reads the workflow files of a Data Wrangler store ({@code workflows/*.json}) one at a time, in
- * name order, so that a restart resumes after the last committed file. Only the names are held in
+ * name order, so that a restart resumes after the last committed file (or reads them all again, saying
+ * so, when the files before it changed since). Only the names are held in
  * memory. A file that is not valid JSON comes out as an unreadable {@link WorkflowFile} located at
  * the fault's line and column, for the processor to reject; a file that cannot be read at all
  * fails the step, to be restarted once it can.
@@ -32,10 +35,13 @@ class WorkflowFileItemReader extends ItemStreamSupport implements ItemStreamRead
 
     static final String FOLDER = "workflows";
     private static final String NEXT = "next";
+    private static final String FINGERPRINT = "fingerprint";
     private static final String SUFFIX = ".json";
 
     private final Path folder;
     private final ObjectReader json;
+    /** Of the files handed out: a restart tells by it whether the files before its position changed. */
+    private final ListingFingerprint read;
     private List<String> names = List.of();
     private int next;
 
@@ -43,6 +49,7 @@ class WorkflowFileItemReader extends ItemStreamSupport implements ItemStreamRead
         setName(name);
         this.folder = storeRoot.resolve(FOLDER);
         this.json = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.read = new ListingFingerprint(file -> List.of(folder.resolve(file)));
     }
 
     @Override
@@ -59,7 +66,15 @@ class WorkflowFileItemReader extends ItemStreamSupport implements ItemStreamRead
         }
         Collections.sort(found);
         names = found;
-        next = context.getInt(getExecutionContextKey(NEXT), 0);
+        int saved = context.getInt(getExecutionContextKey(NEXT), 0);
+        next = Math.min(saved, names.size());
+        long readBefore = read.restartAfter(names, next);
+        String fingerprint = getExecutionContextKey(FINGERPRINT);
+        if (saved > 0 && context.containsKey(fingerprint) && (saved > names.size() || context.getLong(fingerprint) != readBefore)) {
+            next = 0;
+            read.restartAfter(names, 0);
+            SourceChange.readAgainFromTheStart(context, FOLDER + "/");
+        }
     }
 
     @Override
@@ -68,6 +83,7 @@ class WorkflowFileItemReader extends ItemStreamSupport implements ItemStreamRead
             return null;
         }
         String name = names.get(next++);
+        read.add(name);
         String id = name.substring(0, name.length() - SUFFIX.length());
         String file = FOLDER + "/" + name;
         Path path = folder.resolve(name);
@@ -90,6 +106,7 @@ class WorkflowFileItemReader extends ItemStreamSupport implements ItemStreamRead
     @Override
     public void update(ExecutionContext context) {
         context.putInt(getExecutionContextKey(NEXT), next);
+        context.putLong(getExecutionContextKey(FINGERPRINT), read.value());
     }
 
     private static String excerpt(Path path) {

@@ -1,6 +1,6 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.WriteCounts;
+import io.sluice.batch.WriteCounts;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -32,15 +32,15 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
 
     private static final String SELECT_WORKFLOWS = """
             SELECT id, name, description, dataset_id, dangling_dataset_id, template, created_at, updated_at,
-                   created_by, is_ai_generated, metadata
+                   created_by, is_ai_generated, meta_data
             FROM workflows WHERE id IN (:ids)
             """;
     private static final String SELECT_NODES = """
-            SELECT workflow_id, node_id, node_type, position_x, position_y, data
+            SELECT workflow_id, id, type, position_x, position_y, data
             FROM workflow_nodes WHERE workflow_id IN (:ids)
             """;
     private static final String SELECT_EDGES = """
-            SELECT workflow_id, edge_id, source_node_id, target_node_id, source_handle, target_handle, edge_type
+            SELECT workflow_id, id, source, target, source_handle, target_handle, type
             FROM workflow_edges WHERE workflow_id IN (:ids)
             """;
     private static final String SELECT_DATASETS = """
@@ -48,15 +48,15 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
             """;
     private static final String INSERT_WORKFLOW = """
             INSERT INTO workflows (id, name, description, dataset_id, dangling_dataset_id, template, created_at, updated_at,
-                                   created_by, is_ai_generated, metadata)
+                                   created_by, is_ai_generated, meta_data)
             VALUES (:id, :name, :description, :dataset_id, :dangling_dataset_id, :template, :created_at, :updated_at,
-                    :created_by, :is_ai_generated, CAST(:metadata AS jsonb))
+                    :created_by, :is_ai_generated, CAST(:meta_data AS jsonb))
             """;
     private static final String UPDATE_WORKFLOW = """
             UPDATE workflows SET name = :name, description = :description, dataset_id = :dataset_id,
                    dangling_dataset_id = :dangling_dataset_id, template = :template, created_at = :created_at,
                    updated_at = :updated_at, created_by = :created_by, is_ai_generated = :is_ai_generated,
-                   metadata = CAST(:metadata AS jsonb)
+                   meta_data = CAST(:meta_data AS jsonb)
             WHERE id = :id
             """;
     private static final String DELETE_EDGES = """
@@ -66,12 +66,12 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
             DELETE FROM workflow_nodes WHERE workflow_id IN (:ids)
             """;
     private static final String INSERT_NODE = """
-            INSERT INTO workflow_nodes (workflow_id, node_id, node_type, position_x, position_y, data)
-            VALUES (:workflow_id, :node_id, :node_type, :position_x, :position_y, CAST(:data AS jsonb))
+            INSERT INTO workflow_nodes (workflow_id, id, type, position_x, position_y, data)
+            VALUES (:workflow_id, :id, :type, :position_x, :position_y, CAST(:data AS jsonb))
             """;
     private static final String INSERT_EDGE = """
-            INSERT INTO workflow_edges (workflow_id, edge_id, source_node_id, target_node_id, source_handle, target_handle, edge_type)
-            VALUES (:workflow_id, :edge_id, :source_node_id, :target_node_id, :source_handle, :target_handle, :edge_type)
+            INSERT INTO workflow_edges (workflow_id, id, source, target, source_handle, target_handle, type)
+            VALUES (:workflow_id, :id, :source, :target, :source_handle, :target_handle, :type)
             """;
 
     /** A workflow as stored: its dataset link resolved, and the dataset id it names when that is missing. */
@@ -154,14 +154,14 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
         Map<String, List<Workflow.Node>> nodes = new HashMap<>();
         jdbc.query(SELECT_NODES, Map.of("ids", ids), (ResultSet rs) -> {
             nodes.computeIfAbsent(rs.getString("workflow_id"), id -> new ArrayList<>())
-                    .add(new Workflow.Node(rs.getString("node_id"), rs.getString("node_type"), nullableDouble(rs, "position_x"),
+                    .add(new Workflow.Node(rs.getString("id"), rs.getString("type"), nullableDouble(rs, "position_x"),
                             nullableDouble(rs, "position_y"), columns.json(rs, "data")));
         });
         Map<String, List<Workflow.Edge>> edges = new HashMap<>();
         jdbc.query(SELECT_EDGES, Map.of("ids", ids), (ResultSet rs) -> {
             edges.computeIfAbsent(rs.getString("workflow_id"), id -> new ArrayList<>())
-                    .add(new Workflow.Edge(rs.getString("edge_id"), rs.getString("source_node_id"), rs.getString("target_node_id"),
-                            rs.getString("source_handle"), rs.getString("target_handle"), rs.getString("edge_type")));
+                    .add(new Workflow.Edge(rs.getString("id"), rs.getString("source"), rs.getString("target"),
+                            rs.getString("source_handle"), rs.getString("target_handle"), rs.getString("type")));
         });
         Map<String, Landed> workflows = new HashMap<>();
         jdbc.query(SELECT_WORKFLOWS, Map.of("ids", ids), (ResultSet rs) -> {
@@ -172,7 +172,7 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
             storedEdges.sort(Comparator.comparing(Workflow.Edge::id));
             Workflow workflow = new Workflow(id, rs.getString("name"), rs.getString("description"), rs.getString("dataset_id"),
                     rs.getString("template"), TargetColumns.time(rs, "created_at"), TargetColumns.time(rs, "updated_at"),
-                    rs.getString("created_by"), rs.getObject("is_ai_generated", Boolean.class), columns.json(rs, "metadata"),
+                    rs.getString("created_by"), rs.getObject("is_ai_generated", Boolean.class), columns.json(rs, "meta_data"),
                     List.copyOf(storedNodes), List.copyOf(storedEdges));
             workflows.put(id, new Landed(workflow, rs.getString("dangling_dataset_id")));
         });
@@ -192,14 +192,14 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
                 .addValue("updated_at", workflow.updatedAt())
                 .addValue("created_by", workflow.createdBy())
                 .addValue("is_ai_generated", workflow.isAiGenerated())
-                .addValue("metadata", columns.text(workflow.metadata()));
+                .addValue("meta_data", columns.text(workflow.metadata()));
     }
 
     private SqlParameterSource nodeParameters(String workflowId, Workflow.Node node) {
         return new MapSqlParameterSource()
                 .addValue("workflow_id", workflowId)
-                .addValue("node_id", node.id())
-                .addValue("node_type", node.type())
+                .addValue("id", node.id())
+                .addValue("type", node.type())
                 .addValue("position_x", node.positionX())
                 .addValue("position_y", node.positionY())
                 .addValue("data", columns.text(node.data()));
@@ -208,12 +208,12 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
     private static SqlParameterSource edgeParameters(String workflowId, Workflow.Edge edge) {
         return new MapSqlParameterSource()
                 .addValue("workflow_id", workflowId)
-                .addValue("edge_id", edge.id())
-                .addValue("source_node_id", edge.source())
-                .addValue("target_node_id", edge.target())
+                .addValue("id", edge.id())
+                .addValue("source", edge.source())
+                .addValue("target", edge.target())
                 .addValue("source_handle", edge.sourceHandle())
                 .addValue("target_handle", edge.targetHandle())
-                .addValue("edge_type", edge.type());
+                .addValue("type", edge.type());
     }
 
     private static Double nullableDouble(ResultSet rs, String column) throws SQLException {

@@ -1,18 +1,20 @@
 package io.sluice.migration.dynoai;
 
-import io.sluice.migration.DryRunItemWriter;
-import io.sluice.migration.JsonArrayItemReader;
-import io.sluice.migration.LegacyJson;
-import io.sluice.migration.LoadStepPolicy;
+import io.sluice.batch.DryRunItemWriter;
+import io.sluice.batch.JsonArrayItemReader;
+import io.sluice.batch.LegacyJson;
+import io.sluice.batch.LoadStepPolicy;
+import io.sluice.batch.PartitionedStep;
+import io.sluice.batch.RecordIsolation;
+import io.sluice.batch.RefusedRecords;
+import io.sluice.batch.RejectFiles;
+import io.sluice.batch.RerunOnRestart;
+import io.sluice.batch.SkipOnDryRun;
+import io.sluice.batch.SourceRecord;
 import io.sluice.migration.MigrationParameters;
-import io.sluice.migration.PartitionedStep;
-import io.sluice.migration.RejectFiles;
-import io.sluice.migration.SkipOnDryRun;
-import io.sluice.migration.SourceRecord;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
-import io.sluice.persistence.DatabaseSettings;
-import io.sluice.persistence.SluiceProperties;
+import io.sluice.persistence.Dialect;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.flow.Flow;
 import org.springframework.batch.core.repository.JobRepository;
@@ -33,20 +35,26 @@ import java.nio.file.Path;
 @Component
 class DynoaiMigration implements StoreMigration {
 
+    /** The entity under which refused runs are noted for verification. */
+    private static final String RUNS = "runs";
+
     private final JobRepository jobRepository;
     private final PlatformTransactionManager transactionManager;
     private final NamedParameterJdbcTemplate jdbc;
     private final RejectFiles rejectFiles;
+    private final RefusedRecords refusedRecords;
     private final ObjectMapper mapper = LegacyJson.mapper();
-    private final boolean postgres;
+    private final Dialect dialect;
 
     DynoaiMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                    NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties) {
+                    NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, RefusedRecords refusedRecords,
+                    Dialect dialect) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
         this.rejectFiles = rejectFiles;
-        this.postgres = properties.databaseSettings().vendor() == DatabaseSettings.Vendor.POSTGRESQL;
+        this.refusedRecords = refusedRecords;
+        this.dialect = dialect;
     }
 
     @Override
@@ -72,31 +80,36 @@ class DynoaiMigration implements StoreMigration {
     /** The runs of index.json, in partitions by run id: a duplicate id meets its first copy in the same partition. */
     private Step loadIndexRuns(MigrationParameters parameters, Path runsRoot) {
         String name = "migrate.load-index-runs";
-        return PartitionedStep.build(name, parameters.partitions(), jobRepository, (partitionName, partition) -> LoadStepPolicy.apply(
-                new StepBuilder(partitionName, jobRepository)
-                        .<SourceRecord<JsonNode>, Run>chunk(parameters.chunkSize())
-                        .transactionManager(transactionManager)
-                        .reader(indexReader(partitionName + ".reader", runsRoot, rejectFiles).partitioned(partition, RunStateParser::runId))
-                        .processor(new IndexRunProcessor())
-                        .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, false, postgres),
-                                transactionManager)), rejectFiles)
-                .build());
+        return PartitionedStep.build(name, parameters.partitions(), jobRepository, (partitionName, partition) -> {
+            RecordIsolation<JsonNode, Run> isolation = refusedRecords.isolating(RUNS, Run::id);
+            return LoadStepPolicy.apply(new StepBuilder(partitionName, jobRepository)
+                            .<SourceRecord<JsonNode>, Run>chunk(parameters.chunkSize())
+                            .transactionManager(transactionManager)
+                            .reader(indexReader(partitionName + ".reader", runsRoot, rejectFiles).partitioned(partition, RunStateParser::runId))
+                            .processor(isolation.processor(new IndexRunProcessor()))
+                            .writer(DryRunItemWriter.wrapIf(parameters.dryRun(),
+                                    isolation.writer(new RunItemWriter(jdbc, mapper, false, dialect)), transactionManager)), rejectFiles)
+                    .build();
+        });
     }
 
     private Step loadRunFolders(MigrationParameters parameters, Path runsRoot) {
         String name = "migrate.load-run-folders";
-        return LoadStepPolicy.apply(new StepBuilder(name, jobRepository)
+        RecordIsolation<Path, Run> isolation = refusedRecords.isolating(RUNS, Run::id);
+        return LoadStepPolicy.apply(RerunOnRestart.apply(new StepBuilder(name, jobRepository), jobRepository)
                 .<SourceRecord<Path>, Run>chunk(Math.max(1, Math.min(parameters.chunkSize(), 500)))
                 .transactionManager(transactionManager)
                 .reader(new RunFolderItemReader(name + ".reader", runsRoot))
-                .processor(new RunFolderProcessor(mapper))
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new RunItemWriter(jdbc, mapper, true, postgres), transactionManager)), rejectFiles)
+                .processor(isolation.processor(new RunFolderProcessor(mapper)))
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), isolation.writer(new RunItemWriter(jdbc, mapper, true, dialect)),
+                        transactionManager)), rejectFiles)
                 .build();
     }
 
     private Step verifyRuns(Path runsRoot) {
         RunVerificationTasklet verification = new RunVerificationTasklet(jdbc,
-                new IndexIdScanner(runsRoot.resolve("index.json"), mapper), runsRoot, new RunFolderProcessor(mapper), postgres);
+                new IndexIdScanner(runsRoot.resolve("index.json"), mapper), runsRoot, new RunFolderProcessor(mapper), dialect,
+                instance -> refusedRecords.of(instance, RUNS));
         return new StepBuilder("migrate.verify-runs", jobRepository)
                 .tasklet(new SkipOnDryRun(verification), transactionManager)
                 .build();

@@ -1,15 +1,15 @@
 package io.sluice.migration.dynoai;
 
-import io.sluice.migration.InvalidRecordException;
-import io.sluice.migration.SeenKeys;
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.InvalidRecordException;
+import io.sluice.batch.SeenKeys;
+import io.sluice.batch.SourceRecord;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import tools.jackson.databind.JsonNode;
 
 /** Validates one run of {@code index.json}; a run id seen before in the same index is rejected. */
 class IndexRunProcessor implements ItemProcessor<SourceRecord<JsonNode>, Run> {
 
-    private final SeenKeys seen = new SeenKeys();
+    private final SeenKeys seen = SeenKeys.rolledBackWithTransaction();
 
     @Override
     public Run process(SourceRecord<JsonNode> record) {

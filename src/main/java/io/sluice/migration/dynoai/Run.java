@@ -1,6 +1,6 @@
 package io.sluice.migration.dynoai;
 
-import io.sluice.migration.JsonValue;
+import io.sluice.batch.JsonValue;
 
 import java.time.OffsetDateTime;
 import java.util.List;

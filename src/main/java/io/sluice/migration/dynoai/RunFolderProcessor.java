@@ -1,9 +1,9 @@
 package io.sluice.migration.dynoai;
 
-import io.sluice.migration.InvalidRecordException;
-import io.sluice.migration.JsonValue;
-import io.sluice.migration.LegacyTimestamps;
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.InvalidRecordException;
+import io.sluice.batch.JsonValue;
+import io.sluice.batch.LegacyTimestamps;
+import io.sluice.batch.SourceRecord;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;

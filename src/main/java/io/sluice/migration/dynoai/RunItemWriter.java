@@ -1,7 +1,8 @@
 package io.sluice.migration.dynoai;
 
-import io.sluice.migration.JsonValue;
-import io.sluice.migration.WriteCounts;
+import io.sluice.batch.JsonValue;
+import io.sluice.batch.WriteCounts;
+import io.sluice.persistence.Dialect;
 import io.sluice.persistence.PostgresCopy;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
@@ -87,19 +88,19 @@ class RunItemWriter implements ItemWriter<Run> {
     private final NamedParameterJdbcTemplate jdbc;
     private final ObjectMapper mapper;
     private final boolean fromRunFolders;
-    private final boolean postgres;
+    private final Dialect dialect;
     private final StoredRunIds storedIds;
 
     /**
      * @param fromRunFolders the runs come from run folders, which win ties over the index
-     * @param postgres       insert new rows with COPY (PostgreSQL) instead of batched INSERTs
+     * @param dialect        says whether new rows go in by COPY or by batched INSERTs
      */
-    RunItemWriter(NamedParameterJdbcTemplate jdbc, ObjectMapper mapper, boolean fromRunFolders, boolean postgres) {
+    RunItemWriter(NamedParameterJdbcTemplate jdbc, ObjectMapper mapper, boolean fromRunFolders, Dialect dialect) {
         this.jdbc = jdbc;
         this.mapper = mapper;
         this.fromRunFolders = fromRunFolders;
-        this.postgres = postgres;
-        this.storedIds = new StoredRunIds(jdbc, postgres);
+        this.dialect = dialect;
+        this.storedIds = new StoredRunIds(jdbc, dialect);
     }
 
     @Override
@@ -127,7 +128,7 @@ class RunItemWriter implements ItemWriter<Run> {
         }
         List<Run> withNewFiles = new ArrayList<>(inserts);
         withNewFiles.addAll(updates);
-        if (postgres) {
+        if (dialect.copiesInBulk()) {
             copy(inserts, withNewFiles);
         } else {
             insert(inserts, withNewFiles);

@@ -1,7 +1,7 @@
 package io.sluice.migration.dynoai;
 
-import io.sluice.migration.InvalidRecordException;
-import io.sluice.migration.LegacyTimestamps;
+import io.sluice.batch.InvalidRecordException;
+import io.sluice.batch.LegacyTimestamps;
 import tools.jackson.databind.JsonNode;
 
 import java.time.OffsetDateTime;
@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import static io.sluice.migration.JsonFields.abbreviate;
-import static io.sluice.migration.JsonFields.optionalObject;
-import static io.sluice.migration.JsonFields.optionalText;
-import static io.sluice.migration.JsonFields.requiredText;
+import static io.sluice.batch.JsonFields.abbreviate;
+import static io.sluice.batch.JsonFields.optionalObject;
+import static io.sluice.batch.JsonFields.optionalText;
+import static io.sluice.batch.JsonFields.requiredText;
 
 /**
  * Validates one DynoAI {@code run_state} object (from {@code index.json} or a run folder) and maps it

@@ -1,10 +1,12 @@
 package io.sluice.migration.dynoai;
 
-import io.sluice.migration.InvalidRecordException;
+import io.sluice.batch.InvalidRecordException;
+import io.sluice.batch.Reconciliation;
+import io.sluice.batch.RefusedRecords;
+import io.sluice.batch.SeenKeys;
+import io.sluice.batch.SourceRecord;
 import io.sluice.migration.MigrationVerificationException;
-import io.sluice.migration.Reconciliation;
-import io.sluice.migration.SeenKeys;
-import io.sluice.migration.SourceRecord;
+import io.sluice.persistence.Dialect;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -29,6 +31,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.LongFunction;
 
 /**
  * Reconciles a DynoAI store with the target after loading, and fails the job when they differ:
@@ -67,21 +70,26 @@ class RunVerificationTasklet implements Tasklet {
     private final RunFolderProcessor folderProcessor;
     private final StoredRunIds storedIds;
     private final int batchSize;
+    private final LongFunction<RefusedRecords.Refused> refusedIn;
 
-    /** @param postgres look ids up as one array parameter per batch of 10,000, instead of IN lists of 1,000 */
+    /**
+     * @param dialect   how ids are looked up, and how many at a time
+     * @param refusedIn the runs the database refused in the load steps of a job instance (by its id): rejected, not lost
+     */
     RunVerificationTasklet(NamedParameterJdbcTemplate jdbc, IndexIdScanner index, Path runsRoot,
-                           RunFolderProcessor folderProcessor, boolean postgres) {
+                           RunFolderProcessor folderProcessor, Dialect dialect, LongFunction<RefusedRecords.Refused> refusedIn) {
         this.jdbc = jdbc;
         this.index = index;
         this.runsRoot = runsRoot;
         this.folderProcessor = folderProcessor;
-        this.storedIds = new StoredRunIds(jdbc, postgres);
-        this.batchSize = postgres ? 10_000 : 1000;
+        this.storedIds = new StoredRunIds(jdbc, dialect);
+        this.batchSize = dialect.keyLookupBatch();
+        this.refusedIn = refusedIn;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) throws InterruptedException {
-        Reconciliation runs = reconcileRuns();
+        Reconciliation runs = reconcileRuns(refusedIn.apply(contribution.getStepExecution().getJobExecution().getJobInstance().getInstanceId()));
         Long dangling = jdbc.queryForObject(DANGLING_FILES, Map.of(), Long.class);
         String summary = runs.summary() + "; run_files without their run: " + dangling;
         contribution.setExitStatus(contribution.getExitStatus().addExitDescription(summary));
@@ -92,7 +100,7 @@ class RunVerificationTasklet implements Tasklet {
     }
 
     /** Scans the store on one worker while two others look batches up; reconciles them in store order. */
-    private Reconciliation reconcileRuns() throws InterruptedException {
+    private Reconciliation reconcileRuns(RefusedRecords.Refused refused) throws InterruptedException {
         Reconciliation runs = new Reconciliation("runs");
         SeenKeys counted = new SeenKeys();
         BlockingQueue<List<Candidate>> batches = new ArrayBlockingQueue<>(BATCHES_AHEAD);
@@ -116,11 +124,11 @@ class RunVerificationTasklet implements Tasklet {
                 List<String> ids = batch.stream().map(Candidate::id).toList();
                 lookups.add(new Lookup(batch, workers.submit(() -> storedIds.among(ids))));
                 if (lookups.size() == LOOKUPS_AT_ONCE) {
-                    check(lookups.remove(), runs, counted);
+                    check(lookups.remove(), runs, counted, refused);
                 }
             }
             while (!lookups.isEmpty()) {
-                check(lookups.remove(), runs, counted);
+                check(lookups.remove(), runs, counted, refused);
             }
             resultOf(scan);
         } finally {
@@ -191,8 +199,12 @@ class RunVerificationTasklet implements Tasklet {
         }
     }
 
-    /** Found runs count on both sides once each; a missing one counts only if it was valid, as missing. */
-    private static void check(Lookup lookup, Reconciliation runs, SeenKeys counted) throws InterruptedException {
+    /**
+     * Found runs count on both sides once each; a missing one counts only if it was valid and the
+     * database did not refuse it, as missing.
+     */
+    private static void check(Lookup lookup, Reconciliation runs, SeenKeys counted, RefusedRecords.Refused refused)
+            throws InterruptedException {
         Set<String> found = resultOf(lookup.found());
         for (Candidate candidate : lookup.batch()) {
             if (found.contains(candidate.id())) {
@@ -200,7 +212,7 @@ class RunVerificationTasklet implements Tasklet {
                     runs.source(candidate.id());
                     runs.target(candidate.id());
                 }
-            } else if (candidate.valid().getAsBoolean() && counted.add(candidate.id())) {
+            } else if (!refused.contains(candidate.id()) && candidate.valid().getAsBoolean() && counted.add(candidate.id())) {
                 runs.source(candidate.id());
                 runs.missing(candidate.id());
             }

@@ -1,41 +1,27 @@
 package io.sluice.migration.dynoai;
 
+import io.sluice.persistence.Dialect;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 
-import java.sql.PreparedStatement;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * Which of some run ids are stored in {@code runs}: for the writer (which runs of a chunk exist) and
- * the verification (which runs of the store landed). On PostgreSQL the ids go as one array
- * parameter, a short statement prepared once, instead of an {@code IN} list parsed per call.
+ * the verification (which runs of the store landed), looked up the database's fastest way
+ * ({@link Dialect#keysAmong}).
  */
 final class StoredRunIds {
 
-    private static final String SELECT_IDS = "SELECT id FROM runs WHERE id IN (:ids)";
-    private static final String SELECT_IDS_POSTGRES = "SELECT id FROM runs WHERE id = ANY(?)";
-
     private final NamedParameterJdbcTemplate jdbc;
-    private final boolean postgres;
+    private final Dialect dialect;
 
-    StoredRunIds(NamedParameterJdbcTemplate jdbc, boolean postgres) {
+    StoredRunIds(NamedParameterJdbcTemplate jdbc, Dialect dialect) {
         this.jdbc = jdbc;
-        this.postgres = postgres;
+        this.dialect = dialect;
     }
 
     Set<String> among(List<String> ids) {
-        if (ids.isEmpty()) {
-            return Set.of();
-        }
-        return new HashSet<>(postgres
-                ? jdbc.getJdbcTemplate().query(connection -> {
-                    PreparedStatement statement = connection.prepareStatement(SELECT_IDS_POSTGRES);
-                    statement.setArray(1, connection.createArrayOf("varchar", ids.toArray()));
-                    return statement;
-                }, (rs, row) -> rs.getString("id"))
-                : jdbc.queryForList(SELECT_IDS, Map.of("ids", ids), String.class));
+        return dialect.keysAmong(jdbc.getJdbcTemplate(), "runs", "id", ids);
     }
 }

@@ -1,27 +1,24 @@
 package io.sluice.migration.hamilton;
 
-import io.sluice.migration.InvalidRecordException;
+import io.sluice.batch.InvalidRecordException;
 import io.sluice.persistence.SecretCipher;
 import io.sluice.SluiceException;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
-import static io.sluice.migration.JsonFields.abbreviate;
+import static io.sluice.batch.JsonFields.abbreviate;
 import static io.sluice.migration.hamilton.LegacyValues.integer;
 import static io.sluice.migration.hamilton.LegacyValues.json;
 import static io.sluice.migration.hamilton.LegacyValues.jsonText;
-import static io.sluice.migration.hamilton.LegacyValues.lower;
+import static io.sluice.migration.hamilton.LegacyValues.upper;
 import static io.sluice.migration.hamilton.LegacyValues.optional;
 import static io.sluice.migration.hamilton.LegacyValues.optionalTime;
 import static io.sluice.migration.hamilton.LegacyValues.required;
@@ -32,10 +29,15 @@ import static io.sluice.migration.hamilton.LegacyValues.targetJson;
 import static io.sluice.migration.hamilton.LegacyValues.targetTime;
 
 /**
- * Hamilton's registered databases. Provider and status are lower-cased and checked, the port read
- * as a number, and the plain-text password encrypted into {@code password_encrypted}: it is taken
- * out of the connection string ({@code postgresql://user@host:port/db} is kept) and replaced by
- * {@code ****} wherever else it occurs in the row, so that it lands nowhere but encrypted.
+ * Hamilton's registered databases. Provider and status are checked and kept as Hamilton's SQLAlchemy
+ * enums store them, member names in upper case ({@code POSTGRESQL}, {@code CONNECTED}; its ORM reads
+ * nothing else) whatever their case in the store; the port is read as a number, and the password encrypted into {@code password_encrypted}: the {@code password}
+ * column's, or, when that is empty, the one the connection string holds (in any form
+ * {@link ConnectionPasswords} reads). Every password is taken out of the connection string
+ * ({@code postgresql://user@host:port/db} is kept, a key's value becomes {@code ****}). When the
+ * connection string holds another password than the column, the column's is the password and the
+ * connection string's is kept encrypted in {@code connection_password_encrypted}: nothing is lost.
+ * Every other occurrence of a password is masked by {@link MaskedTable}, not here.
  */
 final class DatabasesTable implements HamiltonTable<DatabasesTable.LegacyDatabase, DatabasesTable.Database> {
 
@@ -50,21 +52,22 @@ final class DatabasesTable implements HamiltonTable<DatabasesTable.LegacyDatabas
             FROM databases WHERE id = ?
             """;
     private static final String SELECT_TARGET = """
-            SELECT id, name, provider, host, port, database_name, username, password_encrypted, connection_string, status,
-                   table_count, schema_json, sql_content, created_at, updated_at, last_connected_at, description, tags
+            SELECT id, name, provider, host, port, database_name, username, password_encrypted, connection_password_encrypted,
+                   connection_string, status, table_count, schema_json, sql_content, created_at, updated_at, last_connected_at, description, tags
             FROM databases WHERE id IN (:ids)
             """;
     private static final String INSERT_TARGET = """
             INSERT INTO databases (id, name, provider, host, port, database_name, username, password_encrypted,
-                                   connection_string, status, table_count, schema_json, sql_content, created_at,
+                                   connection_password_encrypted, connection_string, status, table_count, schema_json, sql_content, created_at,
                                    updated_at, last_connected_at, description, tags)
             VALUES (:id, :name, :provider, :host, :port, :database_name, :username, :password_encrypted,
-                    :connection_string, :status, :table_count, CAST(:schema_json AS jsonb), :sql_content, :created_at,
+                    :connection_password_encrypted, :connection_string, :status, :table_count, CAST(:schema_json AS jsonb), :sql_content, :created_at,
                     :updated_at, :last_connected_at, :description, CAST(:tags AS jsonb))
             """;
     private static final String UPDATE_TARGET = """
             UPDATE databases SET name = :name, provider = :provider, host = :host, port = :port,
                    database_name = :database_name, username = :username, password_encrypted = :password_encrypted,
+                   connection_password_encrypted = :connection_password_encrypted,
                    connection_string = :connection_string, status = :status, table_count = :table_count,
                    schema_json = CAST(:schema_json AS jsonb), sql_content = :sql_content, created_at = :created_at,
                    updated_at = :updated_at, last_connected_at = :last_connected_at, description = :description,
@@ -74,13 +77,10 @@ final class DatabasesTable implements HamiltonTable<DatabasesTable.LegacyDatabas
     private static final Statements STATEMENTS = new Statements("databases", SELECT_SOURCE, SELECT_SOURCE_BY_ID, SELECT_TARGET,
             INSERT_TARGET, UPDATE_TARGET);
 
-    static final Set<String> PROVIDERS = Set.of("postgresql", "mysql", "sqlite", "sqlserver", "oracle");
-    static final Set<String> STATUSES = Set.of("pending", "connected", "failed", "disconnected");
-    static final String REDACTED = "****";
+    static final Set<String> PROVIDERS = Set.of("POSTGRESQL", "MYSQL", "SQLITE", "SQLSERVER", "ORACLE");
+    static final Set<String> STATUSES = Set.of("PENDING", "CONNECTED", "FAILED", "DISCONNECTED");
     /** Stands for a stored password that the configured key cannot decrypt: never equal to a real one. */
-    private static final String UNREADABLE = "\u0000unreadable";
-    /** {@code scheme://user:password@rest}: the password part of a URL's user info. */
-    private static final Pattern URL_PASSWORD = Pattern.compile("^([A-Za-z][A-Za-z0-9+.\\-]*://[^:@/?#]*):[^@/?#]*@");
+    private static final Secret UNREADABLE = new Secret("\u0000unreadable");
 
     private final SecretCipher cipher;
 
@@ -101,9 +101,33 @@ final class DatabasesTable implements HamiltonTable<DatabasesTable.LegacyDatabas
         }
     }
 
-    /** A row as it lands; {@code password} is plain text in memory only, and left out of its text form. */
+    /** A password in memory, never in a text form. */
+    record Secret(String value) {
+        @Override
+        public String toString() {
+            return ConnectionPasswords.MASK;
+        }
+    }
+
+    /**
+     * A row's passwords as they land.
+     *
+     * @param password           the password: the column's, else the connection string's; null when neither holds one
+     * @param connectionPassword the connection string's, when it differs from the column's; else null
+     * @param recovered          whether the password came from the connection string, the column being empty
+     */
+    record Passwords(Secret password, Secret connectionPassword, boolean recovered) {
+        boolean disagree() {
+            return connectionPassword != null;
+        }
+    }
+
+    /**
+     * A row as it lands; its passwords are plain text in memory only, and left out of its text form.
+     * {@code connectionPassword} is the connection string's when it differs from {@code password}.
+     */
     record Database(String id, String name, String provider, String host, Integer port, String databaseName,
-                    String username, String password, String connectionString, String status, int tableCount,
+                    String username, Secret password, Secret connectionPassword, String connectionString, String status, int tableCount,
                     JsonNode schemaJson, String sqlContent, OffsetDateTime createdAt, OffsetDateTime updatedAt,
                     OffsetDateTime lastConnectedAt, String description, JsonNode tags) {
         @Override
@@ -132,80 +156,70 @@ final class DatabasesTable implements HamiltonTable<DatabasesTable.LegacyDatabas
         return row.id();
     }
 
+    /** The row's passwords: see {@link Passwords}. */
+    static Passwords passwords(LegacyDatabase row) {
+        String column = row.password() == null || row.password().isEmpty() ? null : row.password();
+        List<ConnectionPasswords.Found> found = ConnectionPasswords.find(row.connectionString());
+        if (column == null) {
+            return found.isEmpty() ? new Passwords(null, null, false)
+                    : new Passwords(new Secret(found.get(0).password()), otherThan(found.get(0).password(), found), true);
+        }
+        boolean spelledIn = PasswordMask.of(List.of(column)).matches(row.connectionString());
+        return new Passwords(new Secret(column), spelledIn ? null : otherThan(column, found), false);
+    }
+
+    private static Secret otherThan(String password, List<ConnectionPasswords.Found> found) {
+        return found.stream().filter(candidate -> !candidate.means(password)).findFirst()
+                .map(other -> new Secret(other.password())).orElse(null);
+    }
+
+    /** Every password of the row in every reading, for the mask of the whole store. */
+    static List<String> secrets(LegacyDatabase row) {
+        List<String> secrets = new ArrayList<>();
+        secrets.add(row.password());
+        for (ConnectionPasswords.Found found : ConnectionPasswords.find(row.connectionString())) {
+            secrets.add(found.password());
+            secrets.add(found.raw());
+            secrets.add(PasswordSpellings.unquote(found.raw()));
+        }
+        return secrets;
+    }
+
     @Override
     public Database convert(LegacyDatabase row) {
-        String password = row.password() == null || row.password().isEmpty() ? null : row.password();
-        try {
-            String provider = lower(required("provider", row.provider(), 20));
-            if (!PROVIDERS.contains(provider)) {
-                throw new InvalidRecordException("unknown provider '" + abbreviate(provider) + "': expected one of postgresql, mysql, sqlite, sqlserver, oracle");
-            }
-            String status = lower(required("status", row.status(), 20));
-            if (!STATUSES.contains(status)) {
-                throw new InvalidRecordException("unknown status '" + abbreviate(status) + "': expected one of pending, connected, failed, disconnected");
-            }
-            Integer port = integer("port", row.port());
-            if (port != null && (port < 0 || port > 65535)) {
-                throw new InvalidRecordException("port " + port + " is out of range (0..65535)");
-            }
-            return new Database(
-                    required("id", row.id(), 50),
-                    redact(required("name", row.name(), 255), password),
-                    provider,
-                    redact(optional("host", row.host(), 255), password),
-                    port,
-                    redact(optional("database_name", row.databaseName(), 255), password),
-                    redact(optional("username", row.username(), 255), password),
-                    password,
-                    redact(withoutPassword(row.connectionString()), password),
-                    status,
-                    requiredInteger("table_count", row.tableCount()),
-                    redact(json("schema_json", row.schemaJson()), password),
-                    redact(row.sqlContent(), password),
-                    requiredTime("created_at", row.createdAt()),
-                    requiredTime("updated_at", row.updatedAt()),
-                    optionalTime("last_connected_at", row.lastConnectedAt()),
-                    redact(row.description(), password),
-                    redact(json("tags", row.tags()), password));
-        } catch (InvalidRecordException e) {
-            String reason = redact(e.getMessage(), password);
-            throw reason.equals(e.getMessage()) ? e : new InvalidRecordException(reason);
+        Passwords passwords = passwords(row);
+        String provider = upper(required("provider", row.provider(), 20));
+        if (!PROVIDERS.contains(provider)) {
+            throw new InvalidRecordException("unknown provider '" + abbreviate(provider) + "': expected one of POSTGRESQL, MYSQL, SQLITE, SQLSERVER, ORACLE");
         }
-    }
-
-    /** The connection string without the password of its user info: {@code postgresql://appuser@localhost:5433/db}. */
-    static String withoutPassword(String connectionString) {
-        if (connectionString == null) {
-            return null;
+        String status = upper(required("status", row.status(), 20));
+        if (!STATUSES.contains(status)) {
+            throw new InvalidRecordException("unknown status '" + abbreviate(status) + "': expected one of PENDING, CONNECTED, FAILED, DISCONNECTED");
         }
-        Matcher matcher = URL_PASSWORD.matcher(connectionString);
-        return matcher.find() ? matcher.group(1) + "@" + connectionString.substring(matcher.end()) : connectionString;
-    }
-
-    static String redact(String text, String password) {
-        return text == null || password == null ? text : text.replace(password, REDACTED);
-    }
-
-    /** The JSON with the password replaced in every string value and property name. */
-    static JsonNode redact(JsonNode node, String password) {
-        if (node == null || password == null) {
-            return node;
+        Integer port = integer("port", row.port());
+        if (port != null && (port < 0 || port > 65535)) {
+            throw new InvalidRecordException("port " + port + " is out of range (0..65535)");
         }
-        if (node.isString()) {
-            String text = node.asString();
-            return text.contains(password) ? JsonNodeFactory.instance.stringNode(redact(text, password)) : node;
-        }
-        if (node.isArray()) {
-            ArrayNode copy = JsonNodeFactory.instance.arrayNode();
-            node.values().forEach(element -> copy.add(redact(element, password)));
-            return copy;
-        }
-        if (node.isObject()) {
-            ObjectNode copy = JsonNodeFactory.instance.objectNode();
-            node.properties().forEach(property -> copy.set(redact(property.getKey(), password), redact(property.getValue(), password)));
-            return copy;
-        }
-        return node;
+        return new Database(
+                required("id", row.id(), 50),
+                required("name", row.name(), 255),
+                provider,
+                optional("host", row.host(), 255),
+                port,
+                optional("database_name", row.databaseName(), 255),
+                optional("username", row.username(), 255),
+                passwords.password(),
+                passwords.connectionPassword(),
+                ConnectionPasswords.withoutPasswords(row.connectionString()),
+                status,
+                requiredInteger("table_count", row.tableCount()),
+                json("schema_json", row.schemaJson()),
+                row.sqlContent(),
+                requiredTime("created_at", row.createdAt()),
+                requiredTime("updated_at", row.updatedAt()),
+                optionalTime("last_connected_at", row.lastConnectedAt()),
+                row.description(),
+                json("tags", row.tags()));
     }
 
     @Override
@@ -217,18 +231,24 @@ final class DatabasesTable implements HamiltonTable<DatabasesTable.LegacyDatabas
     public Database readTarget(ResultSet rs) throws SQLException {
         return new Database(rs.getString("id"), rs.getString("name"), rs.getString("provider"), rs.getString("host"),
                 targetInteger(rs, "port"), rs.getString("database_name"), rs.getString("username"),
-                decrypt(rs.getString("password_encrypted")), rs.getString("connection_string"), rs.getString("status"),
+                decrypt(rs.getString("password_encrypted")), decrypt(rs.getString("connection_password_encrypted")),
+                rs.getString("connection_string"), rs.getString("status"),
                 rs.getInt("table_count"), targetJson(rs, "schema_json"), rs.getString("sql_content"),
                 targetTime(rs, "created_at"), targetTime(rs, "updated_at"), targetTime(rs, "last_connected_at"),
                 rs.getString("description"), targetJson(rs, "tags"));
     }
 
-    private String decrypt(String stored) {
+    private Secret decrypt(String stored) {
         try {
-            return cipher.decrypt(stored);
+            String plain = cipher.decrypt(stored);
+            return plain == null ? null : new Secret(plain);
         } catch (SluiceException e) {
             return UNREADABLE;
         }
+    }
+
+    private String encrypt(Secret secret) {
+        return secret == null ? null : cipher.encrypt(secret.value());
     }
 
     @Override
@@ -241,7 +261,8 @@ final class DatabasesTable implements HamiltonTable<DatabasesTable.LegacyDatabas
                 .addValue("port", row.port())
                 .addValue("database_name", row.databaseName())
                 .addValue("username", row.username())
-                .addValue("password_encrypted", cipher.encrypt(row.password()))
+                .addValue("password_encrypted", encrypt(row.password()))
+                .addValue("connection_password_encrypted", encrypt(row.connectionPassword()))
                 .addValue("connection_string", row.connectionString())
                 .addValue("status", row.status())
                 .addValue("table_count", row.tableCount())

@@ -1,38 +1,49 @@
 package io.sluice.migration.hamilton;
 
-import io.sluice.migration.DryRunItemWriter;
-import io.sluice.migration.LoadStepPolicy;
+import io.sluice.batch.DryRunItemWriter;
+import io.sluice.batch.LoadStepPolicy;
+import io.sluice.batch.RecordIsolation;
+import io.sluice.batch.RefusedRecords;
+import io.sluice.batch.RejectFiles;
+import io.sluice.batch.SkipOnDryRun;
+import io.sluice.batch.SourceRecord;
 import io.sluice.migration.MigrationParameters;
-import io.sluice.migration.RejectFiles;
-import io.sluice.migration.SkipOnDryRun;
-import io.sluice.migration.SourceRecord;
 import io.sluice.migration.StoreKind;
 import io.sluice.migration.StoreMigration;
+import io.sluice.persistence.Dialect;
 import io.sluice.persistence.SecretCipher;
 import io.sluice.persistence.SluiceProperties;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.database.JdbcCursorItemReader;
 import org.springframework.batch.infrastructure.item.database.builder.JdbcCursorItemReaderBuilder;
+import org.springframework.dao.DataAccessException;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowCallbackHandler;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import java.nio.file.Files;
+import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.security.SecureRandom;
+import java.util.stream.Stream;
 
 /**
  * Migrates Hamilton's SQLite metadata store ({@code hamilton_metadata.db}), read through JDBC and
  * read-only: the store is inspected, then {@code databases}, {@code clustering_results},
  * {@code concepts}, {@code attributes} and {@code relationships} are loaded in the order of their
  * foreign keys, then source and target are reconciled. Database passwords are encrypted with
- * {@link SecretCipher}; Hamilton's {@code jobs} table (its own job history) is counted and
+ * {@link SecretCipher}, and every spelling of every password of the store is masked in every table
+ * ({@link MaskedTable}); Hamilton's {@code jobs} table (its own job history) is counted and
  * reported, not migrated.
  */
 @Component
@@ -43,14 +54,19 @@ class HamiltonMigration implements StoreMigration {
     private final NamedParameterJdbcTemplate jdbc;
     private final RejectFiles rejectFiles;
     private final SluiceProperties properties;
+    private final Dialect dialect;
+    private final RefusedRecords refusedRecords;
 
     HamiltonMigration(JobRepository jobRepository, PlatformTransactionManager transactionManager,
-                      NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties) {
+                      NamedParameterJdbcTemplate jdbc, RejectFiles rejectFiles, SluiceProperties properties, Dialect dialect,
+                      RefusedRecords refusedRecords) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.jdbc = jdbc;
         this.rejectFiles = rejectFiles;
         this.properties = properties;
+        this.dialect = dialect;
+        this.refusedRecords = refusedRecords;
     }
 
     @Override
@@ -62,17 +78,20 @@ class HamiltonMigration implements StoreMigration {
     public Flow flow(MigrationParameters parameters) {
         HamiltonStore store = new HamiltonStore(parameters.store());
         store.inspect(); // a store that cannot be read fails here, before a job execution exists, with one line
-        List<HamiltonTable<?, ?>> tables = List.of(new DatabasesTable(cipher(parameters.dryRun())), new ClusteringResultsTable(),
-                new ConceptsTable(), new AttributesTable(), new RelationshipsTable());
+        PasswordMask mask = passwords(store);
+        DatabasesTable databases = new DatabasesTable(cipher(parameters.dryRun()));
+        List<HamiltonTable<?, ?>> tables = Stream.of(databases, new ClusteringResultsTable(), new ConceptsTable(),
+                new AttributesTable(), new RelationshipsTable()).<HamiltonTable<?, ?>>map(table -> MaskedTable.masked(table, mask)).toList();
         FlowBuilder<Flow> flow = new FlowBuilder<Flow>("migrate.hamilton")
                 .start(new StepBuilder("migrate.inspect-hamilton-store", jobRepository)
                         .tasklet(new InspectStoreTasklet(store), transactionManager)
                         .build());
         for (HamiltonTable<?, ?> table : tables) {
-            flow.next(load(parameters, store, table, tables));
+            boolean isDatabases = table.statements().table().equals(databases.statements().table());
+            flow.next(load(parameters, store, table, tables, isDatabases ? new DatabasePasswordsListener(store, databases) : null));
         }
         Step advanceIds = new StepBuilder("migrate.advance-clustering-ids", jobRepository)
-                .tasklet(new SkipOnDryRun(new ClusteringIdSequenceTasklet(jdbc.getJdbcTemplate())), transactionManager)
+                .tasklet(new SkipOnDryRun(new ClusteringIdSequenceTasklet(jdbc.getJdbcTemplate(), dialect)), transactionManager)
                 .build();
         return flow.next(verify(store, tables)).next(advanceIds).build();
     }
@@ -92,28 +111,49 @@ class HamiltonMigration implements StoreMigration {
         return SecretCipher.configured(properties.secretKey(), properties.dataDir(), notice -> System.err.println("sluice: " + notice));
     }
 
+    /**
+     * Every password the store holds (the {@code password} column and what the connection strings hold,
+     * in each reading), read once per job: the mask every table's rows go through.
+     */
+    private static PasswordMask passwords(HamiltonStore store) {
+        DatabasesTable reader = new DatabasesTable(null);
+        List<String> secrets = new ArrayList<>();
+        try {
+            new JdbcTemplate(store.dataSource()).query(reader.statements().selectSource(),
+                    (RowCallbackHandler) rs -> secrets.addAll(DatabasesTable.secrets(reader.readSource(rs))));
+        } catch (DataAccessException e) {
+            throw e.getCause() instanceof SQLException cause ? store.failure(cause) : e;
+        }
+        return PasswordMask.of(secrets);
+    }
+
     private <L, T> Step load(MigrationParameters parameters, HamiltonStore store, HamiltonTable<L, T> table,
-                             List<HamiltonTable<?, ?>> tables) {
+                             List<HamiltonTable<?, ?>> tables, StepExecutionListener listener) {
         String name = "migrate.load-" + table.statements().table().replace('_', '-');
         SourceReferences references = new SourceReferences(store.dataSource(), tables);
-        ChunkOrientedStepBuilder<SourceRecord<L>, T> step = new StepBuilder(name, jobRepository)
-                .<SourceRecord<L>, T>chunk(parameters.chunkSize())
+        RecordIsolation<StoreRow<L>, T> isolation = refusedRecords.isolating(table.statements().table(), row -> String.valueOf(table.key(row)));
+        ChunkOrientedStepBuilder<SourceRecord<StoreRow<L>>, T> step = new StepBuilder(name, jobRepository)
+                .<SourceRecord<StoreRow<L>>, T>chunk(parameters.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(reader(name + ".reader", store, table))
-                .processor(new HamiltonRowProcessor<>(table, references))
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), new UpsertItemWriter<>(table, jdbc,
-                        parameters.dryRun() ? new DryRunParents(jdbc, references, tables) : null), transactionManager));
+                .processor(isolation.processor(new HamiltonRowProcessor<>(table, references)))
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), isolation.writer(new UpsertItemWriter<>(table, jdbc,
+                        parameters.dryRun() ? new DryRunParents(jdbc, references, tables) : null)), transactionManager));
+        if (listener != null) {
+            step.listener(listener);
+        }
         return LoadStepPolicy.apply(step, rejectFiles).build();
     }
 
-    private static <L> JdbcCursorItemReader<SourceRecord<L>> reader(String name, HamiltonStore store, HamiltonTable<L, ?> table) {
-        return new JdbcCursorItemReaderBuilder<SourceRecord<L>>()
+    private static <L> JdbcCursorItemReader<SourceRecord<StoreRow<L>>> reader(String name, HamiltonStore store, HamiltonTable<L, ?> table) {
+        return new JdbcCursorItemReaderBuilder<SourceRecord<StoreRow<L>>>()
                 .name(name)
                 .dataSource(store.dataSource())
                 .sql(table.statements().selectSource())
                 .rowMapper((rs, rowNumber) -> {
                     L row = table.readSource(rs);
-                    return new SourceRecord<>(store.displayName(), table.statements().table() + " id=" + table.sourceKey(row), row);
+                    return new SourceRecord<>(store.displayName(), table.statements().table() + " id=" + table.sourceKey(row),
+                            new StoreRow<>(row, table.describe(row)));
                 })
                 .saveState(true)
                 .verifyCursorPosition(false)
@@ -122,7 +162,7 @@ class HamiltonMigration implements StoreMigration {
 
     private Step verify(HamiltonStore store, List<HamiltonTable<?, ?>> tables) {
         HamiltonVerificationTasklet verification = new HamiltonVerificationTasklet(store, tables,
-                () -> new SourceReferences(store.dataSource(), tables), jdbc);
+                () -> new SourceReferences(store.dataSource(), tables), jdbc, refusedRecords);
         return new StepBuilder("migrate.verify-hamilton", jobRepository)
                 .tasklet(new SkipOnDryRun(verification), transactionManager)
                 .build();

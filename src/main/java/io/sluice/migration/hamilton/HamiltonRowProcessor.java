@@ -1,10 +1,10 @@
 package io.sluice.migration.hamilton;
 
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.SourceRecord;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /** Converts one row of a Hamilton table and checks that the rows it points at will be there. */
-final class HamiltonRowProcessor<L, T> implements ItemProcessor<SourceRecord<L>, T> {
+final class HamiltonRowProcessor<L, T> implements ItemProcessor<SourceRecord<StoreRow<L>>, T> {
 
     private final HamiltonTable<L, T> table;
     private final SourceReferences references;
@@ -15,8 +15,8 @@ final class HamiltonRowProcessor<L, T> implements ItemProcessor<SourceRecord<L>,
     }
 
     @Override
-    public T process(SourceRecord<L> record) {
-        T row = table.convert(record.value());
+    public T process(SourceRecord<StoreRow<L>> record) {
+        T row = table.convert(record.value().row());
         references.requireValid(table.references(row));
         return row;
     }

@@ -1,10 +1,16 @@
 package io.sluice.migration.hamilton;
 
+import io.sluice.SluiceException;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 import org.sqlite.SQLiteOpenMode;
 
 import javax.sql.DataSource;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -81,6 +87,7 @@ final class HamiltonStore {
         if (!Files.isRegularFile(file)) {
             throw new HamiltonStoreException(file + ": no such file", null);
         }
+        requireReadable();
         Set<String> tables = new TreeSet<>();
         Map<String, Long> counts = new LinkedHashMap<>();
         Long jobs = null;
@@ -108,13 +115,53 @@ final class HamiltonStore {
                 jobs = count(statement, JOBS);
             }
         } catch (SQLException e) {
-            throw new HamiltonStoreException(file + ": cannot read it as a SQLite database (" + firstLine(e.getMessage())
-                    + "); is it Hamilton's hamilton_metadata.db?", e);
+            throw failure(e);
         }
         List<String> others = tables.stream()
                 .filter(table -> !MIGRATED.contains(table) && !table.equals(JOBS) && !table.startsWith("sqlite_"))
                 .toList();
         return new Inventory(displayName(), counts, jobs, others);
+    }
+
+    /** Opens the file as a plain file first: a file sluice may not read says so, not that it is no SQLite file. */
+    private void requireReadable() {
+        try (InputStream in = Files.newInputStream(file)) {
+            in.read();
+        } catch (AccessDeniedException e) {
+            throw new HamiltonStoreException(permissionDenied(file), e);
+        } catch (IOException e) {
+            throw new HamiltonStoreException(file + ": cannot read it (" + e.getMessage() + ")", e);
+        }
+    }
+
+    static String permissionDenied(Path file) {
+        return file + ": permission denied: the user running sluice may not read it";
+    }
+
+    /**
+     * The one-line message for an error SQLite gave when opening or reading the store, by its result
+     * code: locked by another process (exit code 6: try again when it is done), permission denied or
+     * read-only where SQLite must write beside the file (exit code 2), or not a readable SQLite file
+     * at all (exit code 2).
+     */
+    HamiltonStoreException failure(SQLException e) {
+        SQLiteErrorCode code = e instanceof SQLiteException sqlite ? sqlite.getResultCode() : null;
+        String name = code == null ? "" : code.name();
+        if (name.startsWith("SQLITE_BUSY") || name.startsWith("SQLITE_LOCKED")) {
+            return new HamiltonStoreException(SluiceException.Kind.UNAVAILABLE, file + ": the SQLite store is locked by another process"
+                    + " that is writing to it (is Hamilton running?); try again when it has finished", e);
+        }
+        if (name.startsWith("SQLITE_PERM") || name.startsWith("SQLITE_AUTH")
+                || name.startsWith("SQLITE_CANTOPEN") && !Files.isReadable(file)) {
+            return new HamiltonStoreException(permissionDenied(file), e);
+        }
+        if (name.startsWith("SQLITE_READONLY") || name.startsWith("SQLITE_CANTOPEN") && !Files.isWritable(file.getParent())) {
+            return new HamiltonStoreException(file + ": the SQLite store is read-only here, and SQLite must write beside it to"
+                    + " read it (its -wal and -shm files: a WAL-mode store): copy it with its -wal file to a folder you may write"
+                    + " to, and migrate the copy", e);
+        }
+        return new HamiltonStoreException(file + ": cannot read it as a SQLite database (" + firstLine(e.getMessage())
+                + "); is it Hamilton's hamilton_metadata.db?", e);
     }
 
     private static long count(Statement statement, String table) throws SQLException {

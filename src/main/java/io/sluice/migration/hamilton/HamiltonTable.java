@@ -25,6 +25,11 @@ interface HamiltonTable<L, T> {
     /** The legacy key of a row as read, for its location in the reject file. */
     String sourceKey(L row);
 
+    /** The text the reject file shows of a row as read: its {@code toString()}, unless the table masks it. */
+    default String describe(L row) {
+        return String.valueOf(row);
+    }
+
     /** The row as it lands, or an {@code InvalidRecordException} saying why it cannot. */
     T convert(L row);
 

@@ -1,9 +1,10 @@
 package io.sluice.migration.hamilton;
 
-import io.sluice.migration.InvalidRecordException;
-import io.sluice.migration.JsonValue;
+import io.sluice.batch.InvalidRecordException;
+import io.sluice.batch.RefusedRecords;
+import io.sluice.batch.JsonValue;
 import io.sluice.migration.MigrationVerificationException;
-import io.sluice.migration.Reconciliation;
+import io.sluice.batch.Reconciliation;
 import org.springframework.batch.core.scope.context.ChunkContext;
 import org.springframework.batch.core.step.StepContribution;
 import org.springframework.batch.core.step.tasklet.Tasklet;
@@ -47,22 +48,26 @@ final class HamiltonVerificationTasklet implements Tasklet {
     private final List<HamiltonTable<?, ?>> tables;
     private final Supplier<SourceReferences> references;
     private final NamedParameterJdbcTemplate target;
+    private final RefusedRecords refusedRecords;
 
+    /** @param refusedRecords the rows the database refused in the load steps: rejected, not lost */
     HamiltonVerificationTasklet(HamiltonStore store, List<HamiltonTable<?, ?>> tables, Supplier<SourceReferences> references,
-                                NamedParameterJdbcTemplate target) {
+                                NamedParameterJdbcTemplate target, RefusedRecords refusedRecords) {
         this.store = store;
         this.tables = tables;
         this.references = references;
         this.target = target;
+        this.refusedRecords = refusedRecords;
     }
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
         SourceReferences sourceReferences = references.get();
+        long instance = contribution.getStepExecution().getJobExecution().getJobInstance().getInstanceId();
         List<String> summaries = new ArrayList<>();
         boolean matches = true;
         for (HamiltonTable<?, ?> table : tables) {
-            Reconciliation reconciliation = reconcile(table, sourceReferences);
+            Reconciliation reconciliation = reconcile(table, sourceReferences, refusedRecords.of(instance, table.statements().table()));
             summaries.add(reconciliation.summary());
             matches &= reconciliation.matches();
         }
@@ -75,7 +80,7 @@ final class HamiltonVerificationTasklet implements Tasklet {
         return RepeatStatus.FINISHED;
     }
 
-    private <L, T> Reconciliation reconcile(HamiltonTable<L, T> table, SourceReferences sourceReferences) {
+    private <L, T> Reconciliation reconcile(HamiltonTable<L, T> table, SourceReferences sourceReferences, RefusedRecords.Refused refused) {
         Reconciliation reconciliation = new Reconciliation(table.statements().table());
         Map<Object, T> batch = new LinkedHashMap<>();
         new JdbcTemplate(store.dataSource()).query(table.statements().selectSource(), (RowCallbackHandler) rs -> {
@@ -85,6 +90,9 @@ final class HamiltonVerificationTasklet implements Tasklet {
                 sourceReferences.requireValid(table.references(row));
             } catch (InvalidRecordException e) {
                 return; // rejected by the load step, with its reason
+            }
+            if (refused.contains(String.valueOf(table.key(row)))) {
+                return; // refused by the database, rejected with its reason
             }
             reconciliation.source(fingerprint(table.key(row), row));
             batch.put(table.key(row), row);

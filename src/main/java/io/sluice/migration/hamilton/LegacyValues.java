@@ -1,8 +1,8 @@
 package io.sluice.migration.hamilton;
 
-import io.sluice.migration.InvalidRecordException;
-import io.sluice.migration.LegacyJson;
-import io.sluice.migration.LegacyTimestamps;
+import io.sluice.batch.InvalidRecordException;
+import io.sluice.batch.LegacyJson;
+import io.sluice.batch.LegacyTimestamps;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
@@ -12,7 +12,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Locale;
 
-import static io.sluice.migration.JsonFields.abbreviate;
+import static io.sluice.batch.JsonFields.abbreviate;
 
 /**
  * Reads the values Hamilton's SQLAlchemy models wrote into SQLite, where every column can hold any
@@ -132,8 +132,8 @@ final class LegacyValues {
         }
     }
 
-    static String lower(String text) {
-        return text == null ? null : text.trim().toLowerCase(Locale.ROOT);
+    static String upper(String text) {
+        return text == null ? null : text.trim().toUpperCase(Locale.ROOT);
     }
 
     // reading the target back ------------------------------------------------------------------

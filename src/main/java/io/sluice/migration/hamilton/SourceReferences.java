@@ -1,6 +1,6 @@
 package io.sluice.migration.hamilton;
 
-import io.sluice.migration.InvalidRecordException;
+import io.sluice.batch.InvalidRecordException;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import javax.sql.DataSource;

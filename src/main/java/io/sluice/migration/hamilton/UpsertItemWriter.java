@@ -1,7 +1,7 @@
 package io.sluice.migration.hamilton;
 
-import io.sluice.migration.JsonValue;
-import io.sluice.migration.WriteCounts;
+import io.sluice.batch.JsonValue;
+import io.sluice.batch.WriteCounts;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;

@@ -1,7 +1,7 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.LegacyJson;
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.LegacyJson;
+import io.sluice.batch.SourceRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.infrastructure.item.ExecutionContext;

@@ -1,6 +1,6 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.RejectFile;
+import io.sluice.batch.RejectFile;
 import io.sluice.testing.Rows;
 import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;
@@ -70,7 +70,7 @@ class DataWranglerMigrationTest {
         Map<String, Object> a = dataset(db, "a");
         assertThat(a).containsEntry("name", "Sales (newer here)").containsEntry("description", "from the array")
                 .containsEntry("source", "upload");
-        JsonNode metadata = JSON.readTree(String.valueOf(a.get("metadata")));
+        JsonNode metadata = JSON.readTree(String.valueOf(a.get("meta_data")));
         assertThat(metadata.get("rows").asInt()).as("the newer catalogue wins a shared key").isEqualTo(2000);
         assertThat(metadata.get("file_name").asString()).isEqualTo("a.csv");
         assertThat(metadata.get("format").asString()).isEqualTo("csv");
@@ -115,14 +115,14 @@ class DataWranglerMigrationTest {
         assertThat(Rows.count(db, "workflows")).isEqualTo(3);
         assertThat(Rows.count(db, "workflow_nodes")).isEqualTo(7);
         assertThat(Rows.count(db, "workflow_edges")).isEqualTo(5);
-        assertThat(Rows.query(db, "SELECT node_id FROM workflow_nodes WHERE node_id = 'node-1'")).hasSize(2);
-        assertThat(Rows.query(db, "SELECT edge_id FROM workflow_edges WHERE workflow_id = 'wf-chart' ORDER BY edge_id"))
-                .extracting(row -> row.get("edge_id")).containsExactly("e2", "reactflow__edge-node-1-node-2");
-        Map<String, Object> bare = Rows.query(db, "SELECT * FROM workflow_nodes WHERE workflow_id = 'wf-chart' AND node_id = 'node-3'").get(0);
-        assertThat(bare.get("node_type")).isNull();
+        assertThat(Rows.query(db, "SELECT id FROM workflow_nodes WHERE id = 'node-1'")).hasSize(2);
+        assertThat(Rows.query(db, "SELECT id FROM workflow_edges WHERE workflow_id = 'wf-chart' ORDER BY id"))
+                .extracting(row -> row.get("id")).containsExactly("e2", "reactflow__edge-node-1-node-2");
+        Map<String, Object> bare = Rows.query(db, "SELECT * FROM workflow_nodes WHERE workflow_id = 'wf-chart' AND id = 'node-3'").get(0);
+        assertThat(bare.get("type")).isNull();
         assertThat(bare.get("position_x")).isNull();
         assertThat(bare.get("position_y")).isNull();
-        Map<String, Object> old = Rows.query(db, "SELECT * FROM workflow_nodes WHERE workflow_id = 'wf-old' AND node_id = 'node-2'").get(0);
+        Map<String, Object> old = Rows.query(db, "SELECT * FROM workflow_nodes WHERE workflow_id = 'wf-old' AND id = 'node-2'").get(0);
         assertThat(((Number) old.get("position_x")).doubleValue()).isEqualTo(300.0);
         assertThat(((Number) old.get("position_y")).doubleValue()).isEqualTo(50.5);
         assertThat(old.get("data")).isNull();
@@ -207,9 +207,9 @@ class DataWranglerMigrationTest {
         assertThat(result.exitCode()).as(result.out() + result.err()).isEqualTo(3);
         assertThat(Rows.query(db, "SELECT id FROM datasets")).extracting(row -> row.get("id")).containsExactly("good");
         assertThat(Rows.query(db, "SELECT id FROM workflows")).extracting(row -> row.get("id")).containsExactly("partly");
-        assertThat(Rows.query(db, "SELECT node_id, node_type FROM workflow_nodes ORDER BY node_id"))
-                .extracting(row -> row.get("node_id") + ":" + row.get("node_type")).containsExactly("a:filter", "b:output");
-        assertThat(Rows.query(db, "SELECT edge_id FROM workflow_edges")).extracting(row -> row.get("edge_id")).containsExactly("ab");
+        assertThat(Rows.query(db, "SELECT id, type FROM workflow_nodes ORDER BY id"))
+                .extracting(row -> row.get("id") + ":" + row.get("type")).containsExactly("a:filter", "b:output");
+        assertThat(Rows.query(db, "SELECT id FROM workflow_edges")).extracting(row -> row.get("id")).containsExactly("ab");
 
         List<JsonNode> rejects = rejects(db, result);
         assertThat(rejects).extracting(line -> line.get("file").asString() + " " + line.get("location").asString())

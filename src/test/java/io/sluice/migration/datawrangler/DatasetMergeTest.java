@@ -1,6 +1,6 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.JsonValue;
+import io.sluice.batch.JsonValue;
 
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.ObjectMapper;

@@ -1,7 +1,7 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.migration.LegacyJson;
-import io.sluice.migration.SourceRecord;
+import io.sluice.batch.LegacyJson;
+import io.sluice.batch.SourceRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -52,5 +52,59 @@ class WorkflowFileItemReaderTest {
         assertThat(b.value().fault()).startsWith("not valid JSON");
         assertThat(b.value().toString()).contains("\"nodes\": [}");
         assertThat(rest).extracting(record -> record.value().id()).containsExactly("c");
+    }
+
+    @Test
+    void a_restart_after_a_workflow_file_was_added_before_its_position_reads_every_file_again() throws Exception {
+        // given a reader that committed after "b" and "d"
+        Path store = aStoreIn(temp).workflow("b", "{\"name\": \"B\"}").workflow("d", "{\"name\": \"D\"}")
+                .workflow("f", "{\"name\": \"F\"}").write();
+        ExecutionContext context = new ExecutionContext();
+        WorkflowFileItemReader first = new WorkflowFileItemReader("test.reader", store, LegacyJson.mapper());
+        first.open(context);
+        first.read();
+        first.read();
+        first.update(context);
+        first.close();
+
+        // when a file is added before that position, and the reader restarted
+        Files.writeString(store.resolve("workflows").resolve("a.json"), "{\"name\": \"A\"}");
+        List<String> read = readAll(context, store);
+
+        // then it reads every file from the start, none skipped
+        assertThat(read).containsExactly("a", "b", "d", "f");
+    }
+
+    @Test
+    void a_restart_after_a_read_workflow_file_was_rewritten_reads_every_file_again_and_an_unchanged_folder_resumes() throws Exception {
+        // given a reader that committed after "b"
+        Path store = aStoreIn(temp).workflow("b", "{\"name\": \"B\"}").workflow("d", "{\"name\": \"D\"}").write();
+        ExecutionContext context = new ExecutionContext();
+        WorkflowFileItemReader first = new WorkflowFileItemReader("test.reader", store, LegacyJson.mapper());
+        first.open(context);
+        first.read();
+        first.update(context);
+        first.close();
+        ExecutionContext unchanged = new ExecutionContext(context);
+
+        // when "b" is rewritten, and the reader restarted
+        List<String> untouched = readAll(unchanged, store);
+        Files.writeString(store.resolve("workflows").resolve("b.json"), "{\"name\": \"B, renamed\"}");
+        List<String> afterRewrite = readAll(context, store);
+
+        // then the unchanged folder resumed after "b", the rewritten one is read again whole
+        assertThat(untouched).containsExactly("d");
+        assertThat(afterRewrite).containsExactly("b", "d");
+    }
+
+    private static List<String> readAll(ExecutionContext context, Path store) throws Exception {
+        WorkflowFileItemReader reader = new WorkflowFileItemReader("test.reader", store, LegacyJson.mapper());
+        reader.open(context);
+        List<String> ids = new ArrayList<>();
+        for (SourceRecord<WorkflowFile> record = reader.read(); record != null; record = reader.read()) {
+            ids.add(record.value().id());
+        }
+        reader.close();
+        return ids;
     }
 }

@@ -1,5 +1,6 @@
 package io.sluice.migration.dynoai;
 
+import io.sluice.batch.RejectFile;
 import io.sluice.testing.Rows;
 import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;
@@ -8,6 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -66,6 +68,53 @@ class DynoaiRestartTest {
         assertThat(Rows.count(database, "runs")).isEqualTo(1000);
         assertThat(Rows.count(database, "run_files")).isEqualTo(2000);
         assertThat(sluice.run("restart", Long.toString(restartedId)).exitCode()).isEqualTo(5);
+    }
+
+    @ParameterizedTest(name = "{0}, {1} partition(s)")
+    @MethodSource("databasesAndPartitions")
+    void a_restart_after_dynoai_rewrote_its_index_reads_it_again_without_bogus_rejects(TestDatabase database, int partitions)
+            throws Exception {
+        // given a migration that failed part way, its committed chunks saved with their byte offsets
+        Sluice sluice = new Sluice(database);
+        assertThat(sluice.run("migrate", aDynoaiStore().writeTo(temp.resolve("empty")).toString()).exitCode()).isZero();
+        poison(database, true);
+        Path store = aDynoaiStore().withIndexRuns(1000).writeTo(temp.resolve("store"));
+        Sluice.Result failed = sluice.run("migrate", store.toString(), "--chunk-size", "100", "--partitions", Integer.toString(partitions));
+        assertThat(failed.exitCode()).as(failed.out() + failed.err()).isEqualTo(1);
+        long failedId = newestExecution(database);
+        long committed = Rows.count(database, "runs");
+        boolean changedRunLanded = !Rows.query(database, "SELECT id FROM runs WHERE id = 'run_00100'").isEmpty();
+
+        // when DynoAI rewrites its index as it does on a status change: newest first, one run's status
+        // changed, one run added; and the migration is restarted once the cause of the failure is gone
+        DynoaiStore rewritten = aDynoaiStore().withIndexEntry(DynoaiStore.run("run_01000", "pending", "2025-12-09T08:00:00.000Z", "a.csv", "b.txt"));
+        for (int i = 999; i >= 0; i--) {
+            rewritten.withIndexEntry(i == 100
+                    ? DynoaiStore.run("run_00100", "error", "2025-12-09T07:00:00.000Z", "a.csv", "b.txt")
+                    : DynoaiStore.run("run_%05d".formatted(i), "complete", "2025-12-08T06:18:43.578Z", "a.csv", "b.txt"));
+        }
+        rewritten.writeTo(temp.resolve("store"));
+        poison(database, false);
+        Sluice.Result restarted = sluice.run("restart", Long.toString(failedId));
+
+        // then it completes, having read the new index whole, with every run once and no reject
+        assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
+        long restartedId = newestExecution(database);
+        assertThat(status(database, restartedId)).isEqualTo("COMPLETED");
+        assertThat(Rows.count(database, "runs")).isEqualTo(1001);
+        assertThat(Rows.count(database, "run_files")).isEqualTo(2002);
+        assertThat(Rows.query(database, "SELECT status FROM runs WHERE id = 'run_00100'").get(0).get("status")).isEqualTo("error");
+        assertThat(Files.exists(RejectFile.pathFor(database.dataDir(), restartedId))).as("no reject").isFalse();
+        assertThat(Rows.query(database, "SELECT STATUS FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = " + restartedId
+                + " AND STEP_NAME = 'migrate.verify-runs'").get(0).get("status")).isEqualTo("COMPLETED");
+
+        // and it says so in one line, and its counts describe the new index once
+        assertThat(restarted.out()).contains("index.json changed since the last commit: read again from the start");
+        long updated = changedRunLanded ? 1 : 0;
+        assertThat(restarted.out()).contains("inserted " + (1001 - committed) + ", updated " + updated
+                + ", unchanged " + (committed - updated) + ", rejected 0");
+        assertThat(Rows.query(database, "SELECT EXIT_MESSAGE FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = " + restartedId
+                + " AND STEP_NAME LIKE 'migrate.load-index-runs%' AND EXIT_MESSAGE LIKE '%index.json changed%'")).isNotEmpty();
     }
 
     private static void poison(TestDatabase database, boolean on) throws Exception {

@@ -1,6 +1,6 @@
 package io.sluice.migration.dynoai;
 
-import io.sluice.migration.LegacyJson;
+import io.sluice.batch.LegacyJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -39,7 +39,7 @@ class HamiltonMigrationTest {
 
     @ParameterizedTest
     @MethodSource("io.sluice.testing.TestDatabase#both")
-    void all_five_tables_land_with_decoded_clusters_lower_cased_provider_and_normalised_confidence(TestDatabase db) throws Exception {
+    void all_five_tables_land_with_decoded_clusters_the_enum_names_hamilton_reads_and_normalised_confidence(TestDatabase db) throws Exception {
         // given
         HamiltonStoreBuilder store = aTypicalStore();
         byte[] before = Files.readAllBytes(store.file());
@@ -51,7 +51,7 @@ class HamiltonMigrationTest {
         assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
         assertThat(counts(db)).containsExactly(1L, 2L, 2L, 2L, 2L);
         Map<String, Object> database = Rows.query(db, "SELECT provider, status, port, table_count FROM databases").get(0);
-        assertThat(database).containsEntry("provider", "postgresql").containsEntry("status", "connected");
+        assertThat(database).containsEntry("provider", "POSTGRESQL").containsEntry("status", "CONNECTED");
         assertThat(((Number) database.get("port")).intValue()).isEqualTo(5433);
         Map<String, Object> clustering = Rows.query(db, "SELECT clusters, parameters, is_active FROM clustering_results WHERE id = 1").get(0);
         JsonNode clusters = JsonMapper.builder().build().readTree(String.valueOf(clustering.get("clusters")));
@@ -99,7 +99,7 @@ class HamiltonMigrationTest {
         assertThat(row.get("connection_string")).isEqualTo("postgresql://appuser@localhost:5433/db_a1b2c3d4e5");
         assertThat((String) row.get("sql_content")).contains("PASSWORD '****'");
         String everything = dump(db, TABLES) + dump(db, BATCH_TABLES) + result.out() + result.err() + rejects(db) + dataFolderText(db);
-        assertThat(rejects(db)).contains("databases id=db_mongo000001", "unknown provider 'mongodb'");
+        assertThat(rejects(db)).contains("databases id=db_mongo000001", "unknown provider 'MONGODB'");
         assertThat(everything).doesNotContain(PASSWORD).doesNotContain(rejectedPassword);
     }
 

@@ -63,7 +63,7 @@ final class HamiltonStoreBuilder {
         return file;
     }
 
-    /** A PostgreSQL database registered with the password, as Hamilton stored it (upper case, password in the URL too). */
+    /** A PostgreSQL database registered with the password, as Hamilton stored it (upper case, password in the URL too, encoded by quote_plus). */
     HamiltonStoreBuilder database(String id, String password, Map<String, Object> overrides) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("id", id);
@@ -74,7 +74,7 @@ final class HamiltonStoreBuilder {
         row.put("database_name", id);
         row.put("username", "appuser");
         row.put("password", password);
-        row.put("connection_string", "postgresql://appuser:" + password + "@localhost:5433/" + id);
+        row.put("connection_string", "postgresql://appuser:" + (password == null ? "" : PasswordSpellings.quotePlus(password)) + "@localhost:5433/" + id);
         row.put("status", "CONNECTED");
         row.put("table_count", 2);
         row.put("schema_json", "{\"tableCount\": 2, \"tables\": [{\"name\": \"papers\", \"schema\": \"public\", \"columns\": []}]}");
@@ -162,6 +162,39 @@ final class HamiltonStoreBuilder {
         row.put("created_at", "2025-11-08 14:53:30");
         row.put("updated_at", "2025-11-08 14:53:32");
         return insert("jobs", row);
+    }
+
+    /**
+     * {@code count} concepts {@code c_00000}, {@code c_00001}, ... of the database, each with one attribute
+     * {@code a_00000}, ..., written in one transaction: a store large enough to stop or kill a migration in.
+     */
+    HamiltonStoreBuilder conceptsWithAttributes(String databaseId, int count) {
+        try (Connection connection = connect();
+             PreparedStatement concept = connection.prepareStatement("INSERT INTO concepts (id, database_id, cluster_id, name,"
+                     + " description, id_attributes, conditions, joins, confirmed, created_at, updated_at)"
+                     + " VALUES (?, ?, 0, ?, 'A published paper', '[\"paperid\"]', '[]', '[]', 1, '2025-11-09 10:00:00.000001',"
+                     + " '2025-11-09 10:00:00.000001')");
+             PreparedStatement attribute = connection.prepareStatement("INSERT INTO attributes (id, concept_id, name, \"column\","
+                     + " \"table\", data_type, is_required, created_at) VALUES (?, ?, 'Title', 'title', 'papers', 'text', 1,"
+                     + " '2025-11-09 10:00:01')")) {
+            connection.setAutoCommit(false);
+            for (int i = 0; i < count; i++) {
+                String conceptId = String.format("c_%05d", i);
+                concept.setString(1, conceptId);
+                concept.setString(2, databaseId);
+                concept.setString(3, "Paper " + i);
+                concept.addBatch();
+                attribute.setString(1, String.format("a_%05d", i));
+                attribute.setString(2, conceptId);
+                attribute.addBatch();
+            }
+            concept.executeBatch();
+            attribute.executeBatch();
+            connection.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
     }
 
     private HamiltonStoreBuilder insert(String table, Map<String, Object> row) {

@@ -1,6 +1,6 @@
 package io.sluice.migration.hamilton;
 
-import io.sluice.migration.InvalidRecordException;
+import io.sluice.batch.InvalidRecordException;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -9,32 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 class HamiltonValuesTest {
-
-    @Test
-    void the_connection_string_keeps_the_user_and_loses_the_password() {
-        // given
-        String legacy = "postgresql://appuser:securepassword@localhost:5433/db_d84323d926";
-
-        // when
-        String kept = DatabasesTable.withoutPassword(legacy);
-
-        // then
-        assertThat(kept).isEqualTo("postgresql://appuser@localhost:5433/db_d84323d926");
-        assertThat(DatabasesTable.withoutPassword("sqlite:///data/app.db")).isEqualTo("sqlite:///data/app.db");
-        assertThat(DatabasesTable.withoutPassword("mysql://root@db:3306/x")).isEqualTo("mysql://root@db:3306/x");
-    }
-
-    @Test
-    void the_password_is_redacted_inside_json_values_and_names() {
-        // given
-        JsonNode schema = LegacyValues.json("schema_json", "{\"tables\": [{\"name\": \"t\", \"comment\": \"pw=hunter22\"}], \"hunter22\": 1}");
-
-        // when
-        JsonNode redacted = DatabasesTable.redact(schema, "hunter22");
-
-        // then
-        assertThat(redacted.toString()).doesNotContain("hunter22").contains("pw=****", "\"****\":1");
-    }
 
     @Test
     void clusters_encoded_twice_are_decoded_once() {

@@ -1,0 +1,111 @@
+package io.sluice.migration.hamilton;
+
+import io.sluice.testing.Rows;
+import io.sluice.testing.Sluice;
+import io.sluice.testing.TestDatabase;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.Map;
+
+import static io.sluice.migration.hamilton.HamiltonStoreBuilder.aHamiltonStore;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A Hamilton migration that fails part way (a database trigger refuses one concept) restarts after its last committed chunk. */
+class HamiltonRestartTest {
+
+    private static final int CONCEPTS = 1000;
+    private static final String POISONED_CONCEPT = "c_00555";
+
+    @TempDir
+    Path folder;
+
+    @ParameterizedTest
+    @MethodSource("io.sluice.testing.TestDatabase#both")
+    void a_failed_migration_restarts_after_its_last_committed_chunk_and_ends_with_every_row_once(TestDatabase db) throws Exception {
+        // given a database that refuses one concept, and a store of 1000 concepts with an attribute each
+        Sluice sluice = new Sluice(db);
+        HamiltonStoreBuilder empty = aHamiltonStore(folder.resolve("empty.db"));
+        assertThat(sluice.run("migrate", empty.file().toString()).exitCode()).isZero();
+        poison(db, true);
+        HamiltonStoreBuilder store = aHamiltonStore(folder.resolve("hamilton_metadata.db"))
+                .database("db_a1b2c3d4e5", "s3cr3t", Map.of())
+                .conceptsWithAttributes("db_a1b2c3d4e5", CONCEPTS);
+
+        // when
+        Sluice.Result failed = sluice.run("migrate", store.file().toString(), "--chunk-size", "100");
+
+        // then the chunks before the failing one are committed, and the steps after it did not run
+        assertThat(failed.exitCode()).as(failed.out() + failed.err()).isEqualTo(1);
+        long failedId = newestExecution(db);
+        assertThat(status(db, failedId)).isEqualTo("FAILED");
+        assertThat(stepStatus(db, failedId, "migrate.load-databases")).isEqualTo("COMPLETED");
+        assertThat(stepStatus(db, failedId, "migrate.load-concepts")).isEqualTo("FAILED");
+        assertThat(stepCount(db, failedId, "migrate.load-concepts", "write_count")).isEqualTo(500);
+        assertThat(Rows.count(db, "concepts")).as("the five chunks before " + POISONED_CONCEPT).isEqualTo(500);
+        assertThat(Rows.count(db, "attributes")).isZero();
+
+        // when the cause is gone and the execution restarted
+        poison(db, false);
+        Sluice.Result restarted = sluice.run("restart", Long.toString(failedId));
+
+        // then it completes, reading only the rest, and every row is there once
+        assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
+        long restartedId = newestExecution(db);
+        assertThat(status(db, restartedId)).isEqualTo("COMPLETED");
+        assertThat(stepCount(db, restartedId, "migrate.load-concepts", "read_count")).isEqualTo(CONCEPTS - 500);
+        assertThat(stepCount(db, restartedId, "migrate.load-concepts", "write_count")).isEqualTo(CONCEPTS - 500);
+        assertThat(stepCount(db, restartedId, "migrate.load-attributes", "write_count")).isEqualTo(CONCEPTS);
+        assertThat(((Number) Rows.query(db, "SELECT count(*) AS n FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = " + restartedId
+                + " AND STEP_NAME = 'migrate.load-databases'").get(0).get("n")).longValue()).as("a completed step is not run again").isZero();
+        assertThat(Rows.count(db, "concepts")).isEqualTo(CONCEPTS);
+        assertThat(Rows.count(db, "attributes")).isEqualTo(CONCEPTS);
+        assertThat(((Number) Rows.query(db, "SELECT count(DISTINCT id) AS n FROM concepts").get(0).get("n")).longValue())
+                .as("no duplicates").isEqualTo(CONCEPTS);
+        assertThat(stepStatus(db, restartedId, "migrate.verify-hamilton")).isEqualTo("COMPLETED");
+        assertThat(sluice.run("restart", Long.toString(restartedId)).exitCode()).isEqualTo(5);
+    }
+
+    private static void poison(TestDatabase db, boolean on) throws Exception {
+        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
+            if (db.isPostgres()) {
+                if (on) {
+                    statement.execute("""
+                            CREATE FUNCTION refuse_poisoned_concept() RETURNS trigger AS $$
+                            BEGIN IF NEW.id = '%s' THEN RAISE EXCEPTION 'poisoned concept'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql
+                            """.formatted(POISONED_CONCEPT));
+                    statement.execute("CREATE TRIGGER poison BEFORE INSERT ON concepts FOR EACH ROW EXECUTE FUNCTION refuse_poisoned_concept()");
+                } else {
+                    statement.execute("DROP TRIGGER poison ON concepts");
+                }
+            } else if (on) {
+                statement.execute("CREATE TRIGGER poison BEFORE INSERT ON concepts REFERENCING NEW ROW AS n FOR EACH ROW "
+                        + "WHEN (n.id = '" + POISONED_CONCEPT + "') SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned concept'");
+            } else {
+                statement.execute("DROP TRIGGER poison");
+            }
+        }
+    }
+
+    private static long newestExecution(TestDatabase db) throws Exception {
+        return ((Number) Rows.query(db, "SELECT max(JOB_EXECUTION_ID) AS id FROM BATCH_JOB_EXECUTION").get(0).get("id")).longValue();
+    }
+
+    private static String status(TestDatabase db, long id) throws Exception {
+        return (String) Rows.query(db, "SELECT STATUS FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = " + id).get(0).get("status");
+    }
+
+    private static String stepStatus(TestDatabase db, long id, String step) throws Exception {
+        return (String) Rows.query(db, "SELECT STATUS FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = " + id
+                + " AND STEP_NAME = '" + step + "'").get(0).get("status");
+    }
+
+    private static long stepCount(TestDatabase db, long id, String step, String column) throws Exception {
+        return ((Number) Rows.query(db, "SELECT " + column + " FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = " + id
+                + " AND STEP_NAME = '" + step + "'").get(0).get(column)).longValue();
+    }
+}
