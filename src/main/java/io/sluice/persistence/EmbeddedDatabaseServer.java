@@ -44,6 +44,8 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
     /** How long a process waits for the files, beyond the ten seconds of a killed process's heartbeat. */
     static final Duration PATIENCE = Duration.ofSeconds(40);
     private static final Duration NOTICE_AFTER = Duration.ofSeconds(1);
+    /** The wait is told once per process, not once per pooled connection. */
+    private static final AtomicBoolean TOLD = new AtomicBoolean();
 
     private final Server server;
     private final Path serverFile;
@@ -71,19 +73,21 @@ public final class EmbeddedDatabaseServer implements AutoCloseable {
     static Route connect(DatabaseSettings settings, String fileUrl, Consumer<String> notice) throws SQLException {
         Instant deadline = Instant.now().plus(PATIENCE);
         AtomicBoolean connected = new AtomicBoolean();
-        AtomicBoolean told = new AtomicBoolean();
         Runnable tell = () -> {
-            if (!connected.get() && told.compareAndSet(false, true)) {
+            if (!connected.get() && TOLD.compareAndSet(false, true)) {
                 notice.accept("sluice: waiting for the previous process's lock on the embedded database under "
                         + settings.dataDir() + " to expire (a process that was killed holds it for about 10 s)...");
             }
         };
-        if (Files.exists(settings.dataDir().resolve(LOCK_FILE))) {
-            CompletableFuture.delayedExecutor(NOTICE_AFTER.toMillis(), TimeUnit.MILLISECONDS).execute(tell);
-        }
+        boolean timerSet = false;
         try {
             while (true) {
                 Optional<Integer> port = runningServerPort(settings.dataDir());
+                if (port.isEmpty() && !timerSet && Files.exists(settings.dataDir().resolve(LOCK_FILE))) {
+                    // HSQLDB itself waits up to about 10 s for a stale lock: say so if that is what takes the time
+                    CompletableFuture.delayedExecutor(NOTICE_AFTER.toMillis(), TimeUnit.MILLISECONDS).execute(tell);
+                    timerSet = true;
+                }
                 try {
                     Route route = port.isPresent()
                             ? new Route(DriverManager.getConnection(serverUrl(port.get()), settings.username(), settings.password()), false)
