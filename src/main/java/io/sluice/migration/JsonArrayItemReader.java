@@ -8,6 +8,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -16,6 +17,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -67,6 +70,8 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     /** Elements parsed ahead, in batches; bounded so that memory stays flat. */
     private static final int BATCH = 64;
     private static final int BATCHES_AHEAD = 16;
+    /** The most bytes of a rejected element's text kept in the reject file. */
+    private static final int MAX_RAW = 1 << 20;
 
     private JsonParser parser;
     private boolean finished;
@@ -91,16 +96,25 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
      * container ({@code record == null}), or a fault to report ({@code fault != null}), or a failure.
      */
     private record Parsed(SourceRecord<JsonNode> record, String key, long elementIndex, long endOffset, long endLine,
-                          String faultWhere, String fault, RuntimeException failure) {
+                          String faultWhere, String fault, RuntimeException failure, String rejectedRaw) {
 
-        static final Parsed END = new Parsed(null, null, 0, 0, 0, null, null, null);
+        static final Parsed END = new Parsed(null, null, 0, 0, 0, null, null, null, null);
 
         static Parsed fault(String where, String reason) {
-            return new Parsed(null, null, 0, 0, 0, where, reason, null);
+            return new Parsed(null, null, 0, 0, 0, where, reason, null, null);
         }
 
         static Parsed failure(RuntimeException e) {
-            return new Parsed(null, null, 0, 0, 0, null, null, e);
+            return new Parsed(null, null, 0, 0, 0, null, null, e, null);
+        }
+
+        /** One element that cannot be read as a value (a number beyond any range); the reading goes on after it. */
+        static Parsed rejected(long elementIndex, long endOffset, long endLine, String where, String reason, String raw) {
+            return new Parsed(null, null, elementIndex, endOffset, endLine, where, reason, null, raw);
+        }
+
+        boolean isRejected() {
+            return record == null && endOffset > 0;
         }
     }
 
@@ -157,6 +171,10 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
                 finished = true;
                 return;
             }
+            if (Files.isDirectory(file)) {
+                reportFileFault("cannot be read: it is a folder, not a file");
+                return;
+            }
             fileSize = Files.size(file);
             if (fileSize == 0) {
                 reportFileFault("the file is empty");
@@ -171,7 +189,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
                 moveToArray();
             }
         } catch (IOException e) {
-            throw new ItemStreamException("cannot read " + file, e);
+            reportFileFault("cannot be read: " + JsonFaults.describe(e));
         } catch (JacksonException e) {
             reportParseFault(e);
         }
@@ -217,6 +235,15 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
 
     @Override
     public SourceRecord<JsonNode> read() {
+        SourceRecord<JsonNode> record;
+        do {
+            record = readParsed();
+        } while (record == null && !finished);
+        return record;
+    }
+
+    /** The next element; null at the end ({@link #finished}) or after stepping over a rejected element. */
+    private SourceRecord<JsonNode> readParsed() {
         if (finished) {
             return null;
         }
@@ -233,6 +260,15 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         if (next.failure() != null) {
             finished = true;
             throw next.failure();
+        }
+        if (next.isRejected()) {
+            if (rejects != null && partition.isFirst()) {
+                rejects.current().reject(displayName, next.faultWhere(), next.fault(), next.rejectedRaw());
+            }
+            lastEndOffset = next.endOffset();
+            lastEndLine = next.endLine();
+            index = next.elementIndex() + 1;
+            return null;
         }
         if (next.record() == null) {
             if (next.fault() != null) {
@@ -257,6 +293,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         do {
             next = parseNextElement();
         } while (next.record() != null && !partition.owns(partitionKey.apply(next.record().value())));
+        // a rejected element is handed to every partition: each must step over it, the first reports it
         return next;
     }
 
@@ -279,13 +316,57 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
                     return Parsed.fault(fileFaultWhere(), "the file ends before the object is closed (truncated?)");
                 }
             }
-            JsonNode node = mapper.readTree(parser);
-            TokenStreamLocation end = parser.currentLocation();
             String pointer = (arrayField == null ? "" : "/" + arrayField) + "/" + element;
+            int containerDepth = parser.streamReadContext().getNestingDepth() - (parser.currentToken().isStructStart() ? 1 : 0);
+            long start = baseOffset + parser.currentTokenLocation().getByteOffset();
+            JsonNode node;
+            try {
+                node = mapper.readTree(parser);
+            } catch (NumberFormatException | StreamConstraintsException e) {
+                if (e instanceof StreamConstraintsException c && !c.getOriginalMessage().startsWith("Number value length")) {
+                    throw c;
+                }
+                return rejectedElement(pointer + " (line " + line + ")", e, containerDepth, start);
+            }
+            TokenStreamLocation end = parser.currentLocation();
             return new Parsed(new SourceRecord<>(displayName, pointer + " (line " + line + ")", node), key, parsedIndex++,
-                    baseOffset + end.getByteOffset(), fileLine(end), null, null, null);
+                    baseOffset + end.getByteOffset(), fileLine(end), null, null, null, null);
         } catch (JacksonException e) {
             return Parsed.fault(parseFaultWhere(e), parseFaultReason(e));
+        }
+    }
+
+    /**
+     * The element the parser is in, stepped over to its end after a value in it could not be read
+     * (the text is valid JSON, the value beyond what can be held: {@code 1e99999999999}), so that it
+     * is rejected alone and the reading goes on. Its raw text is the file's, up to {@value #MAX_RAW} bytes.
+     */
+    private Parsed rejectedElement(String where, RuntimeException fault, int containerDepth, long start) {
+        long at = baseOffset + parser.currentTokenLocation().getByteOffset();
+        long atLine = fileLine(parser.currentTokenLocation());
+        while (parser.streamReadContext().getNestingDepth() > containerDepth) {
+            try {
+                if (parser.nextToken() == null) {
+                    return Parsed.fault(fileFaultWhere(), "the file ends before the " + container() + " is closed (truncated?)");
+                }
+            } catch (NumberFormatException | StreamConstraintsException ignored) {
+                // another such value of the same element: stepped over with it
+            }
+        }
+        TokenStreamLocation end = parser.currentLocation();
+        long endOffset = baseOffset + end.getByteOffset();
+        String reason = "holds a number beyond any range that can be read or stored (at line " + atLine + ", byte " + at + ")";
+        return Parsed.rejected(parsedIndex++, endOffset, fileLine(end), where, reason, rawText(start, endOffset));
+    }
+
+    /** The file's text between two byte offsets, at most {@value #MAX_RAW} bytes of it. */
+    private String rawText(long start, long end) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(MAX_RAW, Math.max(0, end - start)));
+            channel.read(bytes, start);
+            return new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -395,7 +476,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     }
 
     private static String parseFaultReason(JacksonException e) {
-        return "malformed JSON: " + e.getOriginalMessage() + "; the records before it were kept";
+        return JsonFaults.describe(e) + "; the records before it were kept";
     }
 
     private void reportFileFault(String reason) {

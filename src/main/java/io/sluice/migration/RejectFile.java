@@ -3,10 +3,10 @@ package io.sluice.migration;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -15,6 +15,11 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The reject file of one job execution: {@code <data dir>/executions/<id>/rejects.jsonl}, one JSON
  * object a line with the source file, the location in it, the reason and the raw record.
+ *
+ * <p>Each line is made whole before it is written, as UTF-8 JSON with every character outside
+ * printable ASCII that JSON must escape escaped; text that has no UTF-8 form (an unpaired UTF-16
+ * surrogate a record held, such as <code>"&#92;ud83d"</code>) is written as its <code>&#92;uXXXX</code> escape, so
+ * that the line stays valid UTF-8 and reads back as the very text the record held.
  */
 public final class RejectFile {
 
@@ -22,7 +27,7 @@ public final class RejectFile {
 
     private final Path path;
     private final AtomicLong count = new AtomicLong();
-    private BufferedWriter out;
+    private OutputStream out;
 
     RejectFile(Path path) {
         this.path = path;
@@ -38,13 +43,14 @@ public final class RejectFile {
         line.put("location", location);
         line.put("reason", reason);
         line.put("raw", raw);
+        byte[] bytes = JSON.writeValueAsBytes(line); // whole before any of it is written
         try {
             if (out == null) {
                 Files.createDirectories(path.getParent());
-                out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                out = new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
             }
-            out.write(JSON.writeValueAsString(line));
-            out.newLine();
+            out.write(bytes);
+            out.write('\n');
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the reject file " + path, e);

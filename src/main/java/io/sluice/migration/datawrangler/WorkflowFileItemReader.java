@@ -1,5 +1,6 @@
 package io.sluice.migration.datawrangler;
 
+import io.sluice.migration.JsonFaults;
 import io.sluice.migration.SourceRecord;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
@@ -25,8 +26,8 @@ import java.util.List;
  * Reads the workflow files of a Data Wrangler store ({@code workflows/*.json}) one at a time, in
  * name order, so that a restart resumes after the last committed file. Only the names are held in
  * memory. A file that is not valid JSON comes out as an unreadable {@link WorkflowFile} located at
- * the fault's line and column, for the processor to reject; a file that cannot be read at all
- * fails the step, to be restarted once it can.
+ * the fault's line and column, for the processor to reject; so does a file that cannot be read at
+ * all, with the reason ("permission denied").
  */
 class WorkflowFileItemReader extends ItemStreamSupport implements ItemStreamReader<SourceRecord<WorkflowFile>> {
 
@@ -78,12 +79,16 @@ class WorkflowFileItemReader extends ItemStreamSupport implements ItemStreamRead
             }
             return new SourceRecord<>(file, "/", WorkflowFile.parsed(id, tree));
         } catch (JacksonIOException e) {
-            throw new ItemStreamException("cannot read " + path + "; fix it and restart the migration", e);
+            return new SourceRecord<>(file, "the whole file", WorkflowFile.unreadable(id,
+                    JsonFaults.describe(e) + "; the workflow was not migrated", null));
         } catch (JacksonException e) {
-            String where = e.getLocation() == null ? "/"
+            String where = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? "the whole file"
                     : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             return new SourceRecord<>(file, where, WorkflowFile.unreadable(id,
-                    "not valid JSON: " + e.getOriginalMessage() + "; the workflow was not migrated", excerpt(path)));
+                    JsonFaults.describe(e) + "; the workflow was not migrated", excerpt(path)));
+        } catch (NumberFormatException e) {
+            return new SourceRecord<>(file, "the whole file", WorkflowFile.unreadable(id,
+                    "holds a number beyond any range that can be read or stored; the workflow was not migrated", excerpt(path)));
         }
     }
 
