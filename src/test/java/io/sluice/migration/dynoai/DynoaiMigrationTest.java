@@ -154,7 +154,7 @@ class DynoaiMigrationTest {
         assertThat(result.out()).contains("rejected 1");
         assertThat(Rows.query(database, "SELECT id FROM runs ORDER BY id")).extracting(row -> row.get("id"))
                 .containsExactly("run_a", "run_b", "run_d");
-        assertThat(Files.readString(onlyRejectFile(database))).contains("\"file\":\"index.json\"", "line 8", "malformed JSON");
+        assertThat(Files.readString(onlyRejectFile(database))).contains("\"file\":\"index.json\"", "line 8", "not valid JSON");
     }
 
     @ParameterizedTest
