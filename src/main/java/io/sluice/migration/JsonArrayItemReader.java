@@ -219,7 +219,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
                     next = Parsed.failure(e);
                 }
                 out.add(next);
-                boolean last = next.record() == null;
+                boolean last = next.record() == null && !next.isRejected();
                 if (last || out.size() == BATCH) {
                     ahead.put(out);
                     out = new ArrayList<>(BATCH);
