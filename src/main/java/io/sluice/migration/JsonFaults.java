@@ -4,11 +4,13 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.core.exc.StreamConstraintsException;
 
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -24,6 +26,8 @@ public final class JsonFaults {
             "\\s*[:;,(]?\\s*(?:enable|from|disable|set|use)?\\s*`?(?:Json|Stream|Deserialization)(?:Read|Write)?(?:Feature|Constraints)\\b.*$",
             Pattern.DOTALL);
     private static final Pattern EXPECTED_VALUE = Pattern.compile("\\(JSON String, Number \\(or [^)]*\\), Array, Object or token 'null', 'true' or 'false'\\)");
+
+    private static final Pattern JAVA_IO_REASON = Pattern.compile(".* \\(([^()]+)\\)");
 
     private JsonFaults() {
     }
@@ -59,6 +63,10 @@ public final class JsonFaults {
         String reason = e instanceof FileSystemException fs && fs.getReason() != null ? fs.getReason() : e.getMessage();
         if (reason == null) {
             return e.getClass().getSimpleName();
+        }
+        Matcher javaIo = JAVA_IO_REASON.matcher(reason); // java.io's "<path> (Is a directory)": the reason, without the path
+        if (e instanceof FileNotFoundException && javaIo.matches()) {
+            reason = javaIo.group(1);
         }
         if (reason.equalsIgnoreCase("Is a directory")) {
             return "it is a folder, not a file";
