@@ -1,12 +1,11 @@
 package io.sluice.migration.hamilton;
 
 import io.sluice.migration.SourceRecord;
-import io.sluice.migration.StorableValues;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 
 /**
  * Converts one row of a Hamilton table, checks that every value of it can be stored as it is
- * ({@link StorableValues}) and that the rows it points at will be there.
+ * ({@link HamiltonTable#convertStorable}) and that the rows it points at will be there.
  */
 final class HamiltonRowProcessor<L, T> implements ItemProcessor<SourceRecord<L>, T> {
 
@@ -20,10 +19,7 @@ final class HamiltonRowProcessor<L, T> implements ItemProcessor<SourceRecord<L>,
 
     @Override
     public T process(SourceRecord<L> record) {
-        T row = table.convert(record.value());
-        if (row instanceof Record values) {
-            StorableValues.requireStorable(values);
-        }
+        T row = table.convertStorable(record.value());
         references.requireValid(table.references(row));
         return row;
     }
