@@ -144,6 +144,31 @@ class DynoaiJsonValuesTest {
         });
     }
 
+    @ParameterizedTest
+    @MethodSource("databases")
+    void an_index_that_is_a_folder_is_reported_as_such_and_the_run_folders_still_land(TestDatabase database) throws Exception {
+        // given
+        Path store = aDynoaiStore()
+                .withRunFolder("run_fine", run("run_fine", "{}", ""), null)
+                .writeTo(temp);
+        Path index = store.resolve("index.json");
+        Files.delete(index);
+        Files.createDirectories(index);
+
+        // when
+        Sluice.Result result = new Sluice(database).run("migrate", store.toString(), "--kind", "dynoai");
+
+        // then
+        assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+        assertThat(Rows.count(database, "runs")).isEqualTo(1);
+        assertThat(rejectLines(database)).as("the folder index.json is also met as a run folder without a state")
+                .anySatisfy(line -> {
+            assertThat(line.get("file").asString()).isEqualTo("index.json");
+            assertThat(line.get("location").asString()).isEqualTo("line 1");
+            assertThat(line.get("reason").asString()).isEqualTo("cannot be read: it is a folder, not a file");
+        });
+    }
+
     private static String reasonAt(List<JsonNode> rejects, String pointer) {
         return rejects.stream().filter(line -> line.get("location").asString().startsWith(pointer + " "))
                 .map(line -> line.get("reason").asString()).findFirst().orElseThrow(() -> new AssertionError("no reject at " + pointer + ": " + rejects));
