@@ -8,6 +8,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -16,6 +17,8 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -64,12 +67,14 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     private final boolean objectValues;
     private final RejectFiles rejects;
     private final ObjectMapper mapper;
-    private Partition partition = Partition.WHOLE;
-    private Function<JsonNode, String> partitionKey = element -> null;
+    private final Partition partition;
+    private final Function<JsonNode, String> partitionKey;
 
     /** Elements parsed ahead, in batches; bounded so that memory stays flat. */
     private static final int BATCH = 64;
     private static final int BATCHES_AHEAD = 16;
+    /** The most bytes of a rejected element's text kept in the reject file. */
+    private static final int MAX_RAW = 1 << 20;
 
     private JsonParser parser;
     private boolean finished;
@@ -96,16 +101,25 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
      * container ({@code record == null}), or a fault to report ({@code fault != null}), or a failure.
      */
     private record Parsed(SourceRecord<JsonNode> record, String key, long elementIndex, long endOffset, long endLine,
-                          String faultWhere, String fault, RuntimeException failure) {
+                          String faultWhere, String fault, RuntimeException failure, String rejectedRaw) {
 
-        static final Parsed END = new Parsed(null, null, 0, 0, 0, null, null, null);
+        static final Parsed END = new Parsed(null, null, 0, 0, 0, null, null, null, null);
 
         static Parsed fault(String where, String reason) {
-            return new Parsed(null, null, 0, 0, 0, where, reason, null);
+            return new Parsed(null, null, 0, 0, 0, where, reason, null, null);
         }
 
         static Parsed failure(RuntimeException e) {
-            return new Parsed(null, null, 0, 0, 0, null, null, e);
+            return new Parsed(null, null, 0, 0, 0, null, null, e, null);
+        }
+
+        /** One element that cannot be read as a value (a number beyond any range); the reading goes on after it. */
+        static Parsed rejected(long elementIndex, long endOffset, long endLine, String where, String reason, String raw) {
+            return new Parsed(null, null, elementIndex, endOffset, endLine, where, reason, null, raw);
+        }
+
+        boolean isRejected() {
+            return record == null && endOffset > 0;
         }
     }
 
@@ -114,12 +128,14 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
      * @param rejects    where faults in the file are reported; null to read without reporting (verification)
      */
     public JsonArrayItemReader(String name, Path file, String displayName, String arrayField, RejectFiles rejects, ObjectMapper mapper) {
-        this(name, file, displayName, arrayField, false, rejects, mapper);
+        this(name, file, displayName, arrayField, false, rejects, mapper, Partition.WHOLE, element -> null);
     }
 
     private JsonArrayItemReader(String name, Path file, String displayName, String field, boolean objectValues,
-                                RejectFiles rejects, ObjectMapper mapper) {
+                                RejectFiles rejects, ObjectMapper mapper, Partition partition, Function<JsonNode, String> partitionKey) {
         setName(name);
+        this.partition = partition;
+        this.partitionKey = partitionKey;
         this.file = file;
         this.displayName = displayName;
         this.arrayField = field;
@@ -136,17 +152,16 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
      */
     public static JsonArrayItemReader objectValues(String name, Path file, String displayName, String objectField,
                                                    RejectFiles rejects, ObjectMapper mapper) {
-        return new JsonArrayItemReader(name, file, displayName, objectField, true, rejects, mapper);
+        return new JsonArrayItemReader(name, file, displayName, objectField, true, rejects, mapper, Partition.WHOLE, element -> null);
     }
 
     /**
-     * This reader, made to hand out only the elements of {@code partition}, as told by each element's
-     * key (null when it has none); faults of the file are reported by the first partition only.
+     * A new reader like this one (which it leaves as it is) that hands out only the elements of
+     * {@code partition}, as told by each element's key (null when it has none); faults of the file
+     * are reported by the first partition only. Call it before the reader is opened.
      */
     public JsonArrayItemReader partitioned(Partition partition, Function<JsonNode, String> keyOf) {
-        this.partition = partition;
-        this.partitionKey = keyOf;
-        return this;
+        return new JsonArrayItemReader(getName(), file, displayName, arrayField, objectValues, rejects, mapper, partition, keyOf);
     }
 
     /** The key of the value last read when streaming an object's values; null for arrays. */
@@ -163,6 +178,10 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         try {
             if (!Files.exists(file)) {
                 finished = true;
+                return;
+            }
+            if (Files.isDirectory(file)) {
+                reportFileFault("cannot be read: it is a folder, not a file");
                 return;
             }
             fileSize = Files.size(file);
@@ -187,7 +206,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
                 moveToArray();
             }
         } catch (IOException e) {
-            throw new ItemStreamException("cannot read " + file, e);
+            reportFileFault("cannot be read: " + JsonFaults.describe(e));
         } catch (JacksonException e) {
             reportParseFault(e);
         }
@@ -223,7 +242,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
                     next = Parsed.failure(e);
                 }
                 out.add(next);
-                boolean last = next.record() == null;
+                boolean last = next.record() == null && !next.isRejected();
                 if (last || out.size() == BATCH) {
                     ahead.put(out);
                     out = new ArrayList<>(BATCH);
@@ -239,6 +258,15 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
 
     @Override
     public SourceRecord<JsonNode> read() {
+        SourceRecord<JsonNode> record;
+        do {
+            record = readParsed();
+        } while (record == null && !finished);
+        return record;
+    }
+
+    /** The next element; null at the end ({@link #finished}) or after stepping over a rejected element. */
+    private SourceRecord<JsonNode> readParsed() {
         if (finished) {
             return null;
         }
@@ -255,6 +283,15 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         if (next.failure() != null) {
             finished = true;
             throw next.failure();
+        }
+        if (next.isRejected()) {
+            if (rejects != null && partition.isFirst()) {
+                rejects.current().reject(displayName, next.faultWhere(), next.fault(), next.rejectedRaw());
+            }
+            lastEndOffset = next.endOffset();
+            lastEndLine = next.endLine();
+            index = next.elementIndex() + 1;
+            return null;
         }
         if (next.record() == null) {
             if (next.fault() != null) {
@@ -279,6 +316,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         do {
             next = parseNextElement();
         } while (next.record() != null && !partition.owns(partitionKey.apply(next.record().value())));
+        // a rejected element is handed to every partition: each must step over it, the first reports it
         return next;
     }
 
@@ -301,13 +339,57 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
                     return Parsed.fault(fileFaultWhere(), "the file ends before the object is closed (truncated?)");
                 }
             }
-            JsonNode node = mapper.readTree(parser);
-            TokenStreamLocation end = parser.currentLocation();
             String pointer = (arrayField == null ? "" : "/" + arrayField) + "/" + element;
+            int containerDepth = parser.streamReadContext().getNestingDepth() - (parser.currentToken().isStructStart() ? 1 : 0);
+            long start = baseOffset + parser.currentTokenLocation().getByteOffset();
+            JsonNode node;
+            try {
+                node = mapper.readTree(parser);
+            } catch (NumberFormatException | StreamConstraintsException e) {
+                if (e instanceof StreamConstraintsException c && !c.getOriginalMessage().startsWith("Number value length")) {
+                    throw c;
+                }
+                return rejectedElement(pointer + " (line " + line + ")", e, containerDepth, start);
+            }
+            TokenStreamLocation end = parser.currentLocation();
             return new Parsed(new SourceRecord<>(displayName, pointer + " (line " + line + ")", node), key, parsedIndex++,
-                    baseOffset + end.getByteOffset(), fileLine(end), null, null, null);
+                    baseOffset + end.getByteOffset(), fileLine(end), null, null, null, null);
         } catch (JacksonException e) {
             return Parsed.fault(parseFaultWhere(e), parseFaultReason(e));
+        }
+    }
+
+    /**
+     * The element the parser is in, stepped over to its end after a value in it could not be read
+     * (the text is valid JSON, the value beyond what can be held: {@code 1e99999999999}), so that it
+     * is rejected alone and the reading goes on. Its raw text is the file's, up to {@value #MAX_RAW} bytes.
+     */
+    private Parsed rejectedElement(String where, RuntimeException fault, int containerDepth, long start) {
+        long at = baseOffset + parser.currentTokenLocation().getByteOffset();
+        long atLine = fileLine(parser.currentTokenLocation());
+        while (parser.streamReadContext().getNestingDepth() > containerDepth) {
+            try {
+                if (parser.nextToken() == null) {
+                    return Parsed.fault(fileFaultWhere(), "the file ends before the " + container() + " is closed (truncated?)");
+                }
+            } catch (NumberFormatException | StreamConstraintsException ignored) {
+                // another such value of the same element: stepped over with it
+            }
+        }
+        TokenStreamLocation end = parser.currentLocation();
+        long endOffset = baseOffset + end.getByteOffset();
+        String reason = "holds a number beyond any range that can be read or stored (at line " + atLine + ", byte " + at + ")";
+        return Parsed.rejected(parsedIndex++, endOffset, fileLine(end), where, reason, rawText(start, endOffset));
+    }
+
+    /** The file's text between two byte offsets, at most {@value #MAX_RAW} bytes of it. */
+    private String rawText(long start, long end) {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(MAX_RAW, Math.max(0, end - start)));
+            channel.read(bytes, start);
+            return new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -430,7 +512,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     }
 
     private static String parseFaultReason(JacksonException e) {
-        return "malformed JSON: " + e.getOriginalMessage() + "; the records before it were kept";
+        return JsonFaults.describe(e) + "; the records before it were kept";
     }
 
     private void reportFileFault(String reason) {

@@ -7,7 +7,8 @@ import java.util.function.Predicate;
 
 /**
  * Reads typed fields out of a legacy JSON object; a value of the wrong type, or too long for its
- * column, is an {@link InvalidRecordException} naming the field. Missing and JSON null are the same.
+ * column, or not storable as it is ({@link StorableValues}), is an {@link InvalidRecordException} naming
+ * the field. Missing and JSON null are the same.
  */
 public final class JsonFields {
 
@@ -24,7 +25,7 @@ public final class JsonFields {
 
     public static String optionalText(JsonNode node, String field, int maxLength) {
         JsonNode value = optional(node, field, JsonNode::isString, "text");
-        return value == null ? null : fitting(field, value.asString(), maxLength);
+        return value == null ? null : fitting(field, StorableValues.text(field, value.asString()), maxLength);
     }
 
     /** An identifier: text, or a whole number as the Python tools sometimes wrote them. */
@@ -37,7 +38,7 @@ public final class JsonFields {
         if (text.isBlank()) {
             return null;
         }
-        return fitting(field, text, maxLength);
+        return fitting(field, StorableValues.text(field, text), maxLength);
     }
 
     public static OffsetDateTime optionalTimestamp(JsonNode node, String field) {
@@ -50,19 +51,26 @@ public final class JsonFields {
         return value == null ? null : value.booleanValue();
     }
 
+    /** A number for a {@code double precision} column: the nearest double (see {@link StorableValues#real}). */
     public static Double optionalNumber(JsonNode node, String field) {
         JsonNode value = optional(node, field, JsonNode::isNumber, "a number");
-        return value == null ? null : value.doubleValue();
+        return value == null ? null : StorableValues.real(field, value);
     }
 
+    /** An object for a JSON column, checked by {@link StorableValues#json}. */
     public static JsonValue optionalObject(JsonNode node, String field) {
         JsonNode value = optional(node, field, JsonNode::isObject, "a JSON object");
-        return value == null ? null : new JsonValue(value);
+        return value == null ? null : new JsonValue(StorableValues.json(field, value));
     }
 
     /** The array under the field, or null when it is missing. */
     public static JsonNode optionalArray(JsonNode node, String field) {
         return optional(node, field, JsonNode::isArray, "a JSON array");
+    }
+
+    /** The JSON value's text, abbreviated for a message (however deep it nests). */
+    public static String abbreviate(JsonNode value) {
+        return abbreviate(LegacyJson.text(value));
     }
 
     public static String abbreviate(String text) {
@@ -76,7 +84,7 @@ public final class JsonFields {
             return null;
         }
         if (!expected.test(value)) {
-            throw new InvalidRecordException(field + " must be " + description + ", found " + abbreviate(value.toString()));
+            throw new InvalidRecordException(field + " must be " + description + ", found " + abbreviate(value));
         }
         return value;
     }

@@ -14,9 +14,11 @@ import java.util.TreeMap;
 
 /**
  * A JSON column value that compares by meaning, not by spelling: key order is ignored and numbers
- * compare by value, so that {@code 1e2} read back from PostgreSQL's jsonb as {@code 100} is the same
- * value, and {@code -0.0} (which jsonb reads back as {@code 0.0}) equals {@code 0.0}: a second
- * migration finds the row unchanged.
+ * compare by their exact decimal value, so that {@code 1e2} read back from PostgreSQL's jsonb as
+ * {@code 100} is the same value, and {@code -0.0} (which jsonb reads back as {@code 0.0}) equals
+ * {@code 0.0}: a second migration finds the row unchanged. Numbers are never compared as doubles:
+ * {@code 1e-400} differs from {@code 0}, and {@code 3.141592653589793238462643383279502884197}
+ * from {@code 3.141592653589793} (read with {@link LegacyJson#mapper()}, which keeps every digit).
  */
 public record JsonValue(JsonNode tree) {
 
@@ -36,6 +38,9 @@ public record JsonValue(JsonNode tree) {
 
     private static final Comparator<JsonNode> BY_MEANING = (a, b) -> {
         if (a.isNumber() && b.isNumber()) {
+            if (nonFinite(a) || nonFinite(b)) {
+                return Double.compare(a.doubleValue(), b.doubleValue()) == 0 && nonFinite(a) == nonFinite(b) ? 0 : 1;
+            }
             return a.decimalValue().compareTo(b.decimalValue());
         }
         return a.equals(b) ? 0 : 1;
@@ -98,7 +103,12 @@ public record JsonValue(JsonNode tree) {
 
     @Override
     public String toString() {
-        return tree.toString();
+        return LegacyJson.text(tree);
+    }
+
+    /** NaN or an infinity, which only a double holds. */
+    private static boolean nonFinite(JsonNode number) {
+        return (number.isDouble() || number.isFloat()) && !Double.isFinite(number.doubleValue());
     }
 
     /** Keys sorted, numbers in plain decimal form: equal values give equal text. */
@@ -112,6 +122,9 @@ public record JsonValue(JsonNode tree) {
             return node.valueStream().map(JsonValue::canonical).toList();
         }
         if (node.isNumber()) {
+            if (nonFinite(node)) {
+                return Double.toString(node.doubleValue());
+            }
             BigDecimal value = node.decimalValue();
             return value.signum() == 0 ? "0" : value.stripTrailingZeros().toPlainString();
         }

@@ -1,5 +1,6 @@
 package io.sluice.batch;
 
+import org.springframework.batch.core.listener.StepListener;
 import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.TransientDataAccessException;
@@ -30,6 +31,6 @@ public final class LoadStepPolicy {
                 .skipLimit(Long.MAX_VALUE)
                 .retry(TransientDataAccessException.class)
                 .retryLimit(RETRY_LIMIT)
-                .skipListener(new RejectingSkipListener<>(rejectFiles));
+                .listener((StepListener) new RejectingSkipListener<O>(rejectFiles)); // its skip, process and chunk parts
     }
 }

@@ -3,8 +3,9 @@ package io.sluice.batch;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-import java.io.BufferedWriter;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,6 +18,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * object a line with the source file, the location in it, the reason and the raw record. A line
  * it already holds is not written again: a chunk read again after a lost database connection
  * rejects its records a second time.
+ *
+ * <p>Each line is made whole before it is written, as UTF-8 JSON with every character outside
+ * printable ASCII that JSON must escape escaped; text that has no UTF-8 form (an unpaired UTF-16
+ * surrogate a record held, such as <code>"&#92;ud83d"</code>) is written as its <code>&#92;uXXXX</code> escape, so
+ * that the line stays valid UTF-8 and reads back as the very text the record held.
  */
 public final class RejectFile {
 
@@ -25,7 +31,7 @@ public final class RejectFile {
     private final Path path;
     private final AtomicLong count = new AtomicLong();
     private final SeenKeys written = new SeenKeys();
-    private BufferedWriter out;
+    private OutputStream out;
 
     RejectFile(Path path) {
         this.path = path;
@@ -41,17 +47,17 @@ public final class RejectFile {
         line.put("location", location);
         line.put("reason", reason);
         line.put("raw", raw);
-        String text = JSON.writeValueAsString(line);
-        if (!written.add(text)) {
+        byte[] bytes = JSON.writeValueAsBytes(line); // whole before any of it is written
+        if (!written.add(new String(bytes, StandardCharsets.UTF_8))) {
             return;
         }
         try {
             if (out == null) {
                 Files.createDirectories(path.getParent());
-                out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                out = new BufferedOutputStream(Files.newOutputStream(path, StandardOpenOption.CREATE, StandardOpenOption.APPEND));
             }
-            out.write(text);
-            out.newLine();
+            out.write(bytes);
+            out.write('\n');
             out.flush();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the reject file " + path, e);

@@ -1,6 +1,7 @@
 package io.sluice.runner;
 
 import io.sluice.InvalidInputException;
+import io.sluice.batch.InvalidParametersException;
 import io.sluice.execution.ExecutionService;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.parameters.JobParameters;
@@ -69,7 +70,7 @@ class MigrateCommand implements Callable<Integer> {
             ExecutionService executions = boot.bean(ExecutionService.class);
             List<JobParameters> migrations = new ArrayList<>();
             for (Path path : paths) {
-                migrations.add(executions.parameters(JOB, parametersFor(path)));
+                migrations.add(parameters(executions, path));
             }
             for (JobParameters parameters : migrations) {
                 if (boot.stopRequested()) {
@@ -82,6 +83,18 @@ class MigrateCommand implements Callable<Integer> {
             }
         }
         return worst;
+    }
+
+    /**
+     * The checked job parameters for one store. Their problems are told without the "invalid
+     * parameters" heading of {@code sluice run}: here the user gave a path and options, not parameters.
+     */
+    private JobParameters parameters(ExecutionService executions, Path store) {
+        try {
+            return executions.parameters(JOB, parametersFor(store));
+        } catch (InvalidParametersException e) {
+            throw new InvalidInputException(String.join("; ", e.problems()), e);
+        }
     }
 
     /** The {@code migrate} job's parameters for one store, as {@code sluice run migrate} takes them. */

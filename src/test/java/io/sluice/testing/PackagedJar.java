@@ -3,6 +3,12 @@ package io.sluice.testing;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,5 +48,32 @@ public final class PackagedJar {
 
     public static Process start(TestDatabase database, Path output, String... arguments) {
         return start(database, output, Map.of(), arguments);
+    }
+
+    /**
+     * Waits while {@code process} runs until {@code countQuery} (one row, its first column a count, read
+     * through the process's own server on HSQLDB) counts at least {@code atLeast}: the condition for
+     * killing it part way, never a fixed sleep.
+     *
+     * @throws AssertionError when the process ends first, or nothing reaches the count {@code within}
+     */
+    public static void awaitCount(TestDatabase database, Process process, String countQuery, long atLeast, Duration within)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(within);
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new AssertionError("the process ended before " + countQuery + " counted " + atLeast);
+            }
+            try (Connection connection = database.connectWhileSluiceRuns(); Statement statement = connection.createStatement();
+                 ResultSet rs = statement.executeQuery(countQuery)) {
+                if (rs.next() && rs.getLong(1) >= atLeast) {
+                    return;
+                }
+            } catch (SQLException | IOException notYet) {
+                // the schema or the server is not there yet
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError(countQuery + " did not count " + atLeast + " within " + within);
     }
 }

@@ -2,6 +2,7 @@ package io.sluice.migration.datawrangler;
 
 import io.sluice.batch.InvalidRecordException;
 import io.sluice.batch.JsonFields;
+import io.sluice.batch.StorableValues;
 import tools.jackson.databind.JsonNode;
 
 import java.util.List;
@@ -58,9 +59,9 @@ final class DatasetParser {
         if (tags != null) {
             for (JsonNode tag : tags) {
                 if (!tag.isString() || tag.asString().isBlank() || tag.asString().length() > 100) {
-                    throw new InvalidRecordException("tags holds " + JsonFields.abbreviate(tag.toString()) + ", not a tag name of at most 100 characters");
+                    throw new InvalidRecordException("tags holds " + JsonFields.abbreviate(tag) + ", not a tag name of at most 100 characters");
                 }
-                names.add(tag.asString());
+                names.add(StorableValues.text("tags", tag.asString()));
             }
         }
         return List.copyOf(names);

@@ -1,5 +1,6 @@
 package io.sluice.migration.datawrangler;
 
+import io.sluice.batch.LegacyJson;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -18,6 +19,6 @@ record WorkflowFile(String id, JsonNode json, String fault, String excerpt) {
 
     @Override
     public String toString() {
-        return json != null ? json.toString() : excerpt;
+        return json != null ? LegacyJson.text(json) : excerpt;
     }
 }

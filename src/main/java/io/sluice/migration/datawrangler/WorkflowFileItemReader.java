@@ -3,6 +3,7 @@ package io.sluice.migration.datawrangler;
 import io.sluice.batch.ListingFingerprint;
 import io.sluice.batch.SourceChange;
 import io.sluice.batch.SourceRecord;
+import io.sluice.batch.JsonFaults;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
@@ -28,8 +29,8 @@ import java.util.List;
  * name order, so that a restart resumes after the last committed file (or reads them all again, saying
  * so, when the files before it changed since). Only the names are held in
  * memory. A file that is not valid JSON comes out as an unreadable {@link WorkflowFile} located at
- * the fault's line and column, for the processor to reject; a file that cannot be read at all
- * fails the step, to be restarted once it can.
+ * the fault's line and column, for the processor to reject; so does a file that cannot be read at
+ * all, with the reason ("permission denied").
  */
 class WorkflowFileItemReader extends ItemStreamSupport implements ItemStreamReader<SourceRecord<WorkflowFile>> {
 
@@ -94,12 +95,16 @@ class WorkflowFileItemReader extends ItemStreamSupport implements ItemStreamRead
             }
             return new SourceRecord<>(file, "/", WorkflowFile.parsed(id, tree));
         } catch (JacksonIOException e) {
-            throw new ItemStreamException("cannot read " + path + "; fix it and restart the migration", e);
+            return new SourceRecord<>(file, "the whole file", WorkflowFile.unreadable(id,
+                    JsonFaults.describe(e) + "; the workflow was not migrated", null));
         } catch (JacksonException e) {
-            String where = e.getLocation() == null ? "/"
+            String where = e.getLocation() == null || e.getLocation().getLineNr() < 1 ? "the whole file"
                     : "line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             return new SourceRecord<>(file, where, WorkflowFile.unreadable(id,
-                    "not valid JSON: " + e.getOriginalMessage() + "; the workflow was not migrated", excerpt(path)));
+                    JsonFaults.describe(e) + "; the workflow was not migrated", excerpt(path)));
+        } catch (NumberFormatException e) {
+            return new SourceRecord<>(file, "the whole file", WorkflowFile.unreadable(id,
+                    "holds a number beyond any range that can be read or stored; the workflow was not migrated", excerpt(path)));
         }
     }
 

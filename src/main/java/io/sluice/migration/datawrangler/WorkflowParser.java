@@ -2,6 +2,7 @@ package io.sluice.migration.datawrangler;
 
 import io.sluice.batch.InvalidRecordException;
 import io.sluice.batch.JsonFields;
+import io.sluice.batch.LegacyJson;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.charset.StandardCharsets;
@@ -82,7 +83,7 @@ final class WorkflowParser {
         JsonNode position = json.get("position");
         if (position != null && !position.isNull()) {
             if (!position.isObject()) {
-                throw new InvalidRecordException("position must be a JSON object {x, y}, found " + JsonFields.abbreviate(position.toString()));
+                throw new InvalidRecordException("position must be a JSON object {x, y}, found " + JsonFields.abbreviate(position));
             }
             x = JsonFields.optionalNumber(position, "x");
             y = JsonFields.optionalNumber(position, "y");
@@ -122,7 +123,7 @@ final class WorkflowParser {
                 }
                 elements.add(element);
             } catch (InvalidRecordException e) {
-                rejections.reject("/" + kind + "s/" + i, e.getMessage(), json.toString());
+                rejections.reject("/" + kind + "s/" + i, e.getMessage(), LegacyJson.text(json));
             }
         }
         elements.sort(Comparator.comparing(id));

@@ -1,5 +1,6 @@
 package io.sluice.migration.dynoai;
 
+import io.sluice.batch.InvalidRecordException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
@@ -62,6 +63,8 @@ final class IndexIdScanner {
             ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(element.end() - element.start()));
             channel.read(bytes, element.start());
             return mapper.readTree(bytes.array());
+        } catch (JacksonException | NumberFormatException e) {
+            throw new InvalidRecordException("the run cannot be read: " + e.getMessage()); // the load step rejected it
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -4,6 +4,8 @@ import io.sluice.batch.InvalidRecordException;
 import io.sluice.batch.JsonValue;
 import io.sluice.batch.LegacyTimestamps;
 import io.sluice.batch.SourceRecord;
+import io.sluice.batch.JsonFaults;
+import io.sluice.batch.StorableValues;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
@@ -63,10 +65,13 @@ class RunFolderProcessor implements ItemProcessor<SourceRecord<Path>, Run> {
         for (String name : names) {
             files.put(name, describe(folder, output.resolve(name), name, described.get(name)));
         }
-        return new Run(run.id(), run.status(), run.source(), run.createdAt(), run.updatedAt(), run.jetstreamId(),
+        Run folderRun = new Run(run.id(), run.status(), run.source(), run.createdAt(), run.updatedAt(), run.jetstreamId(),
                 run.currentStage(), run.progressPercent(), run.resultsSummary(), run.errorInfo(),
                 inputFilename(manifest), manifest == null ? null : JsonValue.of(objectOrNull(manifest.get("config"))), JsonValue.of(metadata),
                 RunStateParser.sorted(files.values()));
+        StorableValues.requireStorable(folderRun);
+        folderRun.files().forEach(StorableValues::requireStorable);
+        return folderRun;
     }
 
     private Run.RunFile describe(Path folder, Path file, String name, JsonNode described) {
@@ -142,8 +147,11 @@ class RunFolderProcessor implements ItemProcessor<SourceRecord<Path>, Run> {
         try {
             return mapper.readTree(file.toFile());
         } catch (JacksonException e) {
-            throw new InvalidRecordException(name + " is not valid JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr()));
+            boolean located = e.getLocation() != null && e.getLocation().getLineNr() > 0;
+            throw new InvalidRecordException(name + " " + JsonFaults.describe(e)
+                    + (located ? " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() : ""));
+        } catch (NumberFormatException e) {
+            throw new InvalidRecordException(name + " holds a number beyond any range that can be read or stored");
         }
     }
 }

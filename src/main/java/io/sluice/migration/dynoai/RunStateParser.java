@@ -2,8 +2,10 @@ package io.sluice.migration.dynoai;
 
 import io.sluice.batch.InvalidRecordException;
 import io.sluice.batch.LegacyTimestamps;
+import io.sluice.batch.StorableValues;
 import tools.jackson.databind.JsonNode;
 
+import java.math.BigDecimal;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -89,9 +91,9 @@ final class RunStateParser {
         List<String> names = new ArrayList<>();
         for (JsonNode file : files) {
             if (!file.isString() || file.asString().isBlank() || file.asString().length() > 255) {
-                throw new InvalidRecordException("files holds " + abbreviate(file.toString()) + ", not a file name of at most 255 characters");
+                throw new InvalidRecordException("files holds " + abbreviate(file) + ", not a file name of at most 255 characters");
             }
-            names.add(file.asString());
+            names.add(StorableValues.text("files", file.asString()));
         }
         return names;
     }
@@ -101,14 +103,17 @@ final class RunStateParser {
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isNumber() || !value.canConvertToInt() || value.asDouble() != Math.rint(value.asDouble())) {
-            throw new InvalidRecordException("progress_percent " + abbreviate(value.toString()) + " is not a whole number");
+        if (!value.isNumber() || ((value.isDouble() || value.isFloat()) && !Double.isFinite(value.doubleValue()))) {
+            throw new InvalidRecordException("progress_percent " + abbreviate(value) + " is not a whole number");
         }
-        int percent = value.asInt();
-        if (percent < 0 || percent > 100) {
-            throw new InvalidRecordException("progress_percent " + percent + " is outside 0..100");
+        BigDecimal percent = value.decimalValue(); // exact: 50.0000000000000000001 is not 50
+        if (percent.signum() != 0 && percent.stripTrailingZeros().scale() > 0) {
+            throw new InvalidRecordException("progress_percent " + abbreviate(value) + " is not a whole number");
         }
-        return percent;
+        if (percent.signum() < 0 || percent.compareTo(BigDecimal.valueOf(100)) > 0) {
+            throw new InvalidRecordException("progress_percent " + abbreviate(value) + " is outside 0..100");
+        }
+        return percent.intValueExact();
     }
 
     private static OffsetDateTime timestamp(JsonNode state, String field, boolean required) {

@@ -1,5 +1,6 @@
 package io.sluice.migration.hamilton;
 
+import io.sluice.batch.StorableValues;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 
 import java.sql.ResultSet;
@@ -32,6 +33,18 @@ interface HamiltonTable<L, T> {
 
     /** The row as it lands, or an {@code InvalidRecordException} saying why it cannot. */
     T convert(L row);
+
+    /**
+     * {@link #convert}, and every text and JSON value of the result checked to be storable as it is
+     * ({@link StorableValues}): what the load step, the reference checks and the verification all use.
+     */
+    default T convertStorable(L row) {
+        T converted = convert(row);
+        if (converted instanceof Record values) {
+            StorableValues.requireStorable(values);
+        }
+        return converted;
+    }
 
     /** The key of a target row: a String, or a Long for clustering results. */
     Object key(T row);

@@ -86,7 +86,7 @@ final class HamiltonVerificationTasklet implements Tasklet {
         new JdbcTemplate(store.dataSource()).query(table.statements().selectSource(), (RowCallbackHandler) rs -> {
             T row;
             try {
-                row = table.convert(table.readSource(rs));
+                row = table.convertStorable(table.readSource(rs));
                 sourceReferences.requireValid(table.references(row));
             } catch (InvalidRecordException e) {
                 return; // rejected by the load step, with its reason

@@ -3,9 +3,12 @@ package io.sluice.migration.hamilton;
 import io.sluice.batch.InvalidRecordException;
 import io.sluice.batch.LegacyJson;
 import io.sluice.batch.LegacyTimestamps;
+import io.sluice.batch.JsonFaults;
+import io.sluice.batch.StorableValues;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 
+import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -72,15 +75,13 @@ final class LegacyValues {
         if (text == null || text.isBlank()) {
             return null;
         }
+        BigDecimal value;
         try {
-            double value = Double.parseDouble(text.trim());
-            if (Double.isNaN(value) || Double.isInfinite(value)) {
-                throw new NumberFormatException();
-            }
-            return value;
+            value = new BigDecimal(text.trim());
         } catch (NumberFormatException e) {
             throw new InvalidRecordException(field + " '" + abbreviate(text.trim()) + "' is not a number");
         }
+        return StorableValues.real(field, value);
     }
 
     /** SQLite booleans: 0/1 as SQLAlchemy writes them, or true/false text. */
@@ -128,7 +129,9 @@ final class LegacyValues {
         try {
             return LegacyJson.mapper().readTree(text);
         } catch (JacksonException e) {
-            throw new InvalidRecordException(field + " is not valid JSON: " + e.getOriginalMessage());
+            throw new InvalidRecordException(field + " " + JsonFaults.describe(e));
+        } catch (NumberFormatException e) {
+            throw new InvalidRecordException(field + " holds a number beyond any range that can be read or stored");
         }
     }
 

@@ -47,7 +47,7 @@ final class SourceReferences {
     /** The row of the store's table with the key, converted as its load step converts it; null when not in the store. */
     <L, T> T converted(HamiltonTable<L, T> table, String key) {
         List<L> rows = store.query(table.statements().selectSourceById(), (rs, n) -> table.readSource(rs), key);
-        return rows.isEmpty() ? null : table.convert(rows.get(0));
+        return rows.isEmpty() ? null : table.convertStorable(rows.get(0));
     }
 
     private String problem(String table, String key) {
@@ -66,7 +66,7 @@ final class SourceReferences {
             return "is not in the store's " + table.statements().table();
         }
         try {
-            T row = table.convert(rows.get(0));
+            T row = table.convertStorable(rows.get(0));
             for (HamiltonTable.Reference reference : table.references(row)) {
                 String problem = problem(reference.table(), reference.key());
                 if (problem != null) {

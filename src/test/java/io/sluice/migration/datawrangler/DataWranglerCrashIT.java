@@ -1,5 +1,6 @@
 package io.sluice.migration.datawrangler;
 
+import io.sluice.testing.PackagedJar;
 import io.sluice.testing.Rows;
 import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;
@@ -7,16 +8,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -36,7 +32,6 @@ class DataWranglerCrashIT {
     private static final int WORKFLOWS = 20_000;
     /** Workflows committed before the kill: the dataset steps are done, the workflow step is part way. */
     private static final int WORKFLOWS_BEFORE_KILL = 1_000;
-    private static final Path JAR = Path.of("target", "sluice.jar");
 
     /** What is compared, table by table, in key order. */
     private static final List<String> CONTENT = List.of(
@@ -64,9 +59,8 @@ class DataWranglerCrashIT {
         assertThat(new Sluice(reference).run("migrate", store.toString()).exitCode()).isZero();
 
         // when the migration is killed while it loads the workflows
-        Process process = new ProcessBuilder(command(database, "migrate", store.toString(), "--chunk-size", "500"))
-                .redirectErrorStream(true).redirectOutput(temp.resolve("killed.log").toFile()).start();
-        awaitCommittedWorkflows(database, process);
+        Process process = PackagedJar.start(database, temp.resolve("killed.log"), "migrate", store.toString(), "--chunk-size", "500");
+        PackagedJar.awaitCount(database, process, "SELECT count(*) FROM workflows", WORKFLOWS_BEFORE_KILL, Duration.ofMinutes(5));
         process.destroyForcibly().waitFor();
         awaitFilesReleased(database);
 
@@ -126,39 +120,8 @@ class DataWranglerCrashIT {
         return store.write();
     }
 
-    private List<String> command(TestDatabase database, String... arguments) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR.toAbsolutePath().toString()));
-        command.addAll(List.of(arguments));
-        command.addAll(database.arguments());
-        return command;
-    }
 
-    /** Waits until the running process has committed some workflows, reading through its loopback server on HSQLDB. */
-    private static void awaitCommittedWorkflows(TestDatabase database, Process process) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
-        while (Instant.now().isBefore(deadline)) {
-            assertThat(process.isAlive()).as("the migration ended before it could be killed").isTrue();
-            try (Connection connection = liveConnection(database); Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT count(*) AS n FROM workflows")) {
-                if (rs.next() && rs.getLong("n") >= WORKFLOWS_BEFORE_KILL) {
-                    return;
-                }
-            } catch (SQLException | java.io.IOException notYet) {
-                // the schema or the server is not there yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no workflows were committed within five minutes");
-    }
 
-    private static Connection liveConnection(TestDatabase database) throws Exception {
-        if (database.isPostgres()) {
-            return database.connect();
-        }
-        String port = Files.readString(database.dataDir().resolve("sluice.server")).trim().split("\\s+")[0];
-        return DriverManager.getConnection("jdbc:hsqldb:hsql://127.0.0.1:" + port + "/sluice", "SA", "");
-    }
 
     /**
      * On HSQLDB, waits until the killed process's lock on the database files has gone stale (HSQLDB

@@ -1,5 +1,6 @@
 package io.sluice.migration.dynoai;
 
+import io.sluice.testing.PackagedJar;
 import io.sluice.testing.Rows;
 import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;
@@ -7,15 +8,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -29,7 +27,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DynoaiCrashIT {
 
     private static final int RUNS = 60_000;
-    private static final Path JAR = Path.of("target", "sluice.jar");
 
     @TempDir
     Path temp;
@@ -47,8 +44,7 @@ class DynoaiCrashIT {
         assertThat(new Sluice(reference).run("migrate", store.toString()).exitCode()).isZero();
 
         // when the migration is killed part way, while its execution is STARTED
-        Process process = new ProcessBuilder(command(database, "migrate", store.toString(), "--chunk-size", "500"))
-                .redirectErrorStream(true).redirectOutput(temp.resolve("killed.log").toFile()).start();
+        Process process = PackagedJar.start(database, temp.resolve("killed.log"), "migrate", store.toString(), "--chunk-size", "500");
         long id = awaitSomeRuns(database, process);
         process.destroyForcibly().waitFor();
 
@@ -67,13 +63,6 @@ class DynoaiCrashIT {
                 .isEqualTo(dump(reference, "SELECT run_id, filename, file_type FROM run_files ORDER BY run_id, filename"));
     }
 
-    private List<String> command(TestDatabase database, String... arguments) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR.toAbsolutePath().toString()));
-        command.addAll(List.of(arguments));
-        command.addAll(database.arguments());
-        return command;
-    }
 
     /**
      * Waits until the running process has committed a few chunks, reading through its loopback server on HSQLDB,
@@ -83,7 +72,7 @@ class DynoaiCrashIT {
         Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
         while (Instant.now().isBefore(deadline)) {
             assertThat(process.isAlive()).as("the migration ended before it could be killed").isTrue();
-            try (Connection connection = liveConnection(database); Statement statement = connection.createStatement();
+            try (Connection connection = database.connectWhileSluiceRuns(); Statement statement = connection.createStatement();
                  ResultSet rs = statement.executeQuery("""
                          SELECT (SELECT count(*) FROM runs) AS n, e.JOB_EXECUTION_ID AS id, e.STATUS AS status
                          FROM BATCH_JOB_EXECUTION e
@@ -101,13 +90,6 @@ class DynoaiCrashIT {
         throw new AssertionError("no runs were committed within two minutes");
     }
 
-    private static Connection liveConnection(TestDatabase database) throws Exception {
-        if (database.isPostgres()) {
-            return database.connect();
-        }
-        String port = Files.readString(database.dataDir().resolve("sluice.server")).trim().split("\\s+")[0];
-        return DriverManager.getConnection("jdbc:hsqldb:hsql://127.0.0.1:" + port + "/sluice", "SA", "");
-    }
 
     private static List<String> dump(TestDatabase database, String sql) throws Exception {
         return Rows.query(database, sql).stream().map(row -> row.values().toString()).toList();

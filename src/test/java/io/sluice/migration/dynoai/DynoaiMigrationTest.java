@@ -169,7 +169,7 @@ class DynoaiMigrationTest {
         assertThat(Executions.total(database, Executions.newest(database)).rejected()).isEqualTo(1);
         assertThat(Rows.query(database, "SELECT id FROM runs ORDER BY id")).extracting(row -> row.get("id"))
                 .containsExactly("run_a", "run_b", "run_d");
-        assertThat(Files.readString(onlyRejectFile(database))).contains("\"file\":\"index.json\"", "line 8", "malformed JSON");
+        assertThat(Files.readString(onlyRejectFile(database))).contains("\"file\":\"index.json\"", "line 8", "not valid JSON");
     }
 
     @ParameterizedTest

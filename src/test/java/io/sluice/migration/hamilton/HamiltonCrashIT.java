@@ -1,5 +1,6 @@
 package io.sluice.migration.hamilton;
 
+import io.sluice.testing.PackagedJar;
 import io.sluice.testing.Rows;
 import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;
@@ -7,15 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -30,7 +24,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HamiltonCrashIT {
 
     private static final int CONCEPTS = 40_000;
-    private static final Path JAR = Path.of("target", "sluice.jar");
     private static final Map<String, Long> ROWS_PER_STEP = Map.of("migrate.load-databases", 1L,
             "migrate.load-clustering-results", 0L, "migrate.load-concepts", (long) CONCEPTS,
             "migrate.load-attributes", (long) CONCEPTS, "migrate.load-relationships", 0L);
@@ -50,9 +43,8 @@ class HamiltonCrashIT {
         assertThat(new Sluice(reference).run("migrate", store.toString()).exitCode()).isZero();
 
         // when the migration is killed part way
-        Process process = new ProcessBuilder(command(database, "migrate", store.toString(), "--chunk-size", "500"))
-                .redirectErrorStream(true).redirectOutput(temp.resolve("killed.log").toFile()).start();
-        awaitSomeConcepts(database, process);
+        Process process = PackagedJar.start(database, temp.resolve("killed.log"), "migrate", store.toString(), "--chunk-size", "500");
+        PackagedJar.awaitCount(database, process, "SELECT count(*) FROM concepts", 5_000, Duration.ofMinutes(2));
         process.destroyForcibly().waitFor();
 
         // then the execution is left running; recover and restart complete it
@@ -78,39 +70,8 @@ class HamiltonCrashIT {
         }
     }
 
-    private List<String> command(TestDatabase database, String... arguments) {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-jar", JAR.toAbsolutePath().toString()));
-        command.addAll(List.of(arguments));
-        command.addAll(database.arguments());
-        return command;
-    }
 
-    /** Waits until the running process has committed a few chunks of concepts, reading through its loopback server on HSQLDB. */
-    private static void awaitSomeConcepts(TestDatabase database, Process process) throws Exception {
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-        while (Instant.now().isBefore(deadline)) {
-            assertThat(process.isAlive()).as("the migration ended before it could be killed").isTrue();
-            try (Connection connection = liveConnection(database); Statement statement = connection.createStatement();
-                 ResultSet rs = statement.executeQuery("SELECT count(*) AS n FROM concepts")) {
-                if (rs.next() && rs.getLong("n") >= 5_000) {
-                    return;
-                }
-            } catch (Exception notYet) {
-                // the schema or the server is not there yet
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("no concepts were committed within two minutes");
-    }
 
-    private static Connection liveConnection(TestDatabase database) throws Exception {
-        if (database.isPostgres()) {
-            return database.connect();
-        }
-        String port = Files.readString(database.dataDir().resolve("sluice.server")).trim().split("\\s+")[0];
-        return DriverManager.getConnection("jdbc:hsqldb:hsql://127.0.0.1:" + port + "/sluice", "SA", "");
-    }
 
     private static long newestExecution(TestDatabase database) throws Exception {
         return ((Number) Rows.query(database, "SELECT max(JOB_EXECUTION_ID) AS id FROM BATCH_JOB_EXECUTION").get(0).get("id")).longValue();
