@@ -89,14 +89,12 @@ class RunFolderProcessor implements ItemProcessor<SourceRecord<Path>, Run> {
             throw new UncheckedIOException(e);
         }
         if (described != null && described.hasNonNull("created")) {
-            try {
-                created = LegacyTimestamps.parse("created", described.get("created").asString());
-            } catch (InvalidRecordException ignored) {
-                // a manifest time that cannot be read leaves the column empty; the file still lands
-            }
+            // a manifest time that cannot be read rejects the run: no value is dropped silently
+            created = LegacyTimestamps.parse("output/manifest.json outputs[" + name + "].created", described.get("created").asString());
         }
         String path = present ? folder.getFileName() + "/output/" + name : null;
-        return new Run.RunFile(name, type == null ? null : truncate(type, 50), size, path, created);
+        return new Run.RunFile(name, type == null ? null : fitting("output/manifest.json outputs[" + name + "].type", type, 50),
+                size, path, created);
     }
 
     private static Map<String, JsonNode> manifestOutputs(JsonNode manifest) {
@@ -132,15 +130,19 @@ class RunFolderProcessor implements ItemProcessor<SourceRecord<Path>, Run> {
         }
         String path = manifest.get("input").get("path").asString();
         String name = path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1);
-        return truncate(name, 255);
+        return fitting("output/manifest.json input.path's file name", name, 255);
     }
 
     private static JsonNode objectOrNull(JsonNode node) {
         return node != null && node.isObject() ? node : null;
     }
 
-    private static String truncate(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max);
+    /** The text, when it fits its column; a record is never stored with a shortened value. */
+    private static String fitting(String field, String text, int max) {
+        if (text.length() > max) {
+            throw new InvalidRecordException(field + " is " + text.length() + " characters long, over its column's " + max);
+        }
+        return text;
     }
 
     private JsonNode readJson(Path file, String name) {
