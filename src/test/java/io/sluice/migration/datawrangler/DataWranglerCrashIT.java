@@ -28,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DataWranglerCrashIT {
 
-    private static final int DATASETS = 20_000;
-    private static final int WORKFLOWS = 20_000;
+    private static final int DATASETS = 5_000;
+    private static final int WORKFLOWS = 8_000;
     /** Workflows committed before the kill: the dataset steps are done, the workflow step is part way. */
     private static final int WORKFLOWS_BEFORE_KILL = 1_000;
 
@@ -68,6 +68,7 @@ class DataWranglerCrashIT {
         Sluice sluice = new Sluice(database);
         long id = ((Number) Rows.query(database, "SELECT max(JOB_EXECUTION_ID) AS id FROM BATCH_JOB_EXECUTION").get(0).get("id")).longValue();
         assertThat(status(database, id)).isEqualTo("STARTED");
+        // every commit seen before the kill is still there (HSQLDB without write delay: V7)
         long committed = Rows.count(database, "workflows");
         assertThat(committed).as("killed part way").isBetween((long) WORKFLOWS_BEFORE_KILL, WORKFLOWS - 1L);
         Sluice.Result recovered = sluice.run("recover", Long.toString(id));
