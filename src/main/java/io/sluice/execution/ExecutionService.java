@@ -31,6 +31,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,7 +80,7 @@ public class ExecutionService {
 
     /** The names of the jobs that can be launched, sorted. */
     public Set<String> jobNames() {
-        return families.keySet();
+        return Collections.unmodifiableSet(families.keySet());
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.batch.WriteCounts;
+import io.sluice.batch.KeyedUpsert;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -11,7 +11,6 @@ import tools.jackson.databind.ObjectMapper;
 import java.sql.ResultSet;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -66,33 +65,20 @@ class DatasetItemWriter implements ItemWriter<Dataset> {
 
     @Override
     public void write(Chunk<? extends Dataset> chunk) {
-        Map<String, Dataset> incoming = new LinkedHashMap<>();
-        chunk.forEach(dataset -> incoming.merge(dataset.id(), dataset, (first, later) -> first));
+        Map<String, Dataset> incoming = KeyedUpsert.byKey(chunk, Dataset::id, true);
         if (incoming.isEmpty()) {
             return;
         }
-        Map<String, Dataset> stored = storedDatasets(new ArrayList<>(incoming.keySet()));
-
-        List<Dataset> inserts = new ArrayList<>();
-        List<Dataset> updates = new ArrayList<>();
-        List<Dataset> retagged = new ArrayList<>();
-        for (Dataset dataset : incoming.values()) {
-            Dataset current = stored.get(dataset.id());
-            if (current == null) {
-                inserts.add(dataset.asRow());
-                if (!dataset.tags().isEmpty()) {
-                    retagged.add(dataset);
-                }
-                continue;
-            }
+        Map<String, Dataset> stored = storedDatasets(KeyedUpsert.keys(incoming));
+        KeyedUpsert.Sorted<Dataset> sorted = KeyedUpsert.sort(incoming, stored, Dataset::asRow, (dataset, current) -> {
             Dataset merged = DatasetMerge.merge(current, dataset);
-            if (!merged.equals(current)) {
-                updates.add(merged);
-                if (!merged.tags().equals(current.tags())) {
-                    retagged.add(merged);
-                }
-            }
-        }
+            return merged.equals(current) ? null : merged;
+        });
+        List<Dataset> inserts = sorted.inserts();
+        List<Dataset> updates = sorted.updates();
+        List<Dataset> retagged = new ArrayList<>();
+        inserts.stream().filter(dataset -> !dataset.tags().isEmpty()).forEach(retagged::add);
+        updates.stream().filter(merged -> !merged.tags().equals(stored.get(merged.id()).tags())).forEach(retagged::add);
         if (!inserts.isEmpty()) {
             jdbc.batchUpdate(INSERT_DATASET, inserts.stream().map(this::parameters).toArray(SqlParameterSource[]::new));
         }
@@ -100,7 +86,7 @@ class DatasetItemWriter implements ItemWriter<Dataset> {
             jdbc.batchUpdate(UPDATE_DATASET, updates.stream().map(this::parameters).toArray(SqlParameterSource[]::new));
         }
         writeTags(retagged);
-        WriteCounts.addToCurrentStep(inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
+        sorted.count();
     }
 
     private void writeTags(List<Dataset> datasets) {

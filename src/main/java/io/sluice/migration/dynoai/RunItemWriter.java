@@ -1,7 +1,7 @@
 package io.sluice.migration.dynoai;
 
 import io.sluice.batch.JsonValue;
-import io.sluice.batch.WriteCounts;
+import io.sluice.batch.KeyedUpsert;
 import io.sluice.persistence.Dialect;
 import io.sluice.persistence.PostgresCopy;
 import org.springframework.batch.infrastructure.item.Chunk;
@@ -10,7 +10,6 @@ import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 import org.springframework.jdbc.datasource.DataSourceUtils;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
 import javax.sql.DataSource;
@@ -21,7 +20,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,20 +106,11 @@ class RunItemWriter implements ItemWriter<Run> {
         if (chunk.isEmpty()) {
             return; // every record of the chunk was rejected
         }
-        Map<String, Run> incoming = new LinkedHashMap<>();
-        chunk.forEach(run -> incoming.put(run.id(), run));
-        Map<String, Run> stored = storedRuns(new ArrayList<>(incoming.keySet()));
-
-        List<Run> inserts = new ArrayList<>();
-        List<Run> updates = new ArrayList<>();
-        for (Run run : incoming.values()) {
-            Run current = stored.get(run.id());
-            if (current == null) {
-                inserts.add(run);
-            } else if (replaces(run, current)) {
-                updates.add(run);
-            }
-        }
+        Map<String, Run> incoming = KeyedUpsert.byKey(chunk, Run::id, false);
+        KeyedUpsert.Sorted<Run> sorted = KeyedUpsert.sort(incoming, storedRuns(KeyedUpsert.keys(incoming)), run -> run,
+                (run, current) -> replaces(run, current) ? run : null);
+        List<Run> inserts = sorted.inserts();
+        List<Run> updates = sorted.updates();
         if (!updates.isEmpty()) {
             jdbc.batchUpdate(UPDATE_RUN, updates.stream().map(this::runParameters).toArray(SqlParameterSource[]::new));
             jdbc.update(DELETE_FILES, Map.of("ids", updates.stream().map(Run::id).toList()));
@@ -133,7 +122,7 @@ class RunItemWriter implements ItemWriter<Run> {
         } else {
             insert(inserts, withNewFiles);
         }
-        WriteCounts.addToCurrentStep(inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
+        sorted.count();
     }
 
     private void insert(List<Run> runs, List<Run> withNewFiles) {

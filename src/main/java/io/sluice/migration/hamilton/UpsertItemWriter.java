@@ -1,17 +1,14 @@
 package io.sluice.migration.hamilton;
 
 import io.sluice.batch.JsonValue;
-import io.sluice.batch.WriteCounts;
+import io.sluice.batch.KeyedUpsert;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
 
 import java.sql.ResultSet;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,33 +32,24 @@ final class UpsertItemWriter<T> implements ItemWriter<T> {
 
     @Override
     public void write(Chunk<? extends T> chunk) {
-        Map<Object, T> incoming = new LinkedHashMap<>();
-        chunk.forEach(row -> incoming.put(table.key(row), row));
+        Map<Object, T> incoming = KeyedUpsert.byKey(chunk, table::key, false);
         if (dryRunParents != null) {
             dryRunParents.insertMissing(table, incoming.values());
         }
         Map<Object, T> stored = new HashMap<>();
-        jdbc.query(table.statements().selectTarget(), Map.of("ids", new ArrayList<>(incoming.keySet())), (ResultSet rs) -> {
+        jdbc.query(table.statements().selectTarget(), Map.of("ids", KeyedUpsert.keys(incoming)), (ResultSet rs) -> {
             T row = table.readTarget(rs);
             stored.put(table.key(row), row);
         });
-        List<SqlParameterSource> inserts = new ArrayList<>();
-        List<SqlParameterSource> updates = new ArrayList<>();
-        for (Map.Entry<Object, T> entry : incoming.entrySet()) {
-            T current = stored.get(entry.getKey());
-            if (current == null) {
-                inserts.add(table.parameters(entry.getValue()));
-            } else if (!same(current, entry.getValue())) {
-                updates.add(table.parameters(entry.getValue()));
-            }
+        KeyedUpsert.Sorted<T> sorted = KeyedUpsert.sort(incoming, stored, row -> row,
+                (row, current) -> same(current, row) ? null : row);
+        if (!sorted.inserts().isEmpty()) {
+            jdbc.batchUpdate(table.statements().insert(), sorted.inserts().stream().map(table::parameters).toArray(SqlParameterSource[]::new));
         }
-        if (!inserts.isEmpty()) {
-            jdbc.batchUpdate(table.statements().insert(), inserts.toArray(SqlParameterSource[]::new));
+        if (!sorted.updates().isEmpty()) {
+            jdbc.batchUpdate(table.statements().update(), sorted.updates().stream().map(table::parameters).toArray(SqlParameterSource[]::new));
         }
-        if (!updates.isEmpty()) {
-            jdbc.batchUpdate(table.statements().update(), updates.toArray(SqlParameterSource[]::new));
-        }
-        WriteCounts.addToCurrentStep(inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
+        sorted.count();
     }
 
     /** JSON columns compare by meaning: jsonb gives back {@code 1e2} as {@code 100}, {@code -0.0} as {@code 0.0}. */
