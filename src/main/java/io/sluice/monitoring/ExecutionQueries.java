@@ -97,13 +97,7 @@ public final class ExecutionQueries {
     /** How many executions the filter matches over all pages (its limit and offset aside). */
     public long count(ExecutionFilter filter) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(COUNT)) {
-            statement.setString(1, filter.job());
-            statement.setString(2, filter.job());
-            statement.setString(3, filter.status());
-            statement.setString(4, filter.status());
-            Timestamp since = filter.since() == null ? null : Timestamp.valueOf(filter.since());
-            statement.setObject(5, since, Types.TIMESTAMP);
-            statement.setObject(6, since, Types.TIMESTAMP);
+            bindFilter(statement, filter);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return rs.getLong("MATCHING");
@@ -125,15 +119,20 @@ public final class ExecutionQueries {
         return Optional.of(found.get(0).withDetail(parameters(id), steps(id), rejectFile, rejectFile == null ? null : lines(rejects)));
     }
 
+    /** The filter's job, status and since, each twice ({@code ? IS NULL OR column = ?}), as parameters 1 to 6. */
+    private static void bindFilter(PreparedStatement statement, ExecutionFilter filter) throws SQLException {
+        statement.setString(1, filter.job());
+        statement.setString(2, filter.job());
+        statement.setString(3, filter.status());
+        statement.setString(4, filter.status());
+        Timestamp since = filter.since() == null ? null : Timestamp.valueOf(filter.since());
+        statement.setObject(5, since, Types.TIMESTAMP);
+        statement.setObject(6, since, Types.TIMESTAMP);
+    }
+
     private List<ExecutionView> query(ExecutionFilter filter, long id) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(LIST)) {
-            statement.setString(1, filter.job());
-            statement.setString(2, filter.job());
-            statement.setString(3, filter.status());
-            statement.setString(4, filter.status());
-            Timestamp since = filter.since() == null ? null : Timestamp.valueOf(filter.since());
-            statement.setObject(5, since, Types.TIMESTAMP);
-            statement.setObject(6, since, Types.TIMESTAMP);
+            bindFilter(statement, filter);
             statement.setLong(7, id);
             statement.setLong(8, id);
             statement.setInt(9, filter.limit());

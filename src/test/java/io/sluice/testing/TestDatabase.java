@@ -140,4 +140,33 @@ public final class TestDatabase {
             throw new java.io.UncheckedIOException(e);
         }
     }
+
+    /**
+     * A real fault for restart tests: from now on the database refuses (raises an error on) the insert
+     * of the row of {@code table} whose {@code id} is {@code id}, until {@link #allowInserts}.
+     *
+     * @param table a table with a text {@code id} column (a trusted name)
+     */
+    public void refuseInserts(String table, String id) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            if (isPostgres()) {
+                statement.execute("""
+                        CREATE OR REPLACE FUNCTION refuse_poisoned_row() RETURNS trigger AS $$
+                        BEGIN IF NEW.id = '%s' THEN RAISE EXCEPTION 'poisoned row'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql
+                        """.formatted(id));
+                statement.execute("CREATE TRIGGER poison BEFORE INSERT ON " + table + " FOR EACH ROW EXECUTE FUNCTION refuse_poisoned_row()");
+            } else {
+                statement.execute("CREATE TRIGGER poison BEFORE INSERT ON " + table + " REFERENCING NEW ROW AS n FOR EACH ROW "
+                        + "WHEN (n.id = '" + id + "') SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned row'");
+            }
+        }
+    }
+
+    /** Undoes {@link #refuseInserts} on {@code table}. */
+    public void allowInserts(String table) throws SQLException {
+        try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+            statement.execute(isPostgres() ? "DROP TRIGGER poison ON " + table : "DROP TRIGGER poison");
+        }
+    }
+
 }

@@ -9,8 +9,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,24 +131,10 @@ class DataWranglerRestartTest {
     }
 
     private static void poison(TestDatabase database, Fault fault, boolean on) throws Exception {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            if (database.isPostgres()) {
-                if (on) {
-                    statement.execute("""
-                            CREATE FUNCTION refuse_poisoned_row() RETURNS trigger AS $$
-                            BEGIN IF NEW.id = '%s' THEN RAISE EXCEPTION 'poisoned row'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql
-                            """.formatted(fault.id()));
-                    statement.execute("CREATE TRIGGER poison BEFORE INSERT ON " + fault.table()
-                            + " FOR EACH ROW EXECUTE FUNCTION refuse_poisoned_row()");
-                } else {
-                    statement.execute("DROP TRIGGER poison ON " + fault.table());
-                }
-            } else if (on) {
-                statement.execute("CREATE TRIGGER poison BEFORE INSERT ON " + fault.table() + " REFERENCING NEW ROW AS n FOR EACH ROW "
-                        + "WHEN (n.id = '" + fault.id() + "') SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned row'");
-            } else {
-                statement.execute("DROP TRIGGER poison");
-            }
+        if (on) {
+            database.refuseInserts(fault.table(), fault.id());
+        } else {
+            database.allowInserts(fault.table());
         }
     }
 

@@ -10,8 +10,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.stream.Stream;
 
 import static io.sluice.migration.datawrangler.DataWranglerStore.aStoreIn;
@@ -81,23 +79,10 @@ class DataWranglerSourceChangeTest {
     }
 
     private static void poison(TestDatabase database, boolean on) throws Exception {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            if (database.isPostgres()) {
-                if (on) {
-                    statement.execute("""
-                            CREATE FUNCTION refuse_poisoned_workflow() RETURNS trigger AS $$
-                            BEGIN IF NEW.id = '%s' THEN RAISE EXCEPTION 'poisoned workflow'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql
-                            """.formatted(POISONED_WORKFLOW));
-                    statement.execute("CREATE TRIGGER poison BEFORE INSERT ON workflows FOR EACH ROW EXECUTE FUNCTION refuse_poisoned_workflow()");
-                } else {
-                    statement.execute("DROP TRIGGER poison ON workflows");
-                }
-            } else if (on) {
-                statement.execute("CREATE TRIGGER poison BEFORE INSERT ON workflows REFERENCING NEW ROW AS n FOR EACH ROW "
-                        + "WHEN (n.id = '" + POISONED_WORKFLOW + "') SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned workflow'");
-            } else {
-                statement.execute("DROP TRIGGER poison");
-            }
+        if (on) {
+            database.refuseInserts("workflows", POISONED_WORKFLOW);
+        } else {
+            database.allowInserts("workflows");
         }
     }
 

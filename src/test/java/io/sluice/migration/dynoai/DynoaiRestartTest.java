@@ -12,8 +12,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.stream.Stream;
 
 import static io.sluice.migration.dynoai.DynoaiStore.aDynoaiStore;
@@ -126,23 +124,10 @@ class DynoaiRestartTest {
     }
 
     private static void poison(TestDatabase database, boolean on) throws Exception {
-        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
-            if (database.isPostgres()) {
-                if (on) {
-                    statement.execute("""
-                            CREATE FUNCTION refuse_poisoned_run() RETURNS trigger AS $$
-                            BEGIN IF NEW.id = '%s' THEN RAISE EXCEPTION 'poisoned run'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql
-                            """.formatted(POISONED_RUN));
-                    statement.execute("CREATE TRIGGER poison BEFORE INSERT ON runs FOR EACH ROW EXECUTE FUNCTION refuse_poisoned_run()");
-                } else {
-                    statement.execute("DROP TRIGGER poison ON runs");
-                }
-            } else if (on) {
-                statement.execute("CREATE TRIGGER poison BEFORE INSERT ON runs REFERENCING NEW ROW AS n FOR EACH ROW "
-                        + "WHEN (n.id = '" + POISONED_RUN + "') SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned run'");
-            } else {
-                statement.execute("DROP TRIGGER poison");
-            }
+        if (on) {
+            database.refuseInserts("runs", POISONED_RUN);
+        } else {
+            database.allowInserts("runs");
         }
     }
 }

@@ -8,8 +8,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.Statement;
 import java.util.Map;
 
 import static io.sluice.migration.hamilton.HamiltonStoreBuilder.aHamiltonStore;
@@ -71,23 +69,10 @@ class HamiltonRestartTest {
     }
 
     private static void poison(TestDatabase db, boolean on) throws Exception {
-        try (Connection connection = db.connect(); Statement statement = connection.createStatement()) {
-            if (db.isPostgres()) {
-                if (on) {
-                    statement.execute("""
-                            CREATE FUNCTION refuse_poisoned_concept() RETURNS trigger AS $$
-                            BEGIN IF NEW.id = '%s' THEN RAISE EXCEPTION 'poisoned concept'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql
-                            """.formatted(POISONED_CONCEPT));
-                    statement.execute("CREATE TRIGGER poison BEFORE INSERT ON concepts FOR EACH ROW EXECUTE FUNCTION refuse_poisoned_concept()");
-                } else {
-                    statement.execute("DROP TRIGGER poison ON concepts");
-                }
-            } else if (on) {
-                statement.execute("CREATE TRIGGER poison BEFORE INSERT ON concepts REFERENCING NEW ROW AS n FOR EACH ROW "
-                        + "WHEN (n.id = '" + POISONED_CONCEPT + "') SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned concept'");
-            } else {
-                statement.execute("DROP TRIGGER poison");
-            }
+        if (on) {
+            db.refuseInserts("concepts", POISONED_CONCEPT);
+        } else {
+            db.allowInserts("concepts");
         }
     }
 
