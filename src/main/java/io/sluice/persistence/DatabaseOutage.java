@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 
 import java.io.EOFException;
 import java.net.SocketException;
@@ -58,6 +59,11 @@ public final class DatabaseOutage {
     public static boolean isConnectionLoss(Throwable failure) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+            // a rollback that failed on the lost connection hides the failure that lost it
+            if (t instanceof TransactionSystemException rollback && rollback.getApplicationException() != null
+                    && isConnectionLoss(rollback.getApplicationException())) {
+                return true;
+            }
             if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
                     || t instanceof SQLRecoverableException || t instanceof SocketException || t instanceof EOFException
                     || t instanceof CannotGetJdbcConnectionException || t instanceof CannotCreateTransactionException
