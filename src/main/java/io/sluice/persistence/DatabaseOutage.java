@@ -88,9 +88,10 @@ public final class DatabaseOutage {
     /**
      * Waits until the database accepts a new connection again, or {@code deadline} passes; pauses
      * between tries grow from 0.2 s to 5 s. Each try is a connection of its own (not one of the pool,
-     * which would wait its whole pool timeout).
+     * which would wait its whole pool timeout), except on the embedded database, where a pooled one
+     * takes over the files of a process whose server went away.
      *
-     * @return true when the database answers (the pool's idle connections are then evicted), false
+     * @return true when the database answers (the pool's idle connections to a server are then evicted), false
      *         when the deadline passed first or the thread was interrupted
      */
     public boolean awaitDatabase(Instant deadline) {
@@ -99,7 +100,8 @@ public final class DatabaseOutage {
             Duration left = Duration.between(Instant.now(), deadline);
             if (answers(left)) {
                 HikariPoolMXBean pool = dataSource.getHikariPoolMXBean();
-                if (pool != null) {
+                // (not on the embedded database: closing its last in-process connection would shut its files down)
+                if (pool != null && !(dataSource.getDataSource() instanceof EmbeddedDataSource)) {
                     pool.softEvictConnections();
                 }
                 return true;
@@ -119,6 +121,16 @@ public final class DatabaseOutage {
     }
 
     private boolean answers(Duration left) {
+        if (dataSource.getDataSource() instanceof EmbeddedDataSource) {
+            // the server of the process that held the files is gone: a pooled connection takes them over
+            // (a connection of its own would shut the files down again when it closes)
+            try (Connection connection = dataSource.getConnection()) {
+                return connection.isValid(LONGEST_LOGIN_SECONDS);
+            } catch (SQLException e) {
+                log.debug("the embedded database does not answer yet: {}", e.getMessage());
+                return false;
+            }
+        }
         Properties properties = new Properties();
         properties.putAll(dataSource.getDataSourceProperties());
         if (dataSource.getUsername() != null) {

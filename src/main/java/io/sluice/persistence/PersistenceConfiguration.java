@@ -1,8 +1,11 @@
 package io.sluice.persistence;
 
 import com.zaxxer.hikari.HikariDataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.support.JdbcTransactionManager;
@@ -21,6 +24,9 @@ import java.util.Map;
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(SluiceProperties.class)
 class PersistenceConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(PersistenceConfiguration.class);
+    private static final int MIGRATION_TRIES = 3;
 
     @Bean
     @ConfigurationProperties("spring.datasource.hikari")
@@ -57,6 +63,29 @@ class PersistenceConfiguration {
     @Bean
     DatabaseOutage databaseOutage(HikariDataSource dataSource, SluiceProperties properties) {
         return new DatabaseOutage(dataSource, properties.database().outageTimeout());
+    }
+
+    /**
+     * Flyway's migration at start-up, tried again (up to {@value #MIGRATION_TRIES} times) when its connection
+     * was lost: on the embedded database this process may have reached another one's server just as that
+     * process ended, and the next connection takes the files over. A database that cannot be reached at all
+     * fails the first try's connection as before.
+     */
+    @Bean
+    FlywayMigrationStrategy flywayMigrationStrategy() {
+        return flyway -> {
+            for (int tries = 1; ; tries++) {
+                try {
+                    flyway.migrate();
+                    return;
+                } catch (RuntimeException e) {
+                    if (tries == MIGRATION_TRIES || !DatabaseOutage.isConnectionLoss(e)) {
+                        throw e;
+                    }
+                    log.info("the connection was lost while checking the schema ({}); trying again", e.getMessage());
+                }
+            }
+        };
     }
 
     /**

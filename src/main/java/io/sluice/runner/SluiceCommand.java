@@ -1,11 +1,14 @@
 package io.sluice.runner;
 
 import io.sluice.SluiceException;
+import io.sluice.persistence.Connections;
+import io.sluice.persistence.DatabaseOutage;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -76,6 +79,10 @@ public class SluiceCommand {
         SluiceException known = findSluiceException(exception);
         if (known != null) {
             cmd.getErr().println("sluice: " + known.getMessage() + logHint(ExitCode.of(known.kind()), verbose));
+        } else if (DatabaseOutage.isConnectionLoss(exception)) {
+            cmd.getErr().println("sluice: cannot reach the database "
+                    + Connections.settingsFromEnvironment(SPRING_ARGUMENTS).displayUrl() + ": " + databaseMessage(exception)
+                    + logHint(ExitCode.FAILED, verbose));
         } else {
             Throwable root = exception;
             while (root.getCause() != null && root.getCause() != root) {
@@ -88,6 +95,18 @@ public class SluiceCommand {
             exception.printStackTrace(cmd.getErr());
         }
         return known != null ? ExitCode.of(known.kind()).code() : ExitCode.FAILED.code();
+    }
+
+    /** The message of the first {@link SQLException} behind {@code exception} (the driver's own words), else of its root cause. */
+    private static String databaseMessage(Throwable exception) {
+        Throwable root = exception;
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SQLException && t.getMessage() != null) {
+                return t.getMessage();
+            }
+            root = t;
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
     }
 
     /** Where the details of a failure are: the log file (when a Spring context wrote one), or --verbose. */
