@@ -1,0 +1,54 @@
+package io.sluice.workflow;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+
+/**
+ * A CSV export: a header of the column names, then one line per row, written as pandas'
+ * {@code to_csv(index=False)} writes them: null as an empty field, booleans as {@code True}/{@code False},
+ * floats as Python's {@code repr} spells them ({@code 3.0}, {@code 1e-05}, {@code 1.5e+16}).
+ *
+ * @param file      where the export ends up (published when its step completes)
+ * @param delimiter the field separator
+ */
+record CsvExport(Path file, char delimiter) {
+
+    /** A value as pandas writes it into a CSV field (before quoting). */
+    static String field(Object value) {
+        if (value == null) {
+            return "";
+        }
+        if (value instanceof Double d) {
+            return pythonRepr(d);
+        }
+        if (value instanceof Boolean b) {
+            return b ? "True" : "False";
+        }
+        return value.toString();
+    }
+
+    /**
+     * Python's {@code repr(float)}: the shortest digits that read back as the same double, in
+     * positional notation when the exponent is in -4..15, else as {@code d.ddde±XX}.
+     */
+    static String pythonRepr(double value) {
+        if (Double.isNaN(value)) {
+            return "";
+        }
+        if (Double.isInfinite(value)) {
+            return value > 0 ? "inf" : "-inf";
+        }
+        if (value == 0) {
+            return 1 / value < 0 ? "-0.0" : "0.0";
+        }
+        BigDecimal digits = new BigDecimal(Double.toString(value)).stripTrailingZeros();
+        int exponent = digits.precision() - digits.scale() - 1;
+        if (exponent >= -4 && exponent < 16) {
+            String plain = digits.toPlainString();
+            return plain.contains(".") ? plain : plain + ".0";
+        }
+        String unscaled = digits.unscaledValue().abs().toString();
+        String mantissa = unscaled.length() == 1 ? unscaled : unscaled.charAt(0) + "." + unscaled.substring(1);
+        return (value < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+    }
+}

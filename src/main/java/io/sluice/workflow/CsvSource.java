@@ -1,0 +1,146 @@
+package io.sluice.workflow;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A CSV file as a node's source: its header names the columns; their types are given, or inferred as
+ * pandas' {@code read_csv} infers them (from the first {@value #SAMPLE} rows here: whole numbers,
+ * then numbers, then {@code True}/{@code False}, else text). An empty field is null. RFC 4180
+ * quoting, parsed by FastCSV.
+ *
+ * @param file      the CSV file
+ * @param delimiter the field separator
+ * @param quote     the quote character
+ * @param charset   the file's encoding
+ * @param schema    the columns and their types
+ */
+record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema schema) {
+
+    static final int SAMPLE = 1000;
+
+    /**
+     * Reads the header and infers the types.
+     *
+     * @param textOnly every column is text (etl-core's CSV reader; a {@code type_conversion} node types them)
+     * @throws UncheckedIOException when the file cannot be read
+     */
+    static CsvSource open(Path file, char delimiter, char quote, Charset charset, boolean textOnly) {
+        try (CsvReader<CsvRecord> reader = reader(file, delimiter, quote, charset)) {
+            Iterator<CsvRecord> records = reader.iterator();
+            if (!records.hasNext()) {
+                return new CsvSource(file, delimiter, quote, charset, new Schema(List.of()));
+            }
+            List<String> header = records.next().getFields();
+            ColumnType[] types = new ColumnType[header.size()];
+            for (int seen = 0; seen < SAMPLE && records.hasNext() && !textOnly; seen++) {
+                List<String> fields = records.next().getFields();
+                for (int i = 0; i < types.length && i < fields.size(); i++) {
+                    types[i] = ColumnType.common(types[i], inferred(fields.get(i)));
+                }
+            }
+            List<Schema.Column> columns = new ArrayList<>();
+            for (int i = 0; i < header.size(); i++) {
+                columns.add(new Schema.Column(header.get(i), types[i] == null ? ColumnType.STRING : types[i]));
+            }
+            return new CsvSource(file, delimiter, quote, charset, new Schema(columns));
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    static CsvReader<CsvRecord> reader(Path file, char delimiter, char quote, Charset charset) throws IOException {
+        return CsvReader.builder().fieldSeparator(delimiter).quoteCharacter(quote).allowExtraFields(true).allowMissingFields(true)
+                .skipEmptyLines(true).detectBomHeader(true).ofCsvRecord(file, charset);
+    }
+
+    static boolean exists(Path file) {
+        return Files.isRegularFile(file);
+    }
+
+    private static ColumnType inferred(String field) {
+        if (field.isEmpty()) {
+            return null;
+        }
+        if (isWhole(field)) {
+            return ColumnType.LONG;
+        }
+        if (isNumber(field)) {
+            return ColumnType.DOUBLE;
+        }
+        if (field.equals("True") || field.equals("False") || field.equals("true") || field.equals("false")) {
+            return ColumnType.BOOLEAN;
+        }
+        return ColumnType.STRING;
+    }
+
+    private static boolean isWhole(String field) {
+        int start = field.charAt(0) == '-' || field.charAt(0) == '+' ? 1 : 0;
+        if (start == field.length() || field.length() - start > 18) {
+            return false;
+        }
+        for (int i = start; i < field.length(); i++) {
+            if (field.charAt(i) < '0' || field.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isNumber(String field) {
+        char first = field.charAt(0);
+        if (!(first == '-' || first == '+' || first == '.' || (first >= '0' && first <= '9'))) {
+            return false;
+        }
+        try {
+            Double.parseDouble(field);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    /**
+     * One field as a value of {@code type}.
+     *
+     * @throws NumberFormatException when it is not a value of that type
+     */
+    static Object value(String field, ColumnType type) {
+        if (field.isEmpty()) {
+            return null;
+        }
+        return switch (type) {
+            case STRING -> field;
+            case LONG -> {
+                if (!isWhole(field)) {
+                    throw new NumberFormatException("'" + field + "' is not a whole number");
+                }
+                yield Long.parseLong(field);
+            }
+            case DOUBLE -> {
+                if (!isNumber(field)) {
+                    throw new NumberFormatException("'" + field + "' is not a number");
+                }
+                yield Double.parseDouble(field);
+            }
+            case BOOLEAN -> {
+                if (field.equalsIgnoreCase("true")) {
+                    yield Boolean.TRUE;
+                }
+                if (field.equalsIgnoreCase("false")) {
+                    yield Boolean.FALSE;
+                }
+                throw new NumberFormatException("'" + field + "' is not True or False");
+            }
+        };
+    }
+}

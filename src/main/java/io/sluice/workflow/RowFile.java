@@ -1,0 +1,152 @@
+package io.sluice.workflow;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The rows a blocking node (an aggregate) hands to the steps after it, on disk between steps: a
+ * file of its own format, the schema first (column count, then each name and type), then each row
+ * as one tagged value per column (0 null, 1 text, 2 whole number, 3 float, 4 boolean). Written to a
+ * temporary file and moved into place when complete, so a half-written file is never read.
+ */
+final class RowFile {
+
+    private RowFile() {
+    }
+
+    /** Writes {@code rows} of {@code schema} to {@code file}, replacing it. */
+    static void write(Path file, Schema schema, Iterable<Object[]> rows) throws IOException {
+        try (Writer writer = new Writer(file, schema)) {
+            for (Object[] row : rows) {
+                writer.append(row);
+            }
+            writer.commit();
+        }
+    }
+
+    /** A row file being written: rows appended one at a time, in place once {@link #commit} is called. */
+    static final class Writer implements AutoCloseable {
+
+        private final Path file;
+        private final Path temporary;
+        private final DataOutputStream out;
+        private boolean committed;
+
+        Writer(Path file, Schema schema) throws IOException {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            this.file = file;
+            this.temporary = file.resolveSibling(file.getFileName() + ".tmp");
+            this.out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(temporary), 1 << 16));
+            out.writeInt(schema.size());
+            for (Schema.Column column : schema.columns()) {
+                out.writeUTF(column.name());
+                out.writeUTF(column.type().name());
+            }
+        }
+
+        void append(Object[] row) throws IOException {
+            for (Object value : row) {
+                writeValue(out, value);
+            }
+        }
+
+        /** Closes the file and moves it into place. */
+        void commit() throws IOException {
+            out.close();
+            Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            committed = true;
+        }
+
+        /** Without {@link #commit}: drops what was written. */
+        @Override
+        public void close() throws IOException {
+            if (!committed) {
+                out.close();
+                Files.deleteIfExists(temporary);
+            }
+        }
+    }
+
+    private static void writeValue(DataOutputStream out, Object value) throws IOException {
+        if (value == null) {
+            out.writeByte(0);
+        } else if (value instanceof String text) {
+            out.writeByte(1);
+            byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            out.writeInt(bytes.length);
+            out.write(bytes);
+        } else if (value instanceof Long number) {
+            out.writeByte(2);
+            out.writeLong(number);
+        } else if (value instanceof Double number) {
+            out.writeByte(3);
+            out.writeDouble(number);
+        } else {
+            out.writeByte(4);
+            out.writeBoolean((Boolean) value);
+        }
+    }
+
+    /** An open row file, read one row at a time. */
+    static final class Reader implements AutoCloseable {
+
+        private final DataInputStream in;
+        private final Schema schema;
+
+        Reader(Path file) throws IOException {
+            this.in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
+            int count = in.readInt();
+            List<Schema.Column> columns = new ArrayList<>();
+            for (int i = 0; i < count; i++) {
+                columns.add(new Schema.Column(in.readUTF(), ColumnType.valueOf(in.readUTF())));
+            }
+            this.schema = new Schema(columns);
+        }
+
+        Schema schema() {
+            return schema;
+        }
+
+        /** The next row, or null at the end. */
+        Object[] next() throws IOException {
+            Object[] row = new Object[schema.size()];
+            for (int i = 0; i < row.length; i++) {
+                int tag;
+                try {
+                    tag = in.readByte();
+                } catch (EOFException end) {
+                    if (i == 0) {
+                        return null;
+                    }
+                    throw end;
+                }
+                row[i] = switch (tag) {
+                    case 0 -> null;
+                    case 1 -> {
+                        byte[] bytes = new byte[in.readInt()];
+                        in.readFully(bytes);
+                        yield new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                    case 2 -> in.readLong();
+                    case 3 -> in.readDouble();
+                    default -> in.readBoolean();
+                };
+            }
+            return row;
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.sluice.workflow;
+
+import java.util.List;
+
+/**
+ * A row-wise node (filter, derive, select, drop, rename): one row in, that row changed or none out.
+ * Chains of them run fused in one chunk-oriented step.
+ */
+interface RowOperation {
+
+    /** The schema of the rows it puts out. */
+    Schema output();
+
+    /**
+     * @param row a row of the input schema (never changed in place)
+     * @return the output row, or null when the row is dropped
+     * @throws ArithmeticException when an expression cannot be computed for this row
+     */
+    Object[] apply(Object[] row);
+
+    /** Rows through a chain of operations, each's output the next's input; null when one drops the row. */
+    static Object[] applyAll(List<RowOperation> chain, Object[] row) {
+        Object[] current = row;
+        for (int i = 0; i < chain.size() && current != null; i++) {
+            current = chain.get(i).apply(current);
+        }
+        return current;
+    }
+}

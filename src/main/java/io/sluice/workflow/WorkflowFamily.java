@@ -1,0 +1,191 @@
+package io.sluice.workflow;
+
+import io.sluice.InvalidInputException;
+import io.sluice.batch.InvalidParametersException;
+import io.sluice.batch.JobFamily;
+import io.sluice.batch.ParameterReader;
+import io.sluice.batch.RejectFiles;
+import io.sluice.persistence.SluiceProperties;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.builder.SimpleJobBuilder;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.job.parameters.JobParametersValidator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.scope.context.StepSynchronizationManager;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ItemProcessor;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The {@code workflow} family: a Data Wrangler workflow or an etl-core job run as a Spring Batch job,
+ * one chunk-oriented step per segment of its plan ({@link WorkflowPlan}), so that a restart after a
+ * failure runs only the steps that did not complete.
+ *
+ * <p>Parameters: {@code file} (required: the workflow or job file), {@code set.KEY} (any number: a
+ * {@code --set KEY=VALUE} override, see {@link WorkflowFiles#read}). The job checks the whole workflow
+ * before it starts and reports every problem at once.
+ */
+@Component
+public class WorkflowFamily implements JobFamily {
+
+    static final String JOB_NAME = "workflow";
+    static final String FILE = "file";
+    static final String SET = "set.";
+    private static final String OVERRIDES = "overrides";
+    private static final String LAUNCHED_AT = "launchedAt";
+
+    private final JobRepository jobRepository;
+    private final PlatformTransactionManager transactionManager;
+    private final RejectFiles rejectFiles;
+    private final SluiceProperties properties;
+
+    WorkflowFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, RejectFiles rejectFiles, SluiceProperties properties) {
+        this.jobRepository = jobRepository;
+        this.transactionManager = transactionManager;
+        this.rejectFiles = rejectFiles;
+        this.properties = properties;
+    }
+
+    @Override
+    public String name() {
+        return JOB_NAME;
+    }
+
+    @Override
+    public JobParameters parameters(Map<String, String> given) {
+        Map<String, String> overrides = new TreeMap<>();
+        Map<String, String> rest = new LinkedHashMap<>();
+        given.forEach((key, value) -> {
+            if (key.startsWith(SET)) {
+                overrides.put(key.substring(SET.length()), value);
+            } else {
+                rest.put(key, value);
+            }
+        });
+        ParameterReader reader = new ParameterReader(name(), rest);
+        Path file = reader.existingPath(FILE, true, "PATH");
+        reader.check();
+        JobParameters parameters = new JobParametersBuilder()
+                .addString(FILE, file.toAbsolutePath().normalize().toString())
+                .addString(OVERRIDES, JsonMapper.builder().build().writeValueAsString(overrides))
+                .addLong(LAUNCHED_AT, System.currentTimeMillis())
+                .toJobParameters();
+        plan(parameters);
+        return parameters;
+    }
+
+    @Override
+    public JobParametersValidator validator() {
+        return parameters -> {
+            try {
+                plan(parameters);
+            } catch (InvalidInputException e) {
+                throw new InvalidJobParametersException(e.getMessage());
+            }
+        };
+    }
+
+    @Override
+    public Job create(JobParameters parameters) {
+        WorkflowPlan plan = plan(parameters);
+        SimpleJobBuilder job = null;
+        for (WorkflowPlan.Segment segment : plan.segments()) {
+            Step step = step(segment);
+            job = job == null ? new JobBuilder(JOB_NAME, jobRepository).validator(validator()).start(step) : job.next(step);
+        }
+        if (job == null) {
+            throw new InvalidParametersException(JOB_NAME, List.of("workflow " + plan.definition().name() + " has nothing to run"));
+        }
+        return job.build();
+    }
+
+    /**
+     * The workflow the parameters name, checked and planned.
+     *
+     * @throws InvalidInputException naming every problem of the workflow
+     */
+    private WorkflowPlan plan(JobParameters parameters) {
+        String file = parameters.getString(FILE);
+        if (file == null) {
+            throw new InvalidParametersException(JOB_NAME, List.of("file is missing (file=PATH)"));
+        }
+        return WorkflowPlan.of(WorkflowFiles.read(Path.of(file), overrides(parameters)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, String> overrides(JobParameters parameters) {
+        String json = parameters.getString(OVERRIDES);
+        if (json == null || json.isBlank()) {
+            return Map.of();
+        }
+        Map<String, String> overrides = new LinkedHashMap<>();
+        JsonMapper.builder().build().readValue(json, Map.class).forEach((key, value) -> overrides.put(String.valueOf(key), String.valueOf(value)));
+        return overrides;
+    }
+
+    private Step step(WorkflowPlan.Segment segment) {
+        boolean restartable = segment.blocking() == null;
+        SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", segment.csv(),
+                segment.rowFileOf() == null ? null : () -> rowFile(currentStep(), segment.rowFileOf()),
+                segment.input(), restartable, rejectFiles);
+        ItemProcessor<RowBatch, RowBatch> processor = batch -> {
+            if (segment.chain().isEmpty()) {
+                return batch;
+            }
+            List<Object[]> out = new ArrayList<>(batch.rows().size());
+            for (Object[] row : batch.rows()) {
+                Object[] result = RowOperation.applyAll(segment.chain(), row);
+                if (result != null) {
+                    out.add(result);
+                }
+            }
+            return new RowBatch(out);
+        };
+        ChunkOrientedStepBuilder<RowBatch, RowBatch> step = new StepBuilder(segment.stepName(), jobRepository)
+                .<RowBatch, RowBatch>chunk(1)
+                .transactionManager(transactionManager)
+                .reader(reader)
+                .processor(processor);
+        if (segment.export() != null) {
+            SegmentWriters.CsvExportWriter writer = new SegmentWriters.CsvExportWriter(segment.stepName() + ".writer", segment.export(), segment.output());
+            step.writer(writer).listener(writer);
+        } else if (segment.blocking() != null) {
+            SegmentWriters.BlockingWriter writer = new SegmentWriters.BlockingWriter(segment.blocking(),
+                    stepExecution -> rowFile(stepExecution, segment.blockingNode()));
+            step.writer(writer).listener(writer);
+        } else {
+            step.writer(chunk -> { });
+        }
+        return step.build();
+    }
+
+    private static StepExecution currentStep() {
+        var context = StepSynchronizationManager.getContext();
+        if (context == null) {
+            throw new IllegalStateException("no step is running on this thread");
+        }
+        return context.getStepExecution();
+    }
+
+    /** Where a blocking node of a job instance leaves its rows for the steps after it: kept across restarts of the instance. */
+    private Path rowFile(StepExecution step, String nodeId) {
+        return properties.dataDir().toAbsolutePath().resolve("workflows")
+                .resolve("instance-" + step.getJobExecution().getJobInstance().getInstanceId())
+                .resolve(nodeId.replaceAll("[^A-Za-z0-9._-]", "_") + ".rows");
+    }
+}
