@@ -98,7 +98,7 @@ final class WorkflowPlan {
             }
         }
         List<Segment> segments = new ArrayList<>();
-        if (problems.isEmpty() && order != null) {
+        if (order != null) {
             segments = segments(definition, nodes, kinds, order, problems);
         }
         if (!problems.isEmpty()) {

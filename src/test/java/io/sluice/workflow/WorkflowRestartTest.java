@@ -1,0 +1,60 @@
+package io.sluice.workflow;
+
+import io.sluice.testing.Executions;
+import io.sluice.testing.Sluice;
+import io.sluice.testing.TestDatabase;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A workflow that failed at a node resumes there on restart: the steps that completed are not run again. */
+class WorkflowRestartTest {
+
+    @TempDir
+    Path temp;
+
+    static Stream<TestDatabase> databases() {
+        return TestDatabase.both();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_restart_after_a_failed_export_runs_only_the_export_and_publishes_it_once(TestDatabase database) throws Exception {
+        // given a workflow whose export cannot be written (its folder is a file), so its step fails after the aggregate's completed
+        Path in = temp.resolve("in.csv");
+        Files.writeString(in, "k,v\na,1\nb,2\na,3\n");
+        Path blocked = temp.resolve("out");
+        Files.writeString(blocked, "a file where the export's folder should be");
+        Path out = blocked.resolve("sums.csv");
+        Path workflow = temp.resolve("sums.json");
+        Files.writeString(workflow, """
+                {"name": "sums", "nodes": [
+                  {"id": "s", "type": "data_source", "data": {"source_path": "%s", "file_type": "csv"}},
+                  {"id": "g", "type": "aggregate", "data": {"group_columns": ["k"], "aggregation_functions": {"v": "sum"}}},
+                  {"id": "o", "type": "export", "data": {"export_type": "csv", "output_path": "%s"}}],
+                 "edges": [{"source": "s", "target": "g"}, {"source": "g", "target": "o"}]}
+                """.formatted(in, out));
+        Sluice sluice = new Sluice(database);
+        Sluice.Result failed = sluice.run("workflow", "run", "--file", workflow.toString());
+        assertThat(failed.exitCode()).as(failed.err()).isEqualTo(1);
+        long first = Executions.newest(database);
+        assertThat(Executions.steps(database, first)).extracting(Executions.StepCounts::status).containsExactly("COMPLETED", "FAILED");
+
+        // when the folder can be made and the execution restarted
+        Files.delete(blocked);
+        Sluice.Result restarted = sluice.run("restart", Long.toString(first));
+
+        // then only the export ran again, and wrote the sums once
+        assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
+        long second = Executions.newest(database);
+        assertThat(Executions.steps(database, second)).extracting(Executions.StepCounts::name).containsExactly("workflow.o");
+        assertThat(Files.readAllLines(out)).containsExactly("k,v_sum", "a,4", "b,2");
+        assertThat(Files.list(blocked)).containsExactly(out);
+    }
+}
