@@ -69,8 +69,11 @@ final class SegmentWriters {
                 if (length < 0) {
                     csv.writeRecord(schema.names());
                 }
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // its own words only: the step's summary shows a failure's root cause
+                throw new ItemStreamException("cannot write " + export.file() + ": " + e.getFile() + " is a file, not a folder");
             } catch (IOException e) {
-                throw new ItemStreamException("cannot write " + partial + ": " + e.getMessage(), e);
+                throw new ItemStreamException("cannot write " + export.file() + ": " + e.getMessage(), e);
             }
         }
 
