@@ -7,14 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
 
 /**
  * What every writer keyed by the legacy ids does the same way, so that a second run over the same
  * store changes nothing: the chunk's rows by key, the target's stored rows of those keys, each
  * incoming row sorted into insert (not stored), update (stored, and different) or unchanged, and
  * the counts recorded in the step's {@link WriteCounts}. The writers keep what is their own: how
- * they read the stored rows, when a row counts as changed, and the SQL that writes.
+ * they read the stored rows, the row they write for an incoming one, when it counts as changed, and
+ * the SQL that writes.
  */
 public final class KeyedUpsert {
 
@@ -54,18 +54,21 @@ public final class KeyedUpsert {
     }
 
     /**
-     * Sorts the incoming rows against the stored ones.
+     * Sorts the incoming rows against the stored ones. The rows written are of the stored rows'
+     * type, which may differ from the incoming one: a workflow lands with its dataset link resolved.
      *
      * @param incoming the chunk's rows by key ({@link #byKey})
      * @param stored   the target's rows of (some of) those keys
      * @param insert   the row to insert for an incoming row the target does not hold
      * @param update   given the incoming and the stored row, the row to write over the stored one, or
      *                 null when the stored row stays as it is
+     * @return the rows to insert and to update, each made by {@code insert} or {@code update}, in chunk order
      */
-    public static <K, T> Sorted<T> sort(Map<K, T> incoming, Map<K, T> stored, UnaryOperator<T> insert, BiFunction<T, T, T> update) {
+    public static <K, I, T> Sorted<T> sort(Map<K, ? extends I> incoming, Map<K, ? extends T> stored,
+                                           Function<? super I, ? extends T> insert, BiFunction<? super I, ? super T, ? extends T> update) {
         List<T> inserts = new ArrayList<>();
         List<T> updates = new ArrayList<>();
-        for (Map.Entry<K, T> entry : incoming.entrySet()) {
+        for (Map.Entry<K, ? extends I> entry : incoming.entrySet()) {
             T current = stored.get(entry.getKey());
             if (current == null) {
                 inserts.add(insert.apply(entry.getValue()));

@@ -93,7 +93,7 @@ class DataWranglerMigration implements StoreMigration {
         ChunkOrientedStepBuilder<SourceRecord<WorkflowFile>, Workflow> step = RerunOnRestart.apply(new StepBuilder(name, jobRepository), jobRepository)
                 .<SourceRecord<WorkflowFile>, Workflow>chunk(Math.max(1, Math.min(parameters.chunkSize(), MAX_WORKFLOW_CHUNK)))
                 .transactionManager(transactionManager)
-                .reader(new WorkflowFileItemReader(name + ".reader", store, mapper))
+                .reader(WorkflowFiles.reader(name + ".reader", store, mapper))
                 .processor(isolation.processor(new WorkflowProcessor(rejectFiles)))
                 .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), isolation.writer(new WorkflowItemWriter(jdbc, mapper)), transactionManager));
         return rideOutOutages(LoadStepPolicy.apply(step, rejectFiles).build());
@@ -103,7 +103,7 @@ class DataWranglerMigration implements StoreMigration {
         String name = "migrate.verify-data-wrangler";
         DataWranglerVerificationTasklet verification = new DataWranglerVerificationTasklet(jdbc,
                 catalogue -> new CatalogueItemReader(name + ".reader", store, catalogue, null, mapper),
-                new WorkflowFileItemReader(name + ".workflow-reader", store, mapper), refusedRecords);
+                WorkflowFiles.reader(name + ".workflow-reader", store, mapper), refusedRecords);
         return rideOutOutages(new StepBuilder(name, jobRepository)
                 .tasklet(new SkipOnDryRun(verification), transactionManager)
                 .build());

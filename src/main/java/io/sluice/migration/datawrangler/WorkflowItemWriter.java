@@ -1,6 +1,6 @@
 package io.sluice.migration.datawrangler;
 
-import io.sluice.batch.WriteCounts;
+import io.sluice.batch.KeyedUpsert;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ItemWriter;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -88,25 +87,19 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
 
     @Override
     public void write(Chunk<? extends Workflow> chunk) {
-        Map<String, Workflow> incoming = new LinkedHashMap<>();
-        chunk.forEach(workflow -> incoming.put(workflow.id(), workflow));
+        Map<String, Workflow> incoming = KeyedUpsert.byKey(chunk, Workflow::id, false);
         if (incoming.isEmpty()) {
             return;
         }
         Set<String> datasets = existingDatasets(incoming.values());
-        Map<String, Landed> stored = storedWorkflows(new ArrayList<>(incoming.keySet()));
-
-        List<Landed> inserts = new ArrayList<>();
-        List<Landed> updates = new ArrayList<>();
-        for (Workflow workflow : incoming.values()) {
-            Landed landed = resolve(workflow, datasets);
-            Landed current = stored.get(workflow.id());
-            if (current == null) {
-                inserts.add(landed);
-            } else if (!landed.equals(current)) {
-                updates.add(landed);
-            }
-        }
+        Map<String, Landed> stored = storedWorkflows(KeyedUpsert.keys(incoming));
+        KeyedUpsert.Sorted<Landed> sorted = KeyedUpsert.sort(incoming, stored, workflow -> resolve(workflow, datasets),
+                (workflow, current) -> {
+                    Landed landed = resolve(workflow, datasets);
+                    return landed.equals(current) ? null : landed;
+                });
+        List<Landed> inserts = sorted.inserts();
+        List<Landed> updates = sorted.updates();
         if (!updates.isEmpty()) {
             List<String> ids = updates.stream().map(landed -> landed.workflow().id()).toList();
             jdbc.update(DELETE_EDGES, Map.of("ids", ids));
@@ -131,7 +124,7 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
         if (!edges.isEmpty()) {
             jdbc.batchUpdate(INSERT_EDGE, edges.toArray(SqlParameterSource[]::new));
         }
-        WriteCounts.addToCurrentStep(inserts.size(), updates.size(), incoming.size() - inserts.size() - updates.size());
+        sorted.count();
     }
 
     private static Landed resolve(Workflow workflow, Set<String> datasets) {

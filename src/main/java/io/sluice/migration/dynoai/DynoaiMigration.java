@@ -103,7 +103,7 @@ class DynoaiMigration implements StoreMigration {
         return rideOutOutages(LoadStepPolicy.apply(RerunOnRestart.apply(new StepBuilder(name, jobRepository), jobRepository)
                 .<SourceRecord<Path>, Run>chunk(Math.max(1, Math.min(parameters.chunkSize(), 500)))
                 .transactionManager(transactionManager)
-                .reader(new RunFolderItemReader(name + ".reader", runsRoot))
+                .reader(RunFolders.reader(name + ".reader", runsRoot))
                 .processor(isolation.processor(new RunFolderProcessor(mapper)))
                 .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), isolation.writer(new RunItemWriter(jdbc, mapper, true, dialect)),
                         transactionManager)), rejectFiles)

@@ -4,6 +4,7 @@ import io.sluice.batch.InvalidRecordException;
 import io.sluice.batch.Reconciliation;
 import io.sluice.batch.RefusedRecords;
 import io.sluice.batch.SeenKeys;
+import io.sluice.batch.SortedFolderItemReader;
 import io.sluice.batch.SourceRecord;
 import io.sluice.migration.MigrationVerificationException;
 import io.sluice.persistence.Dialect;
@@ -162,7 +163,7 @@ class RunVerificationTasklet implements Tasklet {
                 handOverIfFull(batch, batches);
             }
         });
-        RunFolderItemReader folders = new RunFolderItemReader("verify", runsRoot);
+        SortedFolderItemReader<Path> folders = RunFolders.reader("verify", runsRoot);
         folders.open(new ExecutionContext());
         for (SourceRecord<Path> folder = folders.read(); folder != null; folder = folders.read()) {
             SourceRecord<Path> current = folder;

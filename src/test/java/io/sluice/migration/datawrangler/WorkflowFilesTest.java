@@ -1,6 +1,7 @@
 package io.sluice.migration.datawrangler;
 
 import io.sluice.batch.LegacyJson;
+import io.sluice.batch.SortedFolderItemReader;
 import io.sluice.batch.SourceRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,7 +15,7 @@ import java.util.List;
 import static io.sluice.migration.datawrangler.DataWranglerStore.aStoreIn;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class WorkflowFileItemReaderTest {
+class WorkflowFilesTest {
 
     @TempDir
     Path temp;
@@ -29,7 +30,7 @@ class WorkflowFileItemReaderTest {
                 .write();
         Files.writeString(store.resolve("workflows").resolve("notes.txt"), "not a workflow");
         ExecutionContext context = new ExecutionContext();
-        WorkflowFileItemReader first = new WorkflowFileItemReader("test.reader", store, LegacyJson.mapper());
+        SortedFolderItemReader<WorkflowFile> first = WorkflowFiles.reader("test.reader", store, LegacyJson.mapper());
         first.open(context);
         SourceRecord<WorkflowFile> a = first.read();
         SourceRecord<WorkflowFile> b = first.read();
@@ -37,7 +38,7 @@ class WorkflowFileItemReaderTest {
         first.close();
 
         // when
-        WorkflowFileItemReader restarted = new WorkflowFileItemReader("test.reader", store, LegacyJson.mapper());
+        SortedFolderItemReader<WorkflowFile> restarted = WorkflowFiles.reader("test.reader", store, LegacyJson.mapper());
         restarted.open(context);
         List<SourceRecord<WorkflowFile>> rest = new ArrayList<>();
         for (SourceRecord<WorkflowFile> record = restarted.read(); record != null; record = restarted.read()) {
@@ -60,7 +61,7 @@ class WorkflowFileItemReaderTest {
         Path store = aStoreIn(temp).workflow("b", "{\"name\": \"B\"}").workflow("d", "{\"name\": \"D\"}")
                 .workflow("f", "{\"name\": \"F\"}").write();
         ExecutionContext context = new ExecutionContext();
-        WorkflowFileItemReader first = new WorkflowFileItemReader("test.reader", store, LegacyJson.mapper());
+        SortedFolderItemReader<WorkflowFile> first = WorkflowFiles.reader("test.reader", store, LegacyJson.mapper());
         first.open(context);
         first.read();
         first.read();
@@ -80,7 +81,7 @@ class WorkflowFileItemReaderTest {
         // given a reader that committed after "b"
         Path store = aStoreIn(temp).workflow("b", "{\"name\": \"B\"}").workflow("d", "{\"name\": \"D\"}").write();
         ExecutionContext context = new ExecutionContext();
-        WorkflowFileItemReader first = new WorkflowFileItemReader("test.reader", store, LegacyJson.mapper());
+        SortedFolderItemReader<WorkflowFile> first = WorkflowFiles.reader("test.reader", store, LegacyJson.mapper());
         first.open(context);
         first.read();
         first.update(context);
@@ -97,8 +98,21 @@ class WorkflowFileItemReaderTest {
         assertThat(afterRewrite).containsExactly("b", "d");
     }
 
+    @Test
+    void a_store_without_a_workflows_folder_holds_no_workflow_files() throws Exception {
+        // given
+        Path store = aStoreIn(temp).dataset("{\"id\": \"d1\", \"name\": \"D1\"}").write();
+
+        // when
+        List<String> read = readAll(new ExecutionContext(), store);
+
+        // then
+        assertThat(store.resolve("workflows")).doesNotExist();
+        assertThat(read).isEmpty();
+    }
+
     private static List<String> readAll(ExecutionContext context, Path store) throws Exception {
-        WorkflowFileItemReader reader = new WorkflowFileItemReader("test.reader", store, LegacyJson.mapper());
+        SortedFolderItemReader<WorkflowFile> reader = WorkflowFiles.reader("test.reader", store, LegacyJson.mapper());
         reader.open(context);
         List<String> ids = new ArrayList<>();
         for (SourceRecord<WorkflowFile> record = reader.read(); record != null; record = reader.read()) {
