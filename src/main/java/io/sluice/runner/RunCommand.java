@@ -17,13 +17,14 @@ import java.util.concurrent.Callable;
                 "For example, `sluice run migrate store=/data/runs kind=dynoai chunkSize=5000 partitions=2` migrates a DynoAI"
                         + " store in chunks of 5000 records, in two partitions.",
                 "The migrate job takes store (a path), kind (dynoai, data-wrangler or hamilton), dryRun (true or false),"
-                        + " chunkSize (records per transaction, default 1000), partitions (default 1) and archive (a folder)."})
+                        + " chunkSize (records per transaction, default 1000), partitions (default 1) and archive (a folder).",
+                "The workflow job takes file (a Data Wrangler workflow or etl-core job file) and set.KEY=VALUE overrides, as `sluice workflow run`."})
 class RunCommand implements Callable<Integer> {
 
     @Mixin
     RejectOptions rejectOptions = new RejectOptions();
 
-    @Parameters(index = "0", paramLabel = "JOB", description = "The name of the job to run: migrate.")
+    @Parameters(index = "0", paramLabel = "JOB", description = "The name of the job to run: migrate or workflow.")
     String job;
 
     @Parameters(index = "1..*", paramLabel = "KEY=VALUE", description = "The job's parameters, each as KEY=VALUE; chunkSize and partitions take whole numbers.")
