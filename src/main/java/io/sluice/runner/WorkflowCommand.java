@@ -6,6 +6,7 @@ import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -24,10 +25,17 @@ class WorkflowCommand {
 
     private static final String JOB = "workflow";
 
-    /** The workflow job's parameters: the file, and each {@code --set} as {@code set.KEY}. */
-    static Map<String, String> parameters(Path file, List<String> settings) {
+    /** The workflow job's parameters: the stored workflow's id or the file, and each {@code --set} as {@code set.KEY}. */
+    static Map<String, String> parameters(String id, Path file, List<String> settings) {
+        if ((id == null) == (file == null)) {
+            throw new InvalidInputException(id == null ? "give a stored workflow's ID or --file FILE" : "give a workflow ID or --file FILE, not both");
+        }
         Map<String, String> given = new LinkedHashMap<>();
-        given.put("file", file.toString());
+        if (id != null) {
+            given.put("id", id);
+        } else {
+            given.put("file", file.toString());
+        }
         for (String setting : settings) {
             int eq = setting.indexOf('=');
             if (eq <= 0) {
@@ -39,14 +47,17 @@ class WorkflowCommand {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Run a workflow file as a job: every node checked first, then the nodes in chunks, one step per chain of nodes.",
+            description = {"Run a stored workflow or a workflow file as a job: every node checked first, then the nodes in chunks, one step per chain of nodes.",
                     "A failed run resumes at the step that failed with `sluice restart ID`; an export is published only when its step completes."})
     static class Run implements Callable<Integer> {
 
         @Mixin
         RejectOptions rejectOptions = new RejectOptions();
 
-        @Option(names = "--file", required = true, paramLabel = "FILE", description = "The workflow or job file to run (it is not imported).")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The id of a workflow stored in the database (a migrated one); its run is recorded in its rows.")
+        String id;
+
+        @Option(names = "--file", paramLabel = "FILE", description = "A workflow or job file to run instead (it is not imported).")
         Path file;
 
         @Option(names = "--set", paramLabel = "KEY=VALUE",
@@ -55,7 +66,7 @@ class WorkflowCommand {
 
         @Override
         public Integer call() {
-            Map<String, String> given = parameters(file, settings);
+            Map<String, String> given = parameters(id, file, settings);
             try (BootContext boot = BootContext.start()) {
                 JobExecution execution = boot.bean(ExecutionService.class).launch(JOB, given, ProgressReporter.forConsole());
                 return JobOutcome.report(execution, rejectOptions.failOnRejects, System.out);
@@ -64,10 +75,13 @@ class WorkflowCommand {
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
-            description = "Check a workflow file without running it and report every problem at once, each naming its node; exit code 2 when there is one.")
+            description = "Check a stored workflow or a workflow file without running it and report every problem at once, each naming its node; exit code 2 when there is one.")
     static class Validate implements Callable<Integer> {
 
-        @Option(names = "--file", required = true, paramLabel = "FILE", description = "The workflow or job file to check.")
+        @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The id of a workflow stored in the database.")
+        String id;
+
+        @Option(names = "--file", paramLabel = "FILE", description = "A workflow or job file to check instead.")
         Path file;
 
         @Option(names = "--set", paramLabel = "KEY=VALUE", description = "As for run.")
@@ -75,11 +89,11 @@ class WorkflowCommand {
 
         @Override
         public Integer call() {
-            Map<String, String> given = parameters(file, settings);
+            Map<String, String> given = parameters(id, file, settings);
             try (BootContext boot = BootContext.start()) {
                 boot.bean(ExecutionService.class).parameters(JOB, given);
             }
-            System.out.println(file + ": valid");
+            System.out.println((file != null ? file.toString() : "workflow " + id) + ": valid");
             return ExitCode.SUCCESS.code();
         }
     }

@@ -36,15 +36,18 @@ import java.util.TreeMap;
  * one chunk-oriented step per segment of its plan ({@link WorkflowPlan}), so that a restart after a
  * failure runs only the steps that did not complete.
  *
- * <p>Parameters: {@code file} (required: the workflow or job file), {@code set.KEY} (any number: a
- * {@code --set KEY=VALUE} override, see {@link WorkflowFiles#read}). The job checks the whole workflow
- * before it starts and reports every problem at once.
+ * <p>Parameters: {@code file} (a workflow or job file) or {@code id} (a workflow stored in the
+ * database, see {@link StoredWorkflows}), one of them; {@code set.KEY} (any number: a {@code --set KEY=VALUE}
+ * override, see {@link WorkflowFiles#read}). The job checks the whole workflow before it starts and
+ * reports every problem at once. A stored workflow's run is recorded in its rows: the workflow's
+ * status and last run, each node's status and time.
  */
 @Component
 public class WorkflowFamily implements JobFamily {
 
     static final String JOB_NAME = "workflow";
     static final String FILE = "file";
+    static final String ID = "id";
     static final String SET = "set.";
     private static final String OVERRIDES = "overrides";
     private static final String LAUNCHED_AT = "launchedAt";
@@ -53,12 +56,15 @@ public class WorkflowFamily implements JobFamily {
     private final PlatformTransactionManager transactionManager;
     private final RejectFiles rejectFiles;
     private final SluiceProperties properties;
+    private final StoredWorkflows stored;
 
-    WorkflowFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, RejectFiles rejectFiles, SluiceProperties properties) {
+    WorkflowFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, RejectFiles rejectFiles,
+                   SluiceProperties properties, StoredWorkflows stored) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.rejectFiles = rejectFiles;
         this.properties = properties;
+        this.stored = stored;
     }
 
     @Override
@@ -78,10 +84,22 @@ public class WorkflowFamily implements JobFamily {
             }
         });
         ParameterReader reader = new ParameterReader(name(), rest);
-        Path file = reader.existingPath(FILE, true, "PATH");
+        boolean fileGiven = reader.text(FILE) != null;
+        Path file = reader.existingPath(FILE, false, "PATH");
+        String id = reader.text(ID);
+        if (!fileGiven && id == null) {
+            reader.problem("file or id is missing (file=PATH or id=WORKFLOW-ID)");
+        } else if (fileGiven && id != null) {
+            reader.problem("give file or id, not both");
+        }
         reader.check();
-        JobParameters parameters = new JobParametersBuilder()
-                .addString(FILE, file.toAbsolutePath().normalize().toString())
+        JobParametersBuilder builder = new JobParametersBuilder();
+        if (file != null) {
+            builder.addString(FILE, file.toAbsolutePath().normalize().toString());
+        } else {
+            builder.addString(ID, id);
+        }
+        JobParameters parameters = builder
                 .addString(OVERRIDES, JsonMapper.builder().build().writeValueAsString(overrides))
                 .addLong(LAUNCHED_AT, System.currentTimeMillis())
                 .toJobParameters();
@@ -103,13 +121,17 @@ public class WorkflowFamily implements JobFamily {
     @Override
     public Job create(JobParameters parameters) {
         WorkflowPlan plan = plan(parameters);
+        String workflowId = parameters.getString(ID);
         SimpleJobBuilder job = null;
         for (WorkflowPlan.Segment segment : plan.segments()) {
-            Step step = step(segment);
+            Step step = step(segment, workflowId);
             job = job == null ? new JobBuilder(JOB_NAME, jobRepository).validator(validator()).start(step) : job.next(step);
         }
         if (job == null) {
             throw new InvalidParametersException(JOB_NAME, List.of("workflow " + plan.definition().name() + " has nothing to run"));
+        }
+        if (workflowId != null) {
+            job.listener(new NodeStatus(stored, workflowId, plan.definition().nodesById().keySet()).jobListener(jobRepository));
         }
         return job.build();
     }
@@ -121,10 +143,11 @@ public class WorkflowFamily implements JobFamily {
      */
     private WorkflowPlan plan(JobParameters parameters) {
         String file = parameters.getString(FILE);
-        if (file == null) {
-            throw new InvalidParametersException(JOB_NAME, List.of("file is missing (file=PATH)"));
+        String id = parameters.getString(ID);
+        if (file == null && id == null) {
+            throw new InvalidParametersException(JOB_NAME, List.of("file or id is missing (file=PATH or id=WORKFLOW-ID)"));
         }
-        return WorkflowPlan.of(WorkflowFiles.read(Path.of(file), overrides(parameters)));
+        return WorkflowPlan.of(file != null ? WorkflowFiles.read(Path.of(file), overrides(parameters)) : stored.read(id, overrides(parameters)));
     }
 
     @SuppressWarnings("unchecked")
@@ -138,7 +161,7 @@ public class WorkflowFamily implements JobFamily {
         return overrides;
     }
 
-    private Step step(WorkflowPlan.Segment segment) {
+    private Step step(WorkflowPlan.Segment segment, String workflowId) {
         boolean restartable = segment.blocking() == null;
         SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", segment.csv(),
                 segment.rowFileOf() == null ? null : () -> rowFile(currentStep(), segment.rowFileOf()),
@@ -170,6 +193,9 @@ public class WorkflowFamily implements JobFamily {
             step.writer(writer).listener(writer);
         } else {
             step.writer(chunk -> { });
+        }
+        if (workflowId != null) {
+            step.listener(new NodeStatus(stored, workflowId, segment.nodeIds()).stepListener());
         }
         return step.build();
     }

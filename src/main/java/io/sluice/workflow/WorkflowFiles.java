@@ -134,7 +134,8 @@ final class WorkflowFiles {
         return Path.of("").toAbsolutePath();
     }
 
-    private static WorkflowDefinition withOverrides(WorkflowDefinition definition, Map<String, String> overrides) {
+    /** {@code definition} with the {@code --set} overrides applied (see {@link #read}). */
+    static WorkflowDefinition withOverrides(WorkflowDefinition definition, Map<String, String> overrides) {
         if (overrides.isEmpty()) {
             return definition;
         }

@@ -1,0 +1,106 @@
+package io.sluice.workflow;
+
+import io.sluice.testing.Rows;
+import io.sluice.testing.Sluice;
+import io.sluice.testing.TestDatabase;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A workflow migrated into the database runs by its id, and its run is recorded in its rows. */
+class StoredWorkflowTest {
+
+    @TempDir
+    Path temp;
+
+    static Stream<TestDatabase> databases() {
+        return TestDatabase.both();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_stored_workflow_runs_by_id_and_records_each_node_and_the_workflow(TestDatabase database) throws Exception {
+        // given a Data Wrangler store with one workflow, migrated
+        Path csv = temp.resolve("in.csv");
+        Files.writeString(csv, "k,v\na,1\nb,2\na,3\n");
+        Path out = temp.resolve("sums.csv");
+        Sluice sluice = new Sluice(database);
+        migrate(sluice, "wf-sums", """
+                {"name": "sums", "nodes": [
+                  {"id": "s", "type": "data_source", "position": {"x": 0, "y": 0}, "data": {"source_path": "%s", "file_type": "csv"}},
+                  {"id": "g", "type": "aggregate", "position": {"x": 1, "y": 0}, "data": {"group_columns": ["k"], "aggregation_functions": {"v": "sum"}}},
+                  {"id": "o", "type": "export", "position": {"x": 2, "y": 0}, "data": {"export_type": "csv", "output_path": "%s"}}],
+                 "edges": [{"id": "sg", "source": "s", "target": "g"}, {"id": "go", "source": "g", "target": "o"}]}
+                """.formatted(csv, out));
+
+        // when
+        Sluice.Result result = sluice.run("workflow", "run", "wf-sums");
+
+        // then
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(Files.readAllLines(out)).containsExactly("k,v_sum", "a,4", "b,2");
+        assertThat(nodes(database, "wf-sums")).extracting(row -> row.get("id") + "=" + row.get("status"))
+                .containsExactly("g=completed", "o=completed", "s=completed");
+        assertThat(nodes(database, "wf-sums")).allSatisfy(row -> assertThat(row.get("execution_time_ms")).isNotNull());
+        Map<String, Object> workflow = Rows.query(database, "SELECT status, last_run_at FROM workflows WHERE id = 'wf-sums'").get(0);
+        assertThat(workflow.get("status")).isEqualTo("completed");
+        assertThat(workflow.get("last_run_at")).isNotNull();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_stored_workflow_that_fails_marks_its_failed_node_and_skips_the_rest(TestDatabase database) throws Exception {
+        // given a stored workflow whose export cannot be written (its folder is a file)
+        Path csv = temp.resolve("in.csv");
+        Files.writeString(csv, "k,v\na,1\n");
+        Path blocked = temp.resolve("blocked");
+        Files.writeString(blocked, "a file");
+        Sluice sluice = new Sluice(database);
+        migrate(sluice, "wf-fails", """
+                {"name": "fails", "nodes": [
+                  {"id": "s", "type": "data_source", "data": {"source_path": "%s", "file_type": "csv"}},
+                  {"id": "g", "type": "aggregate", "data": {"group_columns": ["k"], "aggregation_functions": {"v": "sum"}}},
+                  {"id": "f", "type": "filter", "data": {"column": "v_sum", "operator": ">", "value": 0}},
+                  {"id": "o", "type": "export", "data": {"export_type": "csv", "output_path": "%s"}}],
+                 "edges": [{"id": "sg", "source": "s", "target": "g"}, {"id": "gf", "source": "g", "target": "f"}, {"id": "fo", "source": "f", "target": "o"}]}
+                """.formatted(csv, blocked.resolve("out.csv")));
+
+        // when
+        Sluice.Result result = sluice.run("workflow", "run", "wf-fails");
+
+        // then
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(1);
+        assertThat(nodes(database, "wf-fails")).extracting(row -> row.get("id") + "=" + row.get("status"))
+                .containsExactly("f=failed", "g=completed", "o=failed", "s=completed");
+        assertThat(Rows.query(database, "SELECT status FROM workflows WHERE id = 'wf-fails'").get(0).get("status")).isEqualTo("failed");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void an_unknown_workflow_id_is_not_found(TestDatabase database) {
+        Sluice.Result result = new Sluice(database).run("workflow", "run", "no-such-workflow");
+
+        assertThat(result.exitCode()).isEqualTo(4);
+        assertThat(result.err()).contains("no workflow with id 'no-such-workflow'");
+    }
+
+    private void migrate(Sluice sluice, String id, String workflow) throws Exception {
+        Path store = temp.resolve("store-" + id);
+        Files.createDirectories(store.resolve("workflows"));
+        Files.writeString(store.resolve("workflows").resolve(id + ".json"), workflow);
+        Sluice.Result migrated = sluice.run("migrate", store.toString());
+        assertThat(migrated.exitCode()).as(migrated.out() + migrated.err()).isZero();
+    }
+
+    private static List<Map<String, Object>> nodes(TestDatabase database, String workflowId) throws Exception {
+        return Rows.query(database, "SELECT id, status, execution_time_ms FROM workflow_nodes WHERE workflow_id = '" + workflowId + "' ORDER BY id");
+    }
+}
