@@ -1,6 +1,10 @@
 package io.sluice.runner;
 
 import io.sluice.InvalidInputException;
+import io.sluice.NotFoundException;
+import io.sluice.monitoring.WorkflowCatalogue;
+import io.sluice.persistence.Connections;
+import io.sluice.persistence.DatabaseSettings;
 import io.sluice.execution.ExecutionService;
 import org.springframework.batch.core.job.JobExecution;
 import picocli.CommandLine.Command;
@@ -9,9 +13,11 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -20,7 +26,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "workflow", mixinStandardHelpOptions = true,
         description = "Run and check data workflows: Data Wrangler workflow files and etl-core job files.",
-        subcommands = {WorkflowCommand.Run.class, WorkflowCommand.Validate.class})
+        subcommands = {WorkflowCommand.Run.class, WorkflowCommand.Validate.class, WorkflowCommand.ListWorkflows.class, WorkflowCommand.Show.class})
 class WorkflowCommand {
 
     private static final String JOB = "workflow";
@@ -94,6 +100,52 @@ class WorkflowCommand {
                 boot.bean(ExecutionService.class).parameters(JOB, given);
             }
             System.out.println((file != null ? file.toString() : "workflow " + id) + ": valid");
+            return ExitCode.SUCCESS.code();
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the workflows stored in the database (migrated from Data Wrangler stores), with their last run's status.")
+    static class ListWorkflows implements Callable<Integer> {
+
+        @Override
+        public Integer call() throws Exception {
+            DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
+            Optional<Connection> connection = Connections.openForReading(settings);
+            List<WorkflowCatalogue.Summary> workflows = List.of();
+            if (connection.isPresent()) {
+                try {
+                    workflows = new WorkflowCatalogue(connection.get()).list();
+                } finally {
+                    Connections.closeReader(connection.get());
+                }
+            }
+            WorkflowCatalogue.printList(workflows, System.out);
+            return ExitCode.SUCCESS.code();
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Show a stored workflow: its nodes with their type and the last run's status and time, and its edges.")
+    static class Show implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "ID", description = "The workflow's id, as `sluice workflow list` shows it.")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
+            Optional<Connection> connection = Connections.openForReading(settings);
+            Optional<Map<String, Object>> workflow = Optional.empty();
+            if (connection.isPresent()) {
+                try {
+                    workflow = new WorkflowCatalogue(connection.get()).find(id);
+                } finally {
+                    Connections.closeReader(connection.get());
+                }
+            }
+            WorkflowCatalogue.printWorkflow(workflow.orElseThrow(() -> new NotFoundException("no workflow with id '" + id + "'; see `sluice workflow list`")),
+                    System.out);
             return ExitCode.SUCCESS.code();
         }
     }

@@ -53,6 +53,10 @@ class StoredWorkflowTest {
         Map<String, Object> workflow = Rows.query(database, "SELECT status, last_run_at FROM workflows WHERE id = 'wf-sums'").get(0);
         assertThat(workflow.get("status")).isEqualTo("completed");
         assertThat(workflow.get("last_run_at")).isNotNull();
+        Sluice.Result list = sluice.run("workflow", "list");
+        assertThat(list.out()).containsPattern("wf-sums +sums +3 +completed");
+        Sluice.Result show = sluice.run("workflow", "show", "wf-sums");
+        assertThat(show.out()).containsPattern("(?m)^  g +aggregate +completed +\\d+$");
     }
 
     @ParameterizedTest(name = "{0}")

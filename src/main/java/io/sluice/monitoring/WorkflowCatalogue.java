@@ -1,0 +1,123 @@
+package io.sluice.monitoring;
+
+import java.io.PrintStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The stored workflows as {@code sluice workflow list} and {@code show} print them, read from Data
+ * Wrangler's own tables over plain JDBC (no Spring context): each workflow's id, name, node count,
+ * last status and run; one workflow's nodes with their type, status and time, and its edges.
+ */
+public final class WorkflowCatalogue {
+
+    private final Connection connection;
+
+    /** @param connection a connection to the sluice database (read only is enough) */
+    public WorkflowCatalogue(Connection connection) {
+        this.connection = connection;
+    }
+
+    /** One workflow in the list. */
+    public record Summary(String id, String name, long nodes, String status, Timestamp lastRunAt) {
+    }
+
+    /** One node of a workflow: its type as stored, the last run's status and time (ms, null when it has not run). */
+    public record NodeRow(String id, String type, String status, Long executionTimeMs) {
+    }
+
+    /** One edge, its handles as stored (null means the default port). */
+    public record EdgeRow(String id, String source, String sourceHandle, String target, String targetHandle) {
+    }
+
+    /** Every stored workflow, by name then id. */
+    public List<Summary> list() throws SQLException {
+        List<Summary> workflows = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("""
+                SELECT w.id, w.name, w.status, w.last_run_at, (SELECT count(*) FROM workflow_nodes n WHERE n.workflow_id = w.id) AS nodes
+                FROM workflows w ORDER BY w.name, w.id
+                """); ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                workflows.add(new Summary(rs.getString("id"), rs.getString("name"), rs.getLong("nodes"), rs.getString("status"),
+                        rs.getTimestamp("last_run_at")));
+            }
+        }
+        return workflows;
+    }
+
+    /** The workflow's summary, nodes and edges; empty when no workflow has that id. */
+    public Optional<Map<String, Object>> find(String id) throws SQLException {
+        Summary summary = list().stream().filter(workflow -> workflow.id().equals(id)).findFirst().orElse(null);
+        if (summary == null) {
+            return Optional.empty();
+        }
+        List<NodeRow> nodes = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT id, type, status, execution_time_ms FROM workflow_nodes WHERE workflow_id = ? ORDER BY position_x, position_y, id")) {
+            statement.setString(1, id);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    long ms = rs.getLong("execution_time_ms");
+                    nodes.add(new NodeRow(rs.getString("id"), rs.getString("type"), rs.getString("status"), rs.wasNull() ? null : ms));
+                }
+            }
+        }
+        List<EdgeRow> edges = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT id, source, source_handle, target, target_handle FROM workflow_edges WHERE workflow_id = ? ORDER BY id")) {
+            statement.setString(1, id);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    edges.add(new EdgeRow(rs.getString("id"), rs.getString("source"), rs.getString("source_handle"), rs.getString("target"),
+                            rs.getString("target_handle")));
+                }
+            }
+        }
+        Map<String, Object> workflow = new LinkedHashMap<>();
+        workflow.put("summary", summary);
+        workflow.put("nodes", nodes);
+        workflow.put("edges", edges);
+        return Optional.of(workflow);
+    }
+
+    /** The list as a table: id, name, nodes, status, last run (in this machine's zone). */
+    public static void printList(List<Summary> workflows, PrintStream out) {
+        if (workflows.isEmpty()) {
+            out.println("No workflows stored. Migrate a Data Wrangler store (sluice migrate PATH), or run a file: sluice workflow run --file FILE");
+            return;
+        }
+        TextTable table = new TextTable("", "ID", "NAME", "NODES>", "STATUS", "LAST RUN (" + RepositoryTimes.zoneName() + ")");
+        for (Summary workflow : workflows) {
+            table.row(workflow.id(), workflow.name(), workflow.nodes(), workflow.status() == null ? "never run" : workflow.status(),
+                    workflow.lastRunAt() == null ? "" : RepositoryTimes.text(RepositoryTimes.of(workflow.lastRunAt())));
+        }
+        table.print(out);
+    }
+
+    /** One workflow: its summary line, then its nodes and its edges. */
+    @SuppressWarnings("unchecked")
+    public static void printWorkflow(Map<String, Object> workflow, PrintStream out) {
+        Summary summary = (Summary) workflow.get("summary");
+        out.println("Workflow " + summary.id() + ": " + summary.name() + ", " + (summary.status() == null ? "never run"
+                : summary.status() + " (last run " + RepositoryTimes.textWithZone(RepositoryTimes.of(summary.lastRunAt())) + ")"));
+        TextTable nodes = new TextTable("  ", "NODE", "TYPE", "STATUS", "TIME (ms)>");
+        for (NodeRow node : (List<NodeRow>) workflow.get("nodes")) {
+            nodes.row(node.id(), node.type(), node.status() == null ? "" : node.status(), node.executionTimeMs());
+        }
+        nodes.print(out);
+        TextTable edges = new TextTable("  ", "EDGE", "FROM", "TO");
+        for (EdgeRow edge : (List<EdgeRow>) workflow.get("edges")) {
+            edges.row(edge.id(), edge.source() + (edge.sourceHandle() == null ? "" : ":" + edge.sourceHandle()),
+                    edge.target() + (edge.targetHandle() == null ? "" : ":" + edge.targetHandle()));
+        }
+        edges.print(out);
+    }
+}
