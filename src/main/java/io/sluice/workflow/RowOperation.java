@@ -18,6 +18,21 @@ interface RowOperation {
      */
     Object[] apply(Object[] row);
 
+    /** An operation putting out rows of {@code output}, computed by {@code apply} (null drops the row). */
+    static RowOperation of(Schema output, java.util.function.UnaryOperator<Object[]> apply) {
+        return new RowOperation() {
+            @Override
+            public Schema output() {
+                return output;
+            }
+
+            @Override
+            public Object[] apply(Object[] row) {
+                return apply.apply(row);
+            }
+        };
+    }
+
     /** Rows through a chain of operations, each's output the next's input; null when one drops the row. */
     static Object[] applyAll(List<RowOperation> chain, Object[] row) {
         Object[] current = row;

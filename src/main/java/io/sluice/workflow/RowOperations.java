@@ -92,17 +92,7 @@ final class RowOperations {
             }
         }
         java.util.function.Predicate<Object> keep = test;
-        return new RowOperation() {
-            @Override
-            public Schema output() {
-                return input;
-            }
-
-            @Override
-            public Object[] apply(Object[] row) {
-                return keep.test(row[index]) ? row : null;
-            }
-        };
+        return RowOperation.of(input, row -> keep.test(row[index]) ? row : null);
     }
 
     /** A filter keeping the rows where {@code expression} is true. */
@@ -111,17 +101,7 @@ final class RowOperations {
         if (compiled == null) {
             return null;
         }
-        return new RowOperation() {
-            @Override
-            public Schema output() {
-                return input;
-            }
-
-            @Override
-            public Object[] apply(Object[] row) {
-                return Values.truth(compiled.evaluate(row)) ? row : null;
-            }
-        };
+        return RowOperation.of(input, row -> Values.truth(compiled.evaluate(row)) ? row : null);
     }
 
     /** Adds (or replaces) {@code column} with the value of {@code expression} for each row. */
@@ -134,20 +114,12 @@ final class RowOperations {
         Schema output = input.with(new Schema.Column(column, type));
         int at = output.indexOf(column);
         boolean widen = type == ColumnType.DOUBLE;
-        return new RowOperation() {
-            @Override
-            public Schema output() {
-                return output;
-            }
-
-            @Override
-            public Object[] apply(Object[] row) {
-                Object[] out = Arrays.copyOf(row, output.size());
-                Object value = compiled.evaluate(row);
-                out[at] = widen && value instanceof Long l ? Double.valueOf(l) : value;
-                return out;
-            }
-        };
+        return RowOperation.of(output, row -> {
+            Object[] out = Arrays.copyOf(row, output.size());
+            Object value = compiled.evaluate(row);
+            out[at] = widen && value instanceof Long l ? Double.valueOf(l) : value;
+            return out;
+        });
     }
 
     /** Keeps {@code columns} in the order given. */
@@ -161,21 +133,13 @@ final class RowOperations {
             kept.add(input.column(index));
         }
         Schema output = new Schema(kept);
-        return new RowOperation() {
-            @Override
-            public Schema output() {
-                return output;
+        return RowOperation.of(output, row -> {
+            Object[] out = new Object[indices.length];
+            for (int i = 0; i < indices.length; i++) {
+                out[i] = row[indices[i]];
             }
-
-            @Override
-            public Object[] apply(Object[] row) {
-                Object[] out = new Object[indices.length];
-                for (int i = 0; i < indices.length; i++) {
-                    out[i] = row[indices[i]];
-                }
-                return out;
-            }
-        };
+            return out;
+        });
     }
 
     /** Drops {@code columns}. */
@@ -200,17 +164,7 @@ final class RowOperations {
             columns.add(new Schema.Column(renamed.getOrDefault(column.name(), column.name()), column.type()));
         }
         Schema output = new Schema(columns);
-        return new RowOperation() {
-            @Override
-            public Schema output() {
-                return output;
-            }
-
-            @Override
-            public Object[] apply(Object[] row) {
-                return row;
-            }
-        };
+        return RowOperation.of(output, row -> row);
     }
 
     /**
@@ -252,30 +206,22 @@ final class RowOperations {
             strategies[i] = name;
             fills[i] = name.equals("value") ? typed(settings, fill, input.column(indices[i]).type()) : null;
         }
-        return new RowOperation() {
-            @Override
-            public Schema output() {
-                return input;
-            }
-
-            @Override
-            public Object[] apply(Object[] row) {
-                Object[] out = row;
-                for (int i = 0; i < indices.length; i++) {
-                    Object value = row[indices[i]];
-                    if (value == null || value instanceof Double d && d.isNaN()) {
-                        if (strategies[i].equals("drop")) {
-                            return null;
-                        }
-                        if (out == row) {
-                            out = Arrays.copyOf(row, row.length);
-                        }
-                        out[indices[i]] = fills[i];
+        return RowOperation.of(input, row -> {
+            Object[] out = row;
+            for (int i = 0; i < indices.length; i++) {
+                Object value = row[indices[i]];
+                if (value == null || value instanceof Double d && d.isNaN()) {
+                    if (strategies[i].equals("drop")) {
+                        return null;
                     }
+                    if (out == row) {
+                        out = Arrays.copyOf(row, row.length);
+                    }
+                    out[indices[i]] = fills[i];
                 }
-                return out;
             }
-        };
+            return out;
+        });
     }
 
     private static int[] indices(Settings settings, Schema input, List<String> columns) {
