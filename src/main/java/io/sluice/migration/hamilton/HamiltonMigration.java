@@ -87,17 +87,19 @@ class HamiltonMigration implements StoreMigration {
         DatabasesTable databases = new DatabasesTable(cipher(parameters.dryRun()));
         List<HamiltonTable<?, ?>> tables = Stream.of(databases, new ClusteringResultsTable(), new ConceptsTable(),
                 new AttributesTable(), new RelationshipsTable()).<HamiltonTable<?, ?>>map(table -> MaskedTable.masked(table, mask)).toList();
+        // the tasklets ride out a lost database too: the inspection only reads the store, and moving the
+        // identity past the largest id is the same move when made again
         FlowBuilder<Flow> flow = new FlowBuilder<Flow>("migrate.hamilton")
-                .start(new StepBuilder("migrate.inspect-hamilton-store", jobRepository)
+                .start(rideOutOutages(new StepBuilder("migrate.inspect-hamilton-store", jobRepository)
                         .tasklet(new InspectStoreTasklet(store), transactionManager)
-                        .build());
+                        .build()));
         for (HamiltonTable<?, ?> table : tables) {
             boolean isDatabases = table.statements().table().equals(databases.statements().table());
             flow.next(load(parameters, store, table, tables, isDatabases ? new DatabasePasswordsListener(store, databases) : null));
         }
-        Step advanceIds = new StepBuilder("migrate.advance-clustering-ids", jobRepository)
+        Step advanceIds = rideOutOutages(new StepBuilder("migrate.advance-clustering-ids", jobRepository)
                 .tasklet(new SkipOnDryRun(new ClusteringIdSequenceTasklet(jdbc.getJdbcTemplate(), dialect)), transactionManager)
-                .build();
+                .build());
         return flow.next(verify(store, tables)).next(advanceIds).build();
     }
 
