@@ -42,7 +42,8 @@ final class StoreTableItemReader<T> extends ItemStreamSupport implements ItemStr
     public void open(ExecutionContext context) {
         fingerprint = store.fingerprint();
         String saved = context.getString(getExecutionContextKey(FINGERPRINT), null);
-        handedOut = context.getInt(getExecutionContextKey(ROWS), 0);
+        // a position saved by an older sluice, without the rows count, stands for as many rows
+        handedOut = context.getInt(getExecutionContextKey(ROWS), context.getInt(getExecutionContextKey(READ_COUNT), 0));
         if (saved != null && handedOut > 0 && !saved.equals(fingerprint)) {
             context.remove(getExecutionContextKey(READ_COUNT));
             handedOut = 0;
