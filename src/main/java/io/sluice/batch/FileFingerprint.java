@@ -17,9 +17,11 @@ import java.util.zip.CRC32;
  * rather than seek to a byte offset in another file.
  *
  * <p>The windows are read through a channel of the reader's own, so that what is saved describes
- * the file the reader is reading even if the path is replaced under it.
+ * the file the reader is reading even if the path is replaced under it. A reader that keeps no byte
+ * position in its file (Hamilton's SQLite store, read by row count) fingerprints the whole file
+ * instead ({@link #ofWhole}).
  */
-final class FileFingerprint implements Closeable {
+public final class FileFingerprint implements Closeable {
 
     private static final int WINDOW = 4096;
 
@@ -38,6 +40,19 @@ final class FileFingerprint implements Closeable {
         long modified = Files.getLastModifiedTime(file).toMillis();
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         return new FileFingerprint(channel, channel.size(), modified);
+    }
+
+    /**
+     * The fingerprint of a whole file as it is now: its size, its modification time, and a CRC-32 of
+     * its first and of its last 4 KiB, as one string to save. Any write to the file changes at least
+     * its time; a SQLite commit also changes the header in its first bytes (its change counter).
+     *
+     * @throws IOException when the file cannot be read ({@link java.nio.file.NoSuchFileException} when it is not there)
+     */
+    public static String ofWhole(Path file) throws IOException {
+        try (FileFingerprint fingerprint = of(file)) {
+            return fingerprint.at(fingerprint.size);
+        }
     }
 
     /** Whether the file now at {@code file} is the one {@code saved} was taken of at {@code position}. */

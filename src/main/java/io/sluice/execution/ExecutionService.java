@@ -22,6 +22,7 @@ import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.dao.EmptyResultDataAccessException;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 import javax.sql.DataSource;
@@ -32,6 +33,7 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -55,6 +57,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public class ExecutionService {
 
     private static final String RECOVERED = "recovered: its process ended without recording the end";
+    /**
+     * The executions {@link #unsettled} may hold: with no end, or left UNKNOWN (with an end or not), or
+     * ended otherwise than COMPLETED or ABANDONED with a step left running or UNKNOWN.
+     */
+    private static final String UNSETTLED = """
+            SELECT e.JOB_EXECUTION_ID AS id FROM BATCH_JOB_EXECUTION e
+            WHERE e.END_TIME IS NULL
+               OR e.STATUS IN ('STARTING', 'STARTED', 'STOPPING', 'UNKNOWN')
+               OR (e.STATUS NOT IN ('COMPLETED', 'ABANDONED') AND EXISTS (
+                   SELECT 1 FROM BATCH_STEP_EXECUTION s
+                   WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND s.STATUS IN ('STARTING', 'STARTED', 'STOPPING', 'UNKNOWN')))
+            ORDER BY e.JOB_EXECUTION_ID
+            """;
 
     private final JobOperator jobOperator;
     private final JobRepository jobRepository;
@@ -251,16 +266,45 @@ public class ExecutionService {
         return markFailed(execution, RECOVERED);
     }
 
-    /** Recovers every execution whose process is provably gone; returns their ids. */
-    public List<Long> recoverOrphans() {
-        List<Long> recovered = new ArrayList<>();
-        for (String name : families.keySet()) {
-            for (JobExecution execution : jobRepository.findRunningJobExecutions(name)) {
-                if (processes.ownerOf(execution.getId()).map(ExecutionProcesses.Owner::provablyGone).orElse(false)) {
-                    markFailed(execution, RECOVERED);
-                    recovered.add(execution.getId());
-                }
+    /**
+     * An execution {@link #recoverOrphans} recovered.
+     *
+     * @param executionId the execution, now FAILED
+     * @param jobName     its job
+     * @param leftAs      its status as its process left it (STARTED, UNKNOWN, or FAILED with a step left so)
+     * @param steps       the steps it had left running or UNKNOWN, by name, with the status they were left in (now FAILED too)
+     */
+    public record Recovered(long executionId, String jobName, BatchStatus leftAs, Map<String, BatchStatus> steps) {
+    }
+
+    /**
+     * Recovers, as {@link #recover} does, every execution left STARTED or UNKNOWN (with an end time or
+     * not), or with a step left so, whose process is provably gone: it ran on this host and no longer
+     * lives. Executions whose process may still live (another host, or none recorded) are left as they are.
+     *
+     * @return what was recovered, oldest execution first; empty when nothing was
+     */
+    public List<Recovered> recoverOrphans() {
+        List<Recovered> recovered = new ArrayList<>();
+        List<Long> candidates = JdbcClient.create(dataSource).sql(UNSETTLED).query((rs, row) -> rs.getLong("id")).list();
+        for (long id : candidates) {
+            JobExecution execution;
+            try {
+                execution = jobRepository.getJobExecution(id);
+            } catch (EmptyResultDataAccessException e) {
+                continue; // purged meanwhile
             }
+            if (execution == null || !unsettled(execution)
+                    || !processes.ownerOf(id).map(ExecutionProcesses.Owner::provablyGone).orElse(false)) {
+                continue;
+            }
+            BatchStatus leftAs = execution.getStatus();
+            Map<String, BatchStatus> steps = new LinkedHashMap<>();
+            execution.getStepExecutions().stream()
+                    .filter(step -> step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN)
+                    .forEach(step -> steps.put(step.getStepName(), step.getStatus()));
+            markFailed(execution, RECOVERED);
+            recovered.add(new Recovered(id, execution.getJobInstance().getJobName(), leftAs, steps));
         }
         return recovered;
     }

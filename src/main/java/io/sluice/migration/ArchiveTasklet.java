@@ -13,9 +13,14 @@ import java.nio.file.Path;
 
 /**
  * Moves the migrated store into the {@code --archive} folder. It runs only after the store's
- * verification step completed, and never on a dry run.
+ * verification step completed, and never on a dry run. Run again in the same job execution (its
+ * step lost the database after the move, before its commit), it finds the store where it moved it
+ * and goes on, rather than failing on an archive that holds it already.
  */
 class ArchiveTasklet implements Tasklet {
+
+    /** Where this tasklet moved the store to, once it did. */
+    private Path archived;
 
     @Override
     public RepeatStatus execute(StepContribution contribution, ChunkContext chunkContext) {
@@ -27,12 +32,17 @@ class ArchiveTasklet implements Tasklet {
         }
         Path store = Path.of(parameters.getString(MigrationParameters.STORE));
         Path target = Path.of(archive).resolve(store.getFileName());
+        if (target.equals(archived) && Files.exists(target) && !Files.exists(store)) {
+            contribution.setExitStatus(contribution.getExitStatus().addExitDescription("archived to " + target));
+            return RepeatStatus.FINISHED;
+        }
         try {
             Files.createDirectories(target.getParent());
             if (Files.exists(target)) {
                 throw new IllegalStateException("the archive already holds " + target + "; move it away or choose another --archive folder");
             }
             Files.move(store, target);
+            archived = target;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot move " + store + " to " + target, e);
         }

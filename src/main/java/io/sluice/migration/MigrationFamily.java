@@ -3,7 +3,9 @@ package io.sluice.migration;
 import io.sluice.InvalidInputException;
 import io.sluice.batch.InvalidParametersException;
 import io.sluice.batch.JobFamily;
+import io.sluice.batch.OutageTolerantStep;
 import io.sluice.batch.ParameterReader;
+import io.sluice.persistence.DatabaseOutage;
 import io.sluice.persistence.Dialect;
 import com.zaxxer.hikari.HikariDataSource;
 import org.springframework.batch.core.job.Job;
@@ -41,15 +43,17 @@ public class MigrationFamily implements JobFamily {
     private final MigrationJobListener listener;
     private final DataSource dataSource;
     private final Dialect dialect;
+    private final DatabaseOutage outage;
 
     MigrationFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, List<StoreMigration> migrations,
-                    MigrationJobListener listener, DataSource dataSource, Dialect dialect) {
+                    MigrationJobListener listener, DataSource dataSource, Dialect dialect, DatabaseOutage outage) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.migrations = migrations;
         this.listener = listener;
         this.dataSource = dataSource;
         this.dialect = dialect;
+        this.outage = outage;
     }
 
     @Override
@@ -168,9 +172,10 @@ public class MigrationFamily implements JobFamily {
         }
     }
 
+    /** Rides out a lost database as the load steps do: run again, the tasklet knows the store it already moved. */
     private Step archiveStep() {
-        return new StepBuilder("migrate.archive-store", jobRepository)
+        return OutageTolerantStep.of(new StepBuilder("migrate.archive-store", jobRepository)
                 .tasklet(new ArchiveTasklet(), transactionManager)
-                .build();
+                .build(), jobRepository, outage);
     }
 }

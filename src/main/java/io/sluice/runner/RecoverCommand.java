@@ -11,10 +11,11 @@ import java.util.concurrent.Callable;
 @Command(name = "recover", mixinStandardHelpOptions = true,
         description = {"Mark an execution left STARTED or UNKNOWN by a process that is gone (killed, or it lost its database) as FAILED,"
                 + " with its unfinished or UNKNOWN steps, so that it can be restarted.",
-                "Without ID: recover every execution whose process is provably gone (it ran on this host and no longer lives)."})
+                "Without ID: recover every execution left STARTED or UNKNOWN (or with a step left so) whose process is provably gone"
+                        + " (it ran on this host and no longer lives), and name each."})
 class RecoverCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The id of the execution left STARTED (default: every execution whose process is provably gone).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The id of the execution left STARTED or UNKNOWN (default: every execution left so whose process is provably gone).")
     Long id;
 
     @Override
@@ -26,8 +27,16 @@ class RecoverCommand implements Callable<Integer> {
                 System.out.printf("Execution %d is now %s; restart it with: sluice restart %d%n", id, execution.getStatus(), id);
                 return 0;
             }
-            List<Long> recovered = control.recoverOrphans();
-            System.out.println(recovered.isEmpty() ? "Nothing to recover." : "Recovered executions " + recovered);
+            List<ExecutionService.Recovered> recovered = control.recoverOrphans();
+            if (recovered.isEmpty()) {
+                System.out.println("Nothing to recover.");
+            }
+            for (ExecutionService.Recovered execution : recovered) {
+                List<String> steps = execution.steps().entrySet().stream().map(step -> step.getKey() + " " + step.getValue()).toList();
+                System.out.printf("Execution %d (%s) was left %s%s by a process that is gone; it is now FAILED; restart it with: sluice restart %d%n",
+                        execution.executionId(), execution.jobName(), execution.leftAs(),
+                        steps.isEmpty() ? "" : " (steps: " + String.join(", ", steps) + ")", execution.executionId());
+            }
             return 0;
         }
     }

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -159,6 +160,22 @@ public final class TestDatabase {
                 statement.execute("CREATE TRIGGER poison BEFORE INSERT ON " + table + " REFERENCING NEW ROW AS n FOR EACH ROW "
                         + "WHEN (n.id = '" + id + "') SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'poisoned row'");
             }
+        }
+    }
+
+    /**
+     * A real outage for outage tests, on PostgreSQL: kills every connection to this database (sluice's,
+     * and any the test holds), as {@code pg_terminate_backend} does, from a connection to the admin database.
+     *
+     * @return how many connections were killed
+     */
+    public int terminateConnections() throws SQLException {
+        try (Connection connection = connectAsAdmin(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("""
+                     SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS killed FROM pg_stat_activity
+                     WHERE datname = '%s' AND pid <> pg_backend_pid()""".formatted(postgresName()))) {
+            rs.next();
+            return rs.getInt("killed");
         }
     }
 

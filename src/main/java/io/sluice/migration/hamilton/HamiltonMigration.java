@@ -5,6 +5,7 @@ import io.sluice.batch.LoadStepPolicy;
 import io.sluice.batch.RecordIsolation;
 import io.sluice.batch.RefusedRecords;
 import io.sluice.batch.RejectFiles;
+import io.sluice.batch.RerunOnRestart;
 import io.sluice.batch.SkipOnDryRun;
 import io.sluice.batch.SourceRecord;
 import io.sluice.batch.OutageTolerantStep;
@@ -86,17 +87,19 @@ class HamiltonMigration implements StoreMigration {
         DatabasesTable databases = new DatabasesTable(cipher(parameters.dryRun()));
         List<HamiltonTable<?, ?>> tables = Stream.of(databases, new ClusteringResultsTable(), new ConceptsTable(),
                 new AttributesTable(), new RelationshipsTable()).<HamiltonTable<?, ?>>map(table -> MaskedTable.masked(table, mask)).toList();
+        // the tasklets ride out a lost database too: the inspection only reads the store, and moving the
+        // identity past the largest id is the same move when made again
         FlowBuilder<Flow> flow = new FlowBuilder<Flow>("migrate.hamilton")
-                .start(new StepBuilder("migrate.inspect-hamilton-store", jobRepository)
+                .start(rideOutOutages(new StepBuilder("migrate.inspect-hamilton-store", jobRepository)
                         .tasklet(new InspectStoreTasklet(store), transactionManager)
-                        .build());
+                        .build()));
         for (HamiltonTable<?, ?> table : tables) {
             boolean isDatabases = table.statements().table().equals(databases.statements().table());
             flow.next(load(parameters, store, table, tables, isDatabases ? new DatabasePasswordsListener(store, databases) : null));
         }
-        Step advanceIds = new StepBuilder("migrate.advance-clustering-ids", jobRepository)
+        Step advanceIds = rideOutOutages(new StepBuilder("migrate.advance-clustering-ids", jobRepository)
                 .tasklet(new SkipOnDryRun(new ClusteringIdSequenceTasklet(jdbc.getJdbcTemplate(), dialect)), transactionManager)
-                .build();
+                .build());
         return flow.next(verify(store, tables)).next(advanceIds).build();
     }
 
@@ -136,7 +139,7 @@ class HamiltonMigration implements StoreMigration {
         String name = "migrate.load-" + table.statements().table().replace('_', '-');
         SourceReferences references = new SourceReferences(store.dataSource(), tables);
         RecordIsolation<StoreRow<L>, T> isolation = refusedRecords.isolating(table.statements().table(), row -> String.valueOf(table.key(row)));
-        ChunkOrientedStepBuilder<SourceRecord<StoreRow<L>>, T> step = new StepBuilder(name, jobRepository)
+        ChunkOrientedStepBuilder<SourceRecord<StoreRow<L>>, T> step = RerunOnRestart.apply(new StepBuilder(name, jobRepository), jobRepository)
                 .<SourceRecord<StoreRow<L>>, T>chunk(parameters.chunkSize())
                 .transactionManager(transactionManager)
                 .reader(reader(name + ".reader", store, table))
@@ -149,8 +152,9 @@ class HamiltonMigration implements StoreMigration {
         return rideOutOutages(LoadStepPolicy.apply(step, rejectFiles).build());
     }
 
-    private static <L> JdbcCursorItemReader<SourceRecord<StoreRow<L>>> reader(String name, HamiltonStore store, HamiltonTable<L, ?> table) {
-        return new JdbcCursorItemReaderBuilder<SourceRecord<StoreRow<L>>>()
+    /** The table's rows in key order; a restart resumes after the last committed row, or reads them all again when the store changed since. */
+    private static <L> StoreTableItemReader<SourceRecord<StoreRow<L>>> reader(String name, HamiltonStore store, HamiltonTable<L, ?> table) {
+        JdbcCursorItemReader<SourceRecord<StoreRow<L>>> rows = new JdbcCursorItemReaderBuilder<SourceRecord<StoreRow<L>>>()
                 .name(name)
                 .dataSource(store.dataSource())
                 .sql(table.statements().selectSource())
@@ -162,6 +166,7 @@ class HamiltonMigration implements StoreMigration {
                 .saveState(true)
                 .verifyCursorPosition(false)
                 .build();
+        return new StoreTableItemReader<>(name, rows, store);
     }
 
     private Step verify(HamiltonStore store, List<HamiltonTable<?, ?>> tables) {

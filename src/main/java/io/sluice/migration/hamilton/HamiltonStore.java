@@ -1,6 +1,7 @@
 package io.sluice.migration.hamilton;
 
 import io.sluice.SluiceException;
+import io.sluice.batch.FileFingerprint;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 import org.sqlite.SQLiteErrorCode;
@@ -12,6 +13,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -59,6 +61,30 @@ final class HamiltonStore {
 
     DataSource dataSource() {
         return dataSource;
+    }
+
+    /**
+     * A fingerprint of the store as it is now, which any commit to it changes: of the SQLite file
+     * ({@link FileFingerprint#ofWhole}) and of its write-ahead log ({@code <file>-wal}, where a
+     * WAL-mode store keeps its latest commits; an empty or missing one counts as none). A reader
+     * saves it beside its row count, so that a restart can tell whether the rows before that count
+     * are still the ones it read.
+     *
+     * @throws HamiltonStoreException when the file cannot be read
+     */
+    String fingerprint() {
+        Path wal = file.resolveSibling(file.getFileName() + "-wal");
+        try {
+            String log;
+            try {
+                log = Files.size(wal) == 0 ? "none" : FileFingerprint.ofWhole(wal);
+            } catch (NoSuchFileException e) {
+                log = "none";
+            }
+            return FileFingerprint.ofWhole(file) + "; wal " + log;
+        } catch (IOException e) {
+            throw new HamiltonStoreException(file + ": cannot read it (" + e.getMessage() + ")", e);
+        }
     }
 
     /** What the store holds: row counts of the migrated tables, of {@code jobs}, and other tables' names. */

@@ -45,7 +45,7 @@ class DynoaiOutageTest {
         // when its connections are killed once chunks have committed, while it still runs
         awaitCommittedRuns(database, migration);
         assertThat(runningExecutionStatus(database)).isEqualTo("STARTED");
-        assertThat(terminateConnections(database)).isPositive();
+        assertThat(database.terminateConnections()).isPositive();
         Sluice.Result result = migration.get(10, TimeUnit.MINUTES);
 
         // then the same execution goes on and completes, with every run and file once
@@ -79,7 +79,7 @@ class DynoaiOutageTest {
         Sluice.Result failed;
         try {
             allowConnections(database, false);
-            assertThat(terminateConnections(database)).isPositive();
+            assertThat(database.terminateConnections()).isPositive();
             failed = migration.get(10, TimeUnit.MINUTES);
         } finally {
             allowConnections(database, true);
@@ -152,17 +152,6 @@ class DynoaiOutageTest {
 
     private static String runningExecutionStatus(TestDatabase database) throws SQLException {
         return (String) Rows.query(database, "SELECT STATUS FROM BATCH_JOB_EXECUTION").get(0).get("status");
-    }
-
-    /** Kills every other connection to the test's database, as {@code pg_terminate_backend} does in an outage; returns how many. */
-    private static int terminateConnections(TestDatabase database) throws SQLException {
-        try (Connection connection = database.connectAsAdmin(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("""
-                     SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) AS killed FROM pg_stat_activity
-                     WHERE datname = '%s' AND pid <> pg_backend_pid()""".formatted(database.postgresName()))) {
-            rs.next();
-            return rs.getInt("killed");
-        }
     }
 
     private static void allowConnections(TestDatabase database, boolean allow) throws SQLException {

@@ -4,8 +4,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -195,6 +197,31 @@ final class HamiltonStoreBuilder {
             throw new IllegalStateException(e);
         }
         return this;
+    }
+
+    /** Deletes the row of {@code table} whose id is {@code id}, as Hamilton does when a user removes it. */
+    HamiltonStoreBuilder without(String table, String id) {
+        try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement("DELETE FROM " + table + " WHERE id = ?")) {
+            statement.setString(1, id);
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return this;
+    }
+
+    /** The ids of a table's rows, sorted. */
+    List<String> ids(String table) {
+        List<String> ids = new ArrayList<>();
+        try (Connection connection = connect(); Statement statement = connection.createStatement();
+             ResultSet rs = statement.executeQuery("SELECT id FROM " + table + " ORDER BY id")) {
+            while (rs.next()) {
+                ids.add(rs.getString("id"));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return ids;
     }
 
     private HamiltonStoreBuilder insert(String table, Map<String, Object> row) {
