@@ -4,30 +4,12 @@ import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
 import org.springframework.batch.infrastructure.item.ItemStreamReader;
 import org.springframework.batch.infrastructure.item.ItemStreamSupport;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.JsonParser;
-import tools.jackson.core.JsonToken;
-import tools.jackson.core.TokenStreamLocation;
-import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.SequenceInputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.function.Function;
 
 /**
@@ -42,17 +24,21 @@ import java.util.function.Function;
  * is saved with it: when the file changed since (DynoAI rewrites its whole index on every status
  * change), the restarted step reads it again from the start instead, and says so ({@link SourceChange}). A file that is
  * empty, truncated, not UTF-8 or not JSON is reported in the reject file with its position; the
- * elements before the fault are kept.
+ * elements before the fault are kept. An element that cannot be held (a number beyond any range,
+ * nesting deeper than {@link LegacyJson#MAX_DEPTH} levels) is rejected alone, and the elements
+ * after it are read.
  *
- * <p>Parsing runs ahead on a thread of its own (the step's thread then only validates and writes,
- * while the next elements are parsed on the other core). The state saved at a chunk boundary is
- * still that of the last element handed to the step, never of one parsed ahead, so restart stays
- * exact; faults are reported on the step's thread when the step reaches them. {@link #close()}
+ * <p>The parsing is a {@link JsonElementCursor}'s, run ahead on a thread of its own by a
+ * {@link ReadAhead} (the step's thread then only validates and writes, while the next elements are
+ * parsed on the other core). This reader keeps what the step sees: the state saved at a chunk
+ * boundary is that of the last element handed to the step, never of one parsed ahead, so restart
+ * stays exact; faults are reported on the step's thread when the step reaches them. {@link #close()}
  * stops the thread, as does a failure of the step (which closes its streams).
  *
  * <p>Made {@link #partitioned}, it hands out only the elements of one {@link Partition}: each
- * partition's reader parses the whole file and keeps its own elements, so that several partitions
- * load one file side by side, each restartable on its own.
+ * partition's reader parses the whole file and keeps its own elements (the filter runs on the
+ * read-ahead thread, so that other partitions' elements are never queued), so that several
+ * partitions load one file side by side, each restartable on its own.
  */
 public class JsonArrayItemReader extends ItemStreamSupport implements ItemStreamReader<SourceRecord<JsonNode>> {
 
@@ -61,71 +47,38 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
     private static final String LINE = "line";
     private static final String FINGERPRINT = "fingerprint";
 
+    /** Elements parsed ahead, in batches; bounded so that memory stays flat. */
+    private static final int BATCH = 64;
+    private static final int BATCHES_AHEAD = 16;
+
     private final Path file;
     private final String displayName;
-    private final String arrayField;
+    private final String field;
     private final boolean objectValues;
     private final RejectFiles rejects;
     private final ObjectMapper mapper;
     private final Partition partition;
     private final Function<JsonNode, String> partitionKey;
 
-    /** Elements parsed ahead, in batches; bounded so that memory stays flat. */
-    private static final int BATCH = 64;
-    private static final int BATCHES_AHEAD = 16;
-    /** The most bytes of a rejected element's text kept in the reject file. */
-    private static final int MAX_RAW = 1 << 20;
-
-    private JsonParser parser;
+    private JsonElementCursor cursor;
+    private ReadAhead<JsonElementCursor.Next> ahead;
     private boolean finished;
-    private BlockingQueue<List<Parsed>> ahead;
-    private Thread parsing;
-    private volatile boolean stopping;
-    private List<Parsed> batch = List.of();
-    private int nextInBatch;
+    /** The index of the element after the last one handed to the step (or stepped over). */
     private long index;
-    /** Where the parser's byte 0 lies in the file, and the file line of the parser's line 1. */
-    private long baseOffset;
-    private long baseLine;
     private long lastEndOffset;
     private long lastEndLine;
     private long fileSize;
     /** Saved beside the offset, so that a restart can tell the file from another one at the same path. */
     private FileFingerprint fingerprint;
     private String currentKey;
-    /** The parsing thread's own position (the step's is {@link #index}). */
-    private long parsedIndex;
 
     /**
-     * One step of the parsing thread: an element with the position after it, or the end of the
-     * container ({@code record == null}), or a fault to report ({@code fault != null}), or a failure.
-     */
-    private record Parsed(SourceRecord<JsonNode> record, String key, long elementIndex, long endOffset, long endLine,
-                          String faultWhere, String fault, RuntimeException failure, String rejectedRaw) {
-
-        static final Parsed END = new Parsed(null, null, 0, 0, 0, null, null, null, null);
-
-        static Parsed fault(String where, String reason) {
-            return new Parsed(null, null, 0, 0, 0, where, reason, null, null);
-        }
-
-        static Parsed failure(RuntimeException e) {
-            return new Parsed(null, null, 0, 0, 0, null, null, e, null);
-        }
-
-        /** One element that cannot be read as a value (a number beyond any range); the reading goes on after it. */
-        static Parsed rejected(long elementIndex, long endOffset, long endLine, String where, String reason, String raw) {
-            return new Parsed(null, null, elementIndex, endOffset, endLine, where, reason, null, raw);
-        }
-
-        boolean isRejected() {
-            return record == null && endOffset > 0;
-        }
-    }
-
-    /**
-     * @param arrayField the top-level field holding the array, or null when the file is the array
-     * @param rejects    where faults in the file are reported; null to read without reporting (verification)
+     * @param name        the restart key of the reader's state in the step's execution context
+     * @param file        the file; a missing file holds no elements
+     * @param displayName the file's name in locations and rejects (relative to the store root)
+     * @param arrayField  the top-level field holding the array, or null when the file is the array
+     * @param rejects     where faults in the file are reported; null to read without reporting (verification)
+     * @param mapper      parses the elements (its nesting and number limits apply); {@link LegacyJson#mapper()} for stores
      */
     public JsonArrayItemReader(String name, Path file, String displayName, String arrayField, RejectFiles rejects, ObjectMapper mapper) {
         this(name, file, displayName, arrayField, false, rejects, mapper, Partition.WHOLE, element -> null);
@@ -138,7 +91,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         this.partitionKey = partitionKey;
         this.file = file;
         this.displayName = displayName;
-        this.arrayField = field;
+        this.field = field;
         this.objectValues = objectValues;
         this.rejects = rejects;
         this.mapper = mapper;
@@ -161,7 +114,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
      * are reported by the first partition only. Call it before the reader is opened.
      */
     public JsonArrayItemReader partitioned(Partition partition, Function<JsonNode, String> keyOf) {
-        return new JsonArrayItemReader(getName(), file, displayName, arrayField, objectValues, rejects, mapper, partition, keyOf);
+        return new JsonArrayItemReader(getName(), file, displayName, field, objectValues, rejects, mapper, partition, keyOf);
     }
 
     /** The key of the value last read when streaming an object's values; null for arrays. */
@@ -171,7 +124,8 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
 
     @Override
     public void open(ExecutionContext context) {
-        finished = false; // opened again after a lost chunk: the context says where to go on
+        close(); // opened again after a lost chunk: the context says where to go on
+        finished = false;
         lastEndOffset = 0;
         lastEndLine = 0;
         index = context.getLong(getExecutionContextKey(INDEX), 0L);
@@ -181,12 +135,12 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
                 return;
             }
             if (Files.isDirectory(file)) {
-                reportFileFault("cannot be read: it is a folder, not a file");
+                report("line 1", "cannot be read: it is a folder, not a file");
                 return;
             }
             fileSize = Files.size(file);
             if (fileSize == 0) {
-                reportFileFault("the file is empty");
+                report("line 1", "the file is empty");
                 return;
             }
             fingerprint = FileFingerprint.of(file);
@@ -197,22 +151,18 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
                 }
                 SourceChange.readAgainFromTheStart(context, displayName);
             }
-            if (context.containsKey(getExecutionContextKey(OFFSET))) {
-                resumeAt(context.getLong(getExecutionContextKey(OFFSET)), context.getLong(getExecutionContextKey(LINE)));
-            } else {
-                parser = mapper.createParser(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
-                baseOffset = 0;
-                baseLine = 1;
-                moveToArray();
-            }
+            cursor = context.containsKey(getExecutionContextKey(OFFSET))
+                    ? JsonElementCursor.resume(file, displayName, field, objectValues, mapper, index,
+                            context.getLong(getExecutionContextKey(OFFSET)), context.getLong(getExecutionContextKey(LINE)))
+                    : JsonElementCursor.fromStart(file, displayName, field, objectValues, mapper, index);
         } catch (IOException e) {
-            reportFileFault("cannot be read: " + JsonFaults.describe(e));
-        } catch (JacksonException e) {
-            reportParseFault(e);
+            report("line 1", "cannot be read: " + JsonFaults.describe(e));
+            return;
+        } catch (JsonElementCursor.FileFault e) {
+            report(e.where(), e.reason());
+            return;
         }
-        if (!finished) {
-            startParsing();
-        }
+        ahead = ReadAhead.start(getExecutionContextKey("parser"), BATCH, BATCHES_AHEAD, this::nextOwned);
     }
 
     /** Whether the file is the one the saved offset was taken in (an offset saved without a fingerprint is trusted). */
@@ -221,176 +171,60 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         return saved == null || FileFingerprint.matches(file, context.getLong(getExecutionContextKey(OFFSET)), saved);
     }
 
-    private void startParsing() {
-        parsedIndex = index;
-        stopping = false;
-        ahead = new ArrayBlockingQueue<>(BATCHES_AHEAD);
-        parsing = new Thread(this::parseAhead, getExecutionContextKey("parser"));
-        parsing.setDaemon(true);
-        parsing.start();
-    }
-
-    /** The parsing thread: parses elements in order until the end, a fault, a failure or {@link #close()}. */
-    private void parseAhead() {
-        List<Parsed> out = new ArrayList<>(BATCH);
-        try {
-            while (!stopping) {
-                Parsed next;
-                try {
-                    next = parseNext();
-                } catch (RuntimeException e) {
-                    next = Parsed.failure(e);
-                }
-                out.add(next);
-                boolean last = next.record() == null && !next.isRejected();
-                if (last || out.size() == BATCH) {
-                    ahead.put(out);
-                    out = new ArrayList<>(BATCH);
-                }
-                if (last) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt(); // close() stops us
-        }
+    /**
+     * The partition filter, on the read-ahead thread (it touches the cursor only): the cursor's next
+     * element this partition owns, or a rejected element (each partition steps over it, the first
+     * reports it), or a fault; null at the end.
+     */
+    private JsonElementCursor.Next nextOwned() {
+        JsonElementCursor.Next next;
+        do {
+            next = cursor.next();
+        } while (next != null && next.kind() == JsonElementCursor.Kind.ELEMENT
+                && !partition.owns(partitionKey.apply(next.record().value())));
+        return next;
     }
 
     @Override
     public SourceRecord<JsonNode> read() {
-        SourceRecord<JsonNode> record;
-        do {
-            record = readParsed();
-        } while (record == null && !finished);
-        return record;
-    }
-
-    /** The next element; null at the end ({@link #finished}) or after stepping over a rejected element. */
-    private SourceRecord<JsonNode> readParsed() {
-        if (finished) {
-            return null;
-        }
-        if (nextInBatch >= batch.size()) {
+        while (!finished) {
+            JsonElementCursor.Next next;
             try {
-                batch = ahead.take();
+                next = ahead.next();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new ItemStreamException("interrupted while reading " + file, e);
+            } catch (RuntimeException e) {
+                finished = true;
+                throw e;
             }
-            nextInBatch = 0;
-        }
-        Parsed next = batch.get(nextInBatch++);
-        if (next.failure() != null) {
-            finished = true;
-            throw next.failure();
-        }
-        if (next.isRejected()) {
-            if (rejects != null && partition.isFirst()) {
-                rejects.current().reject(displayName, next.faultWhere(), next.fault(), next.rejectedRaw());
+            if (next == null) {
+                finished = true;
+                return null;
             }
-            lastEndOffset = next.endOffset();
-            lastEndLine = next.endLine();
-            index = next.elementIndex() + 1;
-            return null;
-        }
-        if (next.record() == null) {
-            if (next.fault() != null) {
-                report(next.faultWhere(), next.fault());
-            }
-            finished = true;
-            return null;
-        }
-        currentKey = next.key();
-        lastEndOffset = next.endOffset();
-        lastEndLine = next.endLine();
-        index = next.elementIndex() + 1;
-        return next.record();
-    }
-
-    /**
-     * Parses the next element of this reader's partition on the parsing thread; touches only the
-     * parser and {@link #parsedIndex}.
-     */
-    private Parsed parseNext() {
-        Parsed next;
-        do {
-            next = parseNextElement();
-        } while (next.record() != null && !partition.owns(partitionKey.apply(next.record().value())));
-        // a rejected element is handed to every partition: each must step over it, the first reports it
-        return next;
-    }
-
-    private Parsed parseNextElement() {
-        try {
-            JsonToken token = parser.nextToken();
-            if (token == (objectValues ? JsonToken.END_OBJECT : JsonToken.END_ARRAY)) {
-                return Parsed.END;
-            }
-            if (token == null) {
-                return Parsed.fault(fileFaultWhere(), "the file ends before the " + container() + " is closed (truncated?)");
-            }
-            long line = fileLine(parser.currentTokenLocation());
-            String element = Long.toString(parsedIndex);
-            String key = null;
-            if (objectValues) {
-                key = parser.currentName();
-                element = key.replace("~", "~0").replace("/", "~1");
-                if (parser.nextToken() == null) {
-                    return Parsed.fault(fileFaultWhere(), "the file ends before the object is closed (truncated?)");
+            switch (next.kind()) {
+                case FAULT -> report(next.where(), next.reason());
+                case REJECTED -> {
+                    if (rejects != null && partition.isFirst()) {
+                        rejects.current().reject(displayName, next.where(), next.reason(), next.raw());
+                    }
+                    passed(next);
+                }
+                case ELEMENT -> {
+                    currentKey = next.key();
+                    passed(next);
+                    return next.record();
                 }
             }
-            String pointer = (arrayField == null ? "" : "/" + arrayField) + "/" + element;
-            int containerDepth = parser.streamReadContext().getNestingDepth() - (parser.currentToken().isStructStart() ? 1 : 0);
-            long start = baseOffset + parser.currentTokenLocation().getByteOffset();
-            JsonNode node;
-            try {
-                node = mapper.readTree(parser);
-            } catch (NumberFormatException | StreamConstraintsException e) {
-                if (e instanceof StreamConstraintsException c && !c.getOriginalMessage().startsWith("Number value length")) {
-                    throw c;
-                }
-                return rejectedElement(pointer + " (line " + line + ")", e, containerDepth, start);
-            }
-            TokenStreamLocation end = parser.currentLocation();
-            return new Parsed(new SourceRecord<>(displayName, pointer + " (line " + line + ")", node), key, parsedIndex++,
-                    baseOffset + end.getByteOffset(), fileLine(end), null, null, null, null);
-        } catch (JacksonException e) {
-            return Parsed.fault(parseFaultWhere(e), parseFaultReason(e));
         }
+        return null;
     }
 
-    /**
-     * The element the parser is in, stepped over to its end after a value in it could not be read
-     * (the text is valid JSON, the value beyond what can be held: {@code 1e99999999999}), so that it
-     * is rejected alone and the reading goes on. Its raw text is the file's, up to {@value #MAX_RAW} bytes.
-     */
-    private Parsed rejectedElement(String where, RuntimeException fault, int containerDepth, long start) {
-        long at = baseOffset + parser.currentTokenLocation().getByteOffset();
-        long atLine = fileLine(parser.currentTokenLocation());
-        while (parser.streamReadContext().getNestingDepth() > containerDepth) {
-            try {
-                if (parser.nextToken() == null) {
-                    return Parsed.fault(fileFaultWhere(), "the file ends before the " + container() + " is closed (truncated?)");
-                }
-            } catch (NumberFormatException | StreamConstraintsException ignored) {
-                // another such value of the same element: stepped over with it
-            }
-        }
-        TokenStreamLocation end = parser.currentLocation();
-        long endOffset = baseOffset + end.getByteOffset();
-        String reason = "holds a number beyond any range that can be read or stored (at line " + atLine + ", byte " + at + ")";
-        return Parsed.rejected(parsedIndex++, endOffset, fileLine(end), where, reason, rawText(start, endOffset));
-    }
-
-    /** The file's text between two byte offsets, at most {@value #MAX_RAW} bytes of it. */
-    private String rawText(long start, long end) {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer bytes = ByteBuffer.allocate((int) Math.min(MAX_RAW, Math.max(0, end - start)));
-            channel.read(bytes, start);
-            return new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return null;
-        }
+    /** The step is past {@code element}: a restart resumes after it. */
+    private void passed(JsonElementCursor.Next element) {
+        lastEndOffset = element.endOffset();
+        lastEndLine = element.endLine();
+        index = element.index() + 1;
     }
 
     @Override
@@ -412,22 +246,13 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
 
     @Override
     public void close() {
-        if (parsing != null) {
-            stopping = true;
-            parsing.interrupt();
-            try {
-                parsing.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            parsing = null;
+        if (ahead != null) {
+            ahead.close(); // before the cursor: the read-ahead thread parses with it
             ahead = null;
-            batch = List.of();
-            nextInBatch = 0;
         }
-        if (parser != null) {
-            parser.close();
-            parser = null;
+        if (cursor != null) {
+            cursor.close();
+            cursor = null;
         }
         if (fingerprint != null) {
             try {
@@ -439,90 +264,7 @@ public class JsonArrayItemReader extends ItemStreamSupport implements ItemStream
         }
     }
 
-    private void moveToArray() {
-        JsonToken start = objectValues ? JsonToken.START_OBJECT : JsonToken.START_ARRAY;
-        JsonToken first = parser.nextToken();
-        if (first == null) {
-            reportFileFault("the file holds no JSON");
-            return;
-        }
-        if (arrayField == null) {
-            if (first != start) {
-                reportFileFault("expected a JSON " + container() + " at the top level, found " + first);
-            }
-            return;
-        }
-        if (first != JsonToken.START_OBJECT) {
-            reportFileFault("expected a JSON object with a \"" + arrayField + "\" " + container() + ", found " + first);
-            return;
-        }
-        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-            String field = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (field.equals(arrayField) && value == start) {
-                return;
-            }
-            parser.skipChildren();
-        }
-        reportFileFault("no \"" + arrayField + "\" " + container() + " in the file");
-    }
-
-    private String container() {
-        return objectValues ? "object" : "array";
-    }
-
-    /**
-     * Opens the file after the last committed element: '[' (or '{' for an object's values) + the
-     * rest, its leading comma dropped.
-     */
-    private void resumeAt(long offset, long line) throws IOException {
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
-        channel.position(offset);
-        InputStream rest = new BufferedInputStream(Channels.newInputStream(channel), 1 << 16);
-        long skipped = 0;
-        int c;
-        rest.mark(1 << 15);
-        while ((c = rest.read()) != -1 && (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == ',')) {
-            skipped++;
-            if (c == '\n') {
-                line++;
-            }
-            rest.mark(1 << 15);
-        }
-        rest.reset();
-        byte open = (byte) (objectValues ? '{' : '[');
-        parser = mapper.createParser(new SequenceInputStream(new ByteArrayInputStream(new byte[] {open}), rest));
-        baseOffset = offset + skipped - 1;
-        baseLine = line;
-        parser.nextToken();
-    }
-
-    private long fileLine(TokenStreamLocation location) {
-        return baseLine + location.getLineNr() - 1;
-    }
-
-    private void reportParseFault(JacksonException e) {
-        report(parseFaultWhere(e), parseFaultReason(e));
-    }
-
-    private String parseFaultWhere(JacksonException e) {
-        TokenStreamLocation at = e.getLocation();
-        return at == null ? "unknown position"
-                : "line " + fileLine(at) + ", column " + at.getColumnNr() + " (byte " + (baseOffset + at.getByteOffset()) + ")";
-    }
-
-    private static String parseFaultReason(JacksonException e) {
-        return JsonFaults.describe(e) + "; the records before it were kept";
-    }
-
-    private void reportFileFault(String reason) {
-        report(fileFaultWhere(), reason);
-    }
-
-    private String fileFaultWhere() {
-        return "line " + (parser == null ? 1 : fileLine(parser.currentLocation()));
-    }
-
+    /** A fault of the file, reported by the first partition; the reading ends. */
     private void report(String where, String reason) {
         if (rejects != null && partition.isFirst()) {
             rejects.current().reject(displayName, where, reason, null);

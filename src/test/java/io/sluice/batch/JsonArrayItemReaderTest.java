@@ -66,6 +66,52 @@ class JsonArrayItemReaderTest {
         assertThat(rest.get(0).location()).isEqualTo(whole.get(10).location());
     }
 
+    @Test
+    void every_partition_steps_over_an_element_nested_too_deep_and_together_they_read_every_other_element() throws Exception {
+        // given run_5 nested 100,000 levels deep
+        Path file = anIndexWithDeep(20, 5, 100_000);
+
+        // when
+        List<SourceRecord<JsonNode>> read = new ArrayList<>();
+        for (int index = 0; index < 2; index++) {
+            read.addAll(readAll(reader(file, new Partition(index, 2)), new ExecutionContext()));
+        }
+
+        // then
+        assertThat(read.stream().map(JsonArrayItemReaderTest::id).sorted().toList())
+                .isEqualTo(IntStream.range(0, 20).filter(i -> i != 5).mapToObj(JsonArrayItemReaderTest::runId).sorted().toList());
+    }
+
+    @Test
+    void a_restart_saved_after_an_element_nested_too_deep_resumes_with_the_element_after_the_next() throws Exception {
+        // given a reader that read run_0, run_1, stepped over run_2 and read run_3, then saved its state
+        Path file = anIndexWithDeep(6, 2, 100_000);
+        JsonArrayItemReader first = reader(file, Partition.WHOLE);
+        ExecutionContext saved = new ExecutionContext();
+        first.open(saved);
+        List<String> before = List.of(id(first.read()), id(first.read()), id(first.read()));
+        first.update(saved);
+        first.close();
+
+        // when
+        List<SourceRecord<JsonNode>> rest = readAll(reader(file, Partition.WHOLE), saved);
+
+        // then
+        assertThat(before).containsExactly("run_0", "run_1", "run_3");
+        assertThat(rest).extracting(JsonArrayItemReaderTest::id).containsExactly("run_4", "run_5");
+        assertThat(rest.get(0).location()).isEqualTo("/runs/4 (line 6)");
+    }
+
+    /** An index of {@code runs} runs, one a line, run {@code deep} holding arrays {@code levels} deep. */
+    private Path anIndexWithDeep(int runs, int deep, int levels) throws Exception {
+        Path file = temp.resolve("index.json");
+        Files.writeString(file, IntStream.range(0, runs)
+                .mapToObj(i -> "{\"status\": \"complete\", \"run_id\": \"" + runId(i) + "\""
+                        + (i == deep ? ", \"x\": " + "[".repeat(levels) + "]".repeat(levels) : "") + "}")
+                .collect(Collectors.joining(",\n", "{\"runs\": [\n", "\n]}\n")));
+        return file;
+    }
+
     private Path anIndexOf(int runs) throws Exception {
         Path file = temp.resolve("index.json");
         Files.writeString(file, IntStream.range(0, runs)

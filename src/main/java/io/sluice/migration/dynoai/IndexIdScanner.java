@@ -4,6 +4,8 @@ import io.sluice.batch.InvalidRecordException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.JsonParser;
 import tools.jackson.core.JsonToken;
+import tools.jackson.core.ObjectReadContext;
+import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -12,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,6 +24,10 @@ import java.util.function.Consumer;
  * Scans the runs of {@code index.json} for their ids only, with the streaming parser and no trees:
  * several times faster than reading each run whole. Each element's byte range is kept, so that the
  * few runs the verification must look at again can be read back whole ({@link #element}).
+ *
+ * <p>The scan's nesting is unbounded (it builds no trees, so that a level costs it only the
+ * parser's few bytes of state): a run nested deeper than the load step reads, which the load step
+ * rejected alone, is stepped over, and the runs after it are scanned.
  */
 final class IndexIdScanner {
 
@@ -28,12 +35,20 @@ final class IndexIdScanner {
     record Element(String id, long start, long end) {
     }
 
+    /** What encloses an element in the index. */
+    private static final byte[] IN_THE_INDEX = "{\"runs\":[".getBytes(StandardCharsets.US_ASCII);
+
     private final Path file;
     private final ObjectMapper mapper;
+    private final TokenStreamFactory tokens;
 
     IndexIdScanner(Path file, ObjectMapper mapper) {
         this.file = file;
         this.mapper = mapper;
+        TokenStreamFactory factory = mapper.tokenStreamFactory();
+        this.tokens = factory.rebuild()
+                .streamReadConstraints(factory.streamReadConstraints().rebuild().maxNestingDepth(Integer.MAX_VALUE).build())
+                .build();
     }
 
     /** Calls {@code each} for every element, in order; stops quietly at a fault (the load step reported it). */
@@ -41,7 +56,7 @@ final class IndexIdScanner {
         if (!Files.isRegularFile(file)) {
             return;
         }
-        try (JsonParser parser = mapper.createParser(new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
+        try (JsonParser parser = tokens.createParser(ObjectReadContext.empty(), new BufferedInputStream(Files.newInputStream(file), 1 << 16))) {
             if (!moveToRuns(parser)) {
                 return;
             }
@@ -57,12 +72,17 @@ final class IndexIdScanner {
         }
     }
 
-    /** The element read back whole, as a tree. */
+    /**
+     * The element read back whole, as a tree. It is read inside an object and an array, as it lies
+     * in the index, so that the nesting limit counts its levels as the load step's reading did.
+     */
     JsonNode element(Element element) {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer bytes = ByteBuffer.allocate(Math.toIntExact(element.end() - element.start()));
-            channel.read(bytes, element.start());
-            return mapper.readTree(bytes.array());
+            int length = Math.toIntExact(element.end() - element.start());
+            ByteBuffer bytes = ByteBuffer.allocate(IN_THE_INDEX.length + length + 2).put(IN_THE_INDEX);
+            channel.read(bytes.limit(IN_THE_INDEX.length + length), element.start());
+            bytes.limit(bytes.capacity()).put((byte) ']').put((byte) '}');
+            return mapper.readTree(bytes.array(), 0, bytes.position()).get("runs").get(0);
         } catch (JacksonException | NumberFormatException e) {
             throw new InvalidRecordException("the run cannot be read: " + e.getMessage()); // the load step rejected it
         } catch (IOException e) {

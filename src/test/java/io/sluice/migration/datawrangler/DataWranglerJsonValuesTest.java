@@ -1,6 +1,7 @@
 package io.sluice.migration.datawrangler;
 
 import io.sluice.batch.LegacyJson;
+import io.sluice.testing.Executions;
 import io.sluice.testing.Rows;
 import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;
@@ -74,6 +75,52 @@ class DataWranglerJsonValuesTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void a_dataset_nested_as_deep_as_the_bound_lands_exactly_and_datasets_nested_deeper_are_rejected_alone_while_every_later_one_lands(
+            TestDatabase database) throws Exception {
+        // given: datasets.json, an entry and its metadata are 3 levels; index/datasets.json adds its object
+        int atTheBound = LegacyJson.MAX_DEPTH - 3;
+        Path store = aStoreIn(temp.resolve("data"))
+                .dataset(dataset("one", "{}", "null"))
+                .dataset(dataset("deep", "{\"deep\": " + nested(atTheBound, "1.50") + "}", "null"))
+                .dataset(dataset("too_deep", "{\"deep\": " + nested(atTheBound + 1, "1") + "}", "null"))
+                .dataset(dataset("abyss", "{\"deep\": " + nested(100_000, "1") + "}", "null"))
+                .dataset(dataset("two", "{}", "null"))
+                .indexed("indexed_abyss", dataset("indexed_abyss", "{\"deep\": " + nested(100_000, "1") + "}", "null"))
+                .indexed("indexed", dataset("indexed", "{}", "null"))
+                .write();
+        Sluice sluice = new Sluice(database);
+
+        // when
+        Sluice.Result first = sluice.run("migrate", store.toString());
+        long firstExecution = Executions.newest(database);
+        Sluice.Result again = sluice.run("migrate", store.toString());
+
+        // then
+        assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        assertThat(Rows.query(database, "SELECT id FROM datasets ORDER BY id")).extracting(row -> row.get("id"))
+                .containsExactly("deep", "indexed", "one", "two");
+        JsonNode deepest = metadata(database, "deep").get("deep");
+        for (int level = 0; level < atTheBound; level++) {
+            deepest = deepest.get(0);
+        }
+        assertThat(deepest.decimalValue()).isEqualByComparingTo("1.50");
+        assertThat(Executions.total(database, firstExecution)).extracting(Executions.StepCounts::inserted, Executions.StepCounts::rejected)
+                .containsExactly(4L, 3L);
+        List<JsonNode> rejects = rejectLines(database);
+        assertThat(rejects).extracting(line -> line.get("file").asString() + " " + line.get("location").asString())
+                .containsExactlyInAnyOrder("datasets.json /2 (line 6)", "datasets.json /3 (line 8)",
+                        "index/datasets.json /datasets/indexed_abyss (line 3)");
+        assertThat(rejects).allSatisfy(line -> {
+            assertThat(line.get("reason").asString()).startsWith("nested deeper than " + LegacyJson.MAX_DEPTH + " levels");
+            assertThat(line.get("raw").asString()).startsWith("{\"id\": \"").endsWith("}");
+        });
+        assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        assertThat(Executions.total(database, Executions.newest(database))).extracting(Executions.StepCounts::unchanged)
+                .isEqualTo(4L);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void a_node_position_beyond_a_double_is_rejected_and_the_rest_of_the_workflow_lands_with_exact_data(TestDatabase database) throws Exception {
         // given
         String nodes = """
@@ -95,6 +142,11 @@ class DataWranglerJsonValuesTest {
         assertThat(rejectLines(database)).extracting(line -> line.get("location").asString() + ": " + line.get("reason").asString())
                 .containsExactlyInAnyOrder("/nodes/0: x 1E+400 is beyond the range of a double precision number",
                         "/nodes/1: y 1E-400 is too small for a double precision number (it would become 0)");
+    }
+
+    /** {@code value} inside {@code levels} arrays. */
+    private static String nested(int levels, String value) {
+        return "[".repeat(levels) + value + "]".repeat(levels);
     }
 
     private static JsonNode metadata(TestDatabase database, String id) throws Exception {

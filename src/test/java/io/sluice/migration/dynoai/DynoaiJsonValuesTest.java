@@ -1,6 +1,7 @@
 package io.sluice.migration.dynoai;
 
 import io.sluice.batch.LegacyJson;
+import io.sluice.testing.Executions;
 import io.sluice.testing.Rows;
 import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;
@@ -120,6 +121,50 @@ class DynoaiJsonValuesTest {
 
     @ParameterizedTest
     @MethodSource("databases")
+    void a_run_nested_as_deep_as_the_bound_lands_exactly_and_runs_nested_deeper_are_rejected_alone_while_every_later_run_lands(
+            TestDatabase database) throws Exception {
+        // given: the index, its runs, a run and its results_summary are 4 levels; "deep" adds its arrays
+        int atTheBound = LegacyJson.MAX_DEPTH - 4;
+        Path store = aDynoaiStore()
+                .withIndexEntry(run("run_1", "{}", ""))
+                .withIndexEntry(run("run_deep", "{\"deep\": " + nested(atTheBound, "1.50") + "}", ""))
+                .withIndexEntry(run("run_too_deep", "{\"deep\": " + nested(atTheBound + 1, "1") + "}", ""))
+                .withIndexEntry(run("run_abyss", "{\"deep\": " + nested(100_000, "1") + "}", ""))
+                .withIndexEntry(run("run_2", "{}", ""))
+                .writeTo(temp);
+        Sluice sluice = new Sluice(database);
+
+        // when
+        Sluice.Result first = sluice.run("migrate", store.toString());
+        long firstExecution = Executions.newest(database);
+        Sluice.Result again = sluice.run("migrate", store.toString());
+
+        // then
+        assertThat(first.exitCode()).as(first.out() + first.err()).isZero();
+        assertThat(Rows.query(database, "SELECT id FROM runs ORDER BY id")).extracting(row -> row.get("id"))
+                .containsExactly("run_1", "run_2", "run_deep");
+        JsonNode deepest = storedSummary(database, "run_deep").get("deep");
+        for (int level = 0; level < atTheBound; level++) {
+            deepest = deepest.get(0);
+        }
+        assertThat(deepest.decimalValue()).isEqualByComparingTo("1.50");
+        assertThat(Executions.total(database, firstExecution)).extracting(Executions.StepCounts::inserted, Executions.StepCounts::rejected)
+                .containsExactly(3L, 2L);
+        assertThat(verificationSummary(database, firstExecution)).startsWith("runs: source 3, target 3, checksum equal");
+        List<JsonNode> rejects = rejectLines(database);
+        assertThat(rejects).extracting(line -> line.get("location").asString())
+                .containsExactlyInAnyOrder("/runs/2 (line 6)", "/runs/3 (line 8)");
+        assertThat(reasonAt(rejects, "/runs/2")).startsWith("nested deeper than " + LegacyJson.MAX_DEPTH + " levels");
+        assertThat(reasonAt(rejects, "/runs/3")).startsWith("nested deeper than " + LegacyJson.MAX_DEPTH + " levels");
+        assertThat(rawAt(rejects, "/runs/2")).startsWith("{\"run_id\": \"run_too_deep\"").endsWith("}");
+        assertThat(rawAt(rejects, "/runs/3")).startsWith("{\"run_id\": \"run_abyss\"").endsWith("}");
+        assertThat(again.exitCode()).as(again.out() + again.err()).isZero();
+        assertThat(Executions.total(database, Executions.newest(database))).extracting(Executions.StepCounts::unchanged)
+                .isEqualTo(3L);
+    }
+
+    @ParameterizedTest
+    @MethodSource("databases")
     void a_run_folder_whose_state_the_database_cannot_hold_is_rejected_with_its_file_and_the_reason(TestDatabase database) throws Exception {
         // given
         Path store = aDynoaiStore()
@@ -172,6 +217,22 @@ class DynoaiJsonValuesTest {
     private static String reasonAt(List<JsonNode> rejects, String pointer) {
         return rejects.stream().filter(line -> line.get("location").asString().startsWith(pointer + " "))
                 .map(line -> line.get("reason").asString()).findFirst().orElseThrow(() -> new AssertionError("no reject at " + pointer + ": " + rejects));
+    }
+
+    /** {@code value} inside {@code levels} arrays. */
+    private static String nested(int levels, String value) {
+        return "[".repeat(levels) + value + "]".repeat(levels);
+    }
+
+    /** The exit description of the execution's verification step: "runs: source 3, target 3, ...". */
+    private static String verificationSummary(TestDatabase database, long execution) throws Exception {
+        return (String) Rows.query(database, "SELECT EXIT_MESSAGE FROM BATCH_STEP_EXECUTION WHERE JOB_EXECUTION_ID = " + execution
+                + " AND STEP_NAME = 'migrate.verify-runs'").get(0).get("exit_message");
+    }
+
+    private static String rawAt(List<JsonNode> rejects, String pointer) {
+        return rejects.stream().filter(line -> line.get("location").asString().startsWith(pointer + " "))
+                .map(line -> line.get("raw").asString()).findFirst().orElseThrow(() -> new AssertionError("no reject at " + pointer));
     }
 
     private static JsonNode storedSummary(TestDatabase database, String id) throws Exception {
