@@ -20,9 +20,12 @@ import java.util.Set;
  */
 final class Aggregate implements BlockingNode {
 
-    /** One measure: a function over one column. */
+    /** One measure: a function over one column ({@code -1} for {@code size}, the count of rows). */
     record Measure(int column, String function, String outputName) {
     }
+
+    /** The functions that need numbers (or booleans, as 1 and 0). */
+    private static final Set<String> NUMERIC = Set.of("sum", "mean", "avg", "average", "median", "std");
 
     private final int[] groupBy;
     private final List<Measure> measures;
@@ -96,9 +99,6 @@ final class Aggregate implements BlockingNode {
         }
         return ok ? new Aggregate(groupBy, measures, new Schema(columns)) : null;
     }
-
-    /** The functions that need numbers. */
-    private static final java.util.Set<String> NUMERIC = java.util.Set.of("sum", "mean", "avg", "average", "median", "std");
 
     /**
      * The measures as {@code {src, op, dest}} maps: etl-core's list as it is, Data Wrangler's map of a

@@ -33,6 +33,9 @@ final class WorkflowPlan {
     /** What a node is to the planner. */
     enum Kind { SOURCE, ROW, BLOCKING, EXPORT }
 
+    /** The file formats sluice reads and writes. */
+    enum Format { CSV, JSON, JSON_LINES }
+
     /**
      * One step: its rows come from a source file or the row file of the blocking node {@code rowFileOf}, go
      * through {@code chain}, and end in {@code export} or the blocking node {@code blockingNode} (or neither).
@@ -225,9 +228,6 @@ final class WorkflowPlan {
         Object operation = node.settings().getOrDefault("transformation_type", node.settings().get("operation"));
         return operation == null ? "" : operation.toString().toLowerCase(Locale.ROOT);
     }
-
-    /** The formats sluice reads and writes. */
-    enum Format { CSV, JSON, JSON_LINES }
 
     /** What a source node reads: its type (etl-core), else its {@code file_type}, else its path's extension; null when none sluice reads. */
     private static Format sourceFormat(Node node) {
