@@ -32,9 +32,9 @@ import java.util.Map;
  * {@code data_source} with {@code file_type: json} or {@code jsonl}). A JSON file holds one array of
  * objects (or a single object, one record); a JSON Lines file one object a line, blank lines skipped.
  * The columns are the keys of the first {@value #SAMPLE} objects in the order first seen, typed as
- * pandas would type them: whole numbers, then numbers (whole and not mixed), then booleans, else
- * text; a nested object or array is its JSON text. A key an object lacks is null, as is
- * {@code NaN}; keys first seen after the sample are not columns.
+ * pandas would type them: whole numbers, floats (whole numbers and floats mixed too), booleans, else
+ * text (values of other kinds mixed too); a nested object or array is its JSON text. A key an object
+ * lacks is null, as is {@code NaN}; keys first seen after the sample are not columns.
  *
  * <p>The file is streamed (Jackson's streaming parser), never held whole. An element or line that is
  * not an object, is not valid JSON, or holds a value that is not of its column's type goes to the
