@@ -9,18 +9,23 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A group-by node: rows grouped by the values of some columns, each group one output row with the
- * group's values and one column {@code <column>_<function>} per measure, groups in key order as
- * pandas' {@code groupby(...).agg(...)} sorts them. Functions: {@code sum}, {@code mean}, {@code count}
- * (values that are not null), {@code min}, {@code max}, {@code count_distinct} (also {@code nunique})
- * and {@code median}; nulls are skipped as pandas skips NaN. A hash aggregation: the groups are held in
- * memory (a median holds its group's values).
+ * A group-by node: rows grouped by the values of some columns (none: one group of all rows), each
+ * group one output row with the group's values and one column per measure, groups in key order as
+ * pandas' {@code groupby(...).agg(...)} sorts them. In Data Wrangler's form a measure's column is
+ * {@code <column>_<function>}; in etl-core's it is the measure's {@code dest}. Functions: {@code sum},
+ * {@code mean}, {@code count} (values that are not null; of {@code *}: rows), {@code min}, {@code max},
+ * {@code count_distinct} (also {@code nunique}), {@code median} and {@code std} (the sample standard
+ * deviation, n - 1, as pandas; null for one value); nulls are skipped as pandas skips NaN. A hash
+ * aggregation: the groups are held in memory (a median holds its group's values).
  */
 final class Aggregate implements BlockingNode {
 
-    /** One measure: a function over one column. */
+    /** One measure: a function over one column ({@code -1} for {@code size}, the count of rows). */
     record Measure(int column, String function, String outputName) {
     }
+
+    /** The functions that need numbers (or booleans, as 1 and 0). */
+    private static final Set<String> NUMERIC = Set.of("sum", "mean", "avg", "average", "median", "std");
 
     private final int[] groupBy;
     private final List<Measure> measures;
@@ -35,15 +40,16 @@ final class Aggregate implements BlockingNode {
 
     /**
      * From Data Wrangler's settings: {@code group_columns} (or {@code group_by}, {@code groupby}) and
-     * {@code aggregation_functions} (or {@code aggregations}) mapping a column to a function or a list of them.
+     * {@code aggregation_functions} (or {@code aggregations}) mapping a column to a function or a list of
+     * them; or from etl-core's: {@code group_by} (a list, may be empty) and {@code aggregations}, a list of
+     * {@code {src, op, dest}} ({@code src: "*"} with {@code count} counts rows).
      *
      * @return null (problems noted) when a column or function is unknown
      */
     static Aggregate of(Settings settings, Schema input) {
         List<String> groupColumns = settings.texts("group_columns", "group_by", "groupby", "group_by_columns");
-        Map<String, Object> functions = settings.object("aggregation_functions", "aggregations", "aggregates", "agg");
-        if (functions.isEmpty()) {
-            settings.problem("has no aggregation_functions");
+        List<Map<?, ?>> measureList = measures(settings);
+        if (measureList == null) {
             return null;
         }
         int[] groupBy = new int[groupColumns.size()];
@@ -59,34 +65,77 @@ final class Aggregate implements BlockingNode {
             }
         }
         List<Measure> measures = new ArrayList<>();
-        for (Map.Entry<String, Object> entry : functions.entrySet()) {
-            int column = input.indexOf(entry.getKey());
-            if (column < 0) {
-                settings.problem("aggregates column " + entry.getKey() + ", which its input does not have (columns: " + String.join(", ", input.names()) + ")");
+        for (Map<?, ?> measure : measureList) {
+            String source = String.valueOf(measure.get("src"));
+            String function = String.valueOf(measure.get("op")).toLowerCase(java.util.Locale.ROOT);
+            boolean rows = source.equals("*");
+            int column = rows ? -1 : input.indexOf(source);
+            if (column < 0 && !rows) {
+                settings.problem("aggregates column " + source + ", which its input does not have (columns: " + String.join(", ", input.names()) + ")");
                 ok = false;
                 continue;
             }
-            List<?> names = entry.getValue() instanceof List<?> list ? list : List.of(entry.getValue());
-            for (Object name : names) {
-                String function = String.valueOf(name).toLowerCase(java.util.Locale.ROOT);
-                ColumnType type = outputType(function, input.column(column).type());
-                if (type == null) {
-                    settings.problem("has the unknown aggregation function '" + name + "' (sum, mean, count, min, max, count_distinct, median)");
-                    ok = false;
-                    continue;
-                }
-                String outputName = entry.getKey() + "_" + function;
-                measures.add(new Measure(column, function, outputName));
-                columns.add(new Schema.Column(outputName, type));
+            if (rows && !function.equals("count") && !function.equals("size")) {
+                settings.problem("has the function '" + measure.get("op") + "' of *; of all rows it counts only (count)");
+                ok = false;
+                continue;
             }
+            ColumnType inputType = rows ? ColumnType.LONG : input.column(column).type();
+            ColumnType type = outputType(function, inputType);
+            if (type == null) {
+                settings.problem("has the unknown aggregation function '" + measure.get("op") + "' (sum, mean, count, min, max, count_distinct, nunique, median, std)");
+                ok = false;
+                continue;
+            }
+            if (!inputType.numeric() && inputType != ColumnType.BOOLEAN && NUMERIC.contains(function)) {
+                settings.problem("computes " + function + " of column " + source + ", which holds " + inputType.label() + " values, not numbers");
+                ok = false;
+                continue;
+            }
+            Object dest = measure.get("dest");
+            String outputName = dest != null ? dest.toString() : source + "_" + function;
+            measures.add(new Measure(column, rows ? "size" : function, outputName));
+            columns.add(new Schema.Column(outputName, type));
         }
         return ok ? new Aggregate(groupBy, measures, new Schema(columns)) : null;
+    }
+
+    /**
+     * The measures as {@code {src, op, dest}} maps: etl-core's list as it is, Data Wrangler's map of a
+     * column to its functions one map per function (without a dest).
+     *
+     * @return null (a problem noted) when there are none or they are neither form
+     */
+    private static List<Map<?, ?>> measures(Settings settings) {
+        Object given = settings.value("aggregation_functions", "aggregations", "aggregates", "agg");
+        List<Map<?, ?>> measures = new ArrayList<>();
+        if (given instanceof List<?> list) {
+            for (Object element : list) {
+                if (!(element instanceof Map<?, ?> measure) || measure.get("src") == null || measure.get("op") == null) {
+                    settings.problem("has an aggregation that is not {src, op, dest}: " + element);
+                    return null;
+                }
+                measures.add(measure);
+            }
+        } else {
+            for (Map.Entry<String, Object> entry : settings.object("aggregation_functions", "aggregations", "aggregates", "agg").entrySet()) {
+                List<?> names = entry.getValue() instanceof List<?> list ? list : List.of(entry.getValue());
+                for (Object name : names) {
+                    measures.add(Map.of("src", entry.getKey(), "op", String.valueOf(name)));
+                }
+            }
+        }
+        if (measures.isEmpty()) {
+            settings.problem("has no aggregation_functions");
+            return null;
+        }
+        return measures;
     }
 
     private static ColumnType outputType(String function, ColumnType input) {
         return switch (function) {
             case "sum" -> input == ColumnType.LONG || input == ColumnType.BOOLEAN ? ColumnType.LONG : ColumnType.DOUBLE;
-            case "mean", "avg", "average", "median" -> ColumnType.DOUBLE;
+            case "mean", "avg", "average", "median", "std" -> ColumnType.DOUBLE;
             case "count", "count_distinct", "nunique", "size" -> ColumnType.LONG;
             case "min", "max", "first", "last" -> input;
             default -> null;
@@ -107,7 +156,8 @@ final class Aggregate implements BlockingNode {
         }
         Accumulator[] accumulators = groups.computeIfAbsent(Arrays.asList(key), k -> newAccumulators());
         for (int i = 0; i < accumulators.length; i++) {
-            accumulators[i].add(row[measures.get(i).column()]);
+            int column = measures.get(i).column();
+            accumulators[i].add(column < 0 ? null : row[column]);
         }
     }
 
@@ -175,6 +225,9 @@ final class Aggregate implements BlockingNode {
         private Object edge;
         private Set<Object> distinct;
         private List<Double> values;
+        /** Welford's running mean and sum of squared deviations, for {@code std}. */
+        private double runningMean;
+        private double squares;
 
         Accumulator(String function, ColumnType type) {
             this.function = function;
@@ -221,7 +274,13 @@ final class Aggregate implements BlockingNode {
                     if (values == null) {
                         values = new ArrayList<>();
                     }
-                    values.add(((Number) value).doubleValue());
+                    values.add(number(value));
+                }
+                case "std" -> {
+                    double x = number(value);
+                    double delta = x - runningMean;
+                    runningMean += delta / count;
+                    squares += delta * (x - runningMean);
                 }
                 default -> { }
             }
@@ -236,8 +295,13 @@ final class Aggregate implements BlockingNode {
                 case "first", "last" -> edge;
                 case "count_distinct", "nunique" -> distinct == null ? 0L : (long) distinct.size();
                 case "median" -> median();
+                case "std" -> count < 2 ? null : (Object) Math.sqrt(squares / (count - 1));
                 default -> null;
             };
+        }
+
+        private static double number(Object value) {
+            return value instanceof Boolean b ? (b ? 1 : 0) : ((Number) value).doubleValue();
         }
 
         private Object median() {

@@ -1,5 +1,10 @@
 package io.sluice.workflow;
 
+import de.siegmar.fastcsv.writer.CsvWriter;
+import de.siegmar.fastcsv.writer.LineDelimiter;
+
+import java.io.IOException;
+import java.io.Writer;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 
@@ -11,7 +16,42 @@ import java.nio.file.Path;
  * @param file      where the export ends up (published when its step completes)
  * @param delimiter the field separator
  */
-record CsvExport(Path file, char delimiter) {
+record CsvExport(Path file, char delimiter) implements Export {
+
+    @Override
+    public Encoder encoder(Schema schema, Writer out) {
+        CsvWriter csv = CsvWriter.builder().fieldSeparator(delimiter).lineDelimiter(LineDelimiter.LF).bufferSize(1 << 16).build(out);
+        String[] fields = new String[schema.size()];
+        return new Encoder() {
+            @Override
+            public void begin() {
+                csv.writeRecord(schema.names());
+            }
+
+            @Override
+            public void write(Object[] row, long index) {
+                for (int i = 0; i < fields.length; i++) {
+                    fields[i] = field(row[i]);
+                }
+                csv.writeRecord(fields);
+            }
+
+            @Override
+            public void end() {
+                // a CSV file has no end mark
+            }
+
+            @Override
+            public void flush() throws IOException {
+                csv.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                csv.close();
+            }
+        };
+    }
 
     /** A value as pandas writes it into a CSV field (before quoting). */
     static String field(Object value) {

@@ -2,6 +2,7 @@ package io.sluice.workflow;
 
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
+import io.sluice.batch.RejectFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,7 +17,8 @@ import java.util.List;
  * A CSV file as a node's source: its header names the columns; their types are given, or inferred as
  * pandas' {@code read_csv} infers them (from the first {@value #SAMPLE} rows here: whole numbers,
  * then numbers, then {@code True}/{@code False}, else text). An empty field is null. RFC 4180
- * quoting, parsed by FastCSV.
+ * quoting, parsed by FastCSV. A record with another field count than the header, or a field that is
+ * not a value of its column's type, goes to the reject file with its line.
  *
  * @param file      the CSV file
  * @param delimiter the field separator
@@ -24,7 +26,7 @@ import java.util.List;
  * @param charset   the file's encoding
  * @param schema    the columns and their types
  */
-record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema schema) {
+record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema schema) implements FileSource {
 
     static final int SAMPLE = 1000;
 
@@ -56,6 +58,11 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public SourceRecords records(RejectFiles rejects) throws IOException {
+        return new Records(rejects);
     }
 
     static CsvReader<CsvRecord> reader(Path file, char delimiter, char quote, Charset charset) throws IOException {
@@ -142,5 +149,71 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
                 throw new NumberFormatException("'" + field + "' is not True or False");
             }
         };
+    }
+
+    /** The file's records after its header, each converted to the schema's types. */
+    private final class Records implements SourceRecords {
+
+        private final RejectFiles rejects;
+        private final CsvReader<CsvRecord> reader;
+        private final Iterator<CsvRecord> iterator;
+        private long line;
+
+        Records(RejectFiles rejects) throws IOException {
+            this.rejects = rejects;
+            this.reader = reader(file, delimiter, quote, charset);
+            this.iterator = reader.iterator();
+            if (iterator.hasNext()) {
+                iterator.next(); // the header
+            }
+        }
+
+        @Override
+        public boolean skip() {
+            if (!iterator.hasNext()) {
+                return false;
+            }
+            iterator.next();
+            return true;
+        }
+
+        @Override
+        public Object[] next() {
+            if (!iterator.hasNext()) {
+                return null;
+            }
+            CsvRecord record = iterator.next();
+            line = record.getStartingLineNumber();
+            List<String> fields = record.getFields();
+            if (fields.size() != schema.size()) {
+                reject(record, "has " + fields.size() + " field" + (fields.size() == 1 ? "" : "s") + ", the header " + schema.size());
+                return REJECTED;
+            }
+            Object[] row = new Object[fields.size()];
+            for (int i = 0; i < row.length; i++) {
+                try {
+                    row[i] = value(fields.get(i), schema.column(i).type());
+                } catch (NumberFormatException e) {
+                    reject(record, "column " + schema.column(i).name() + ": " + e.getMessage() + " (the column holds "
+                            + schema.column(i).type().label() + " values, inferred from its first " + SAMPLE + " rows)");
+                    return REJECTED;
+                }
+            }
+            return row;
+        }
+
+        private void reject(CsvRecord record, String reason) {
+            rejects.current().reject(file.toString(), "line " + record.getStartingLineNumber(), reason, String.join(String.valueOf(delimiter), record.getFields()));
+        }
+
+        @Override
+        public long line() {
+            return line;
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.close();
+        }
     }
 }

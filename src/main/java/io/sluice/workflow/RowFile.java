@@ -97,10 +97,11 @@ final class RowFile {
     }
 
     /** An open row file, read one row at a time. */
-    static final class Reader implements AutoCloseable {
+    static final class Reader implements SourceRecords {
 
         private final DataInputStream in;
         private final Schema schema;
+        private long rows;
 
         Reader(Path file) throws IOException {
             this.in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 16));
@@ -116,8 +117,19 @@ final class RowFile {
             return schema;
         }
 
+        @Override
+        public boolean skip() throws IOException {
+            return next() != null;
+        }
+
+        @Override
+        public long line() {
+            return rows;
+        }
+
         /** The next row, or null at the end. */
-        Object[] next() throws IOException {
+        @Override
+        public Object[] next() throws IOException {
             Object[] row = new Object[schema.size()];
             for (int i = 0; i < row.length; i++) {
                 int tag;
@@ -141,6 +153,7 @@ final class RowFile {
                     default -> in.readBoolean();
                 };
             }
+            rows++;
             return row;
         }
 

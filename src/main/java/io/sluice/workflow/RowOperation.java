@@ -3,7 +3,8 @@ package io.sluice.workflow;
 import java.util.List;
 
 /**
- * A row-wise node (filter, derive, select, drop, rename): one row in, that row changed or none out.
+ * A row-wise node (filter, derive, select, drop, rename, missing values, type conversion): one row in,
+ * that row changed or none out.
  * Chains of them run fused in one chunk-oriented step.
  */
 interface RowOperation {
@@ -14,7 +15,9 @@ interface RowOperation {
     /**
      * @param row a row of the input schema (never changed in place)
      * @return the output row, or null when the row is dropped
-     * @throws ArithmeticException when an expression cannot be computed for this row
+     * @throws ArithmeticException when an expression cannot be computed for this row (the step fails)
+     * @throws io.sluice.batch.InvalidRecordException when the row is bad input (a value that does not convert):
+     *                                                the step rejects it with the reason and goes on
      */
     Object[] apply(Object[] row);
 

@@ -14,7 +14,7 @@ import java.util.Map;
  * filter_rows}, {@code filter_column}, {@code filter_operator}, {@code filter_value}, or
  * {@code filter_type: expression} with {@code expression}), its UI ({@code filter} with {@code column},
  * {@code operator}, {@code value}) and etl-core ({@code filter} with {@code rule: {column, operator,
- * value}}). Operators: {@code == != > >= < <= in not_in contains starts_with ends_with is_null not_null},
+ * value}}, or {@code {logical_operator: AND|OR|NOT, rules: [...]}} nesting them). Operators: {@code == != > >= < <= in not_in contains starts_with ends_with is_null not_null},
  * and the UI's words for them ({@code equals}, {@code greater_than}...). Derived columns: {@code custom_formula}
  * ({@code new_column} or {@code column_name}, {@code formula} or {@code expression}).
  */
@@ -39,6 +39,74 @@ final class RowOperations {
      * @return null (with a problem noted) when the column or operator is unknown
      */
     static RowOperation filter(Settings settings, Schema input, String column, String operator, Object value) {
+        return keeping(input, condition(settings, input, column, operator, value));
+    }
+
+    /**
+     * etl-core's filter rule: a leaf {@code {column, operator, value}}, or {@code {logical_operator: AND|OR|NOT,
+     * rules: [...]}} combining nested rules (NOT takes one).
+     *
+     * @return null (with a problem noted) when a rule names an unknown column or operator, or is neither kind
+     */
+    static RowOperation filterByRule(Settings settings, Schema input, Map<String, Object> rule) {
+        return keeping(input, rule(settings, input, rule));
+    }
+
+    private static java.util.function.Predicate<Object[]> rule(Settings settings, Schema input, Map<?, ?> rule) {
+        Object logical = rule.get("logical_operator");
+        if (logical == null) {
+            return condition(settings, input, String.valueOf(rule.get("column")),
+                    rule.get("operator") == null ? null : rule.get("operator").toString(), rule.get("value"));
+        }
+        String op = logical.toString().toUpperCase(Locale.ROOT);
+        List<?> children = rule.get("rules") instanceof List<?> list ? list : List.of();
+        if (!List.of("AND", "OR", "NOT").contains(op) || children.isEmpty() || op.equals("NOT") && children.size() != 1) {
+            settings.problem("has a rule with logical_operator '" + logical + "' and " + children.size()
+                    + " rules (AND and OR take one or more, NOT takes one)");
+            return null;
+        }
+        List<java.util.function.Predicate<Object[]>> parts = new ArrayList<>();
+        for (Object child : children) {
+            if (!(child instanceof Map<?, ?> map)) {
+                settings.problem("has a rule that is not an object: " + child);
+                return null;
+            }
+            java.util.function.Predicate<Object[]> part = rule(settings, input, map);
+            if (part == null) {
+                return null;
+            }
+            parts.add(part);
+        }
+        return switch (op) {
+            case "NOT" -> parts.get(0).negate();
+            case "AND" -> row -> {
+                for (java.util.function.Predicate<Object[]> part : parts) {
+                    if (!part.test(row)) {
+                        return false;
+                    }
+                }
+                return true;
+            };
+            default -> row -> {
+                for (java.util.function.Predicate<Object[]> part : parts) {
+                    if (part.test(row)) {
+                        return true;
+                    }
+                }
+                return false;
+            };
+        };
+    }
+
+    private static RowOperation keeping(Schema input, java.util.function.Predicate<Object[]> keep) {
+        if (keep == null) {
+            return null;
+        }
+        return RowOperation.of(input, row -> keep.test(row) ? row : null);
+    }
+
+    /** Whether a row's {@code column OPERATOR value} holds; null (with a problem noted) when the column or operator is unknown. */
+    private static java.util.function.Predicate<Object[]> condition(Settings settings, Schema input, String column, String operator, Object value) {
         int index = input.indexOf(column);
         if (index < 0) {
             settings.problem("filters on column " + column + ", which its input does not have (columns: " + String.join(", ", input.names()) + ")");
@@ -91,8 +159,8 @@ final class RowOperations {
                 return null;
             }
         }
-        java.util.function.Predicate<Object> keep = test;
-        return RowOperation.of(input, row -> keep.test(row[index]) ? row : null);
+        java.util.function.Predicate<Object> holds = test;
+        return row -> holds.test(row[index]);
     }
 
     /** A filter keeping the rows where {@code expression} is true. */

@@ -1,7 +1,5 @@
 package io.sluice.workflow;
 
-import de.siegmar.fastcsv.writer.CsvWriter;
-import de.siegmar.fastcsv.writer.LineDelimiter;
 import io.sluice.batch.WriteCounts;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.listener.StepExecutionListener;
@@ -24,7 +22,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.function.Function;
 
-/** Where a segment's rows go: a CSV export, or a blocking node whose output goes to a {@link RowFile}. */
+/** Where a segment's rows go: an export ({@link Export}), or a blocking node whose output goes to a {@link RowFile}. */
 final class SegmentWriters {
 
     private SegmentWriters() {
@@ -32,28 +30,31 @@ final class SegmentWriters {
 
     /**
      * Writes rows into a temporary file beside the export ({@code NAME.sluice-partial}), keeping its
-     * length at each chunk commit in the step's context; a restart cuts the file back to that length and
-     * appends. When the step completes, the temporary file replaces the export in one move, so a failed
-     * or repeated run never leaves a half-written or doubled export.
+     * length and row count at each chunk commit in the step's context; a restart cuts the file back to
+     * that length and appends. What ends the file (a JSON array's closing bracket) is written only when
+     * the step completes, never inside a committed length, so a cut-back file always ends after a whole
+     * row. Then the temporary file replaces the export in one move, so a failed or repeated run never
+     * leaves a half-written or doubled export.
      */
-    static final class CsvExportWriter extends ItemStreamSupport implements ItemStreamWriter<RowBatch>, StepExecutionListener {
+    static final class ExportWriter extends ItemStreamSupport implements ItemStreamWriter<RowBatch>, StepExecutionListener {
 
         private static final String LENGTH = "length";
+        private static final String ROWS = "rows";
 
-        private final CsvExport export;
+        private final Export export;
         private final Schema schema;
         private final Path partial;
         private FileChannel channel;
         private Writer writer;
-        private CsvWriter csv;
-        private final String[] fields;
+        private Export.Encoder encoder;
+        private long rows;
+        private boolean ended;
 
-        CsvExportWriter(String name, CsvExport export, Schema schema) {
+        ExportWriter(String name, Export export, Schema schema) {
             setName(name);
             this.export = export;
             this.schema = schema;
             this.partial = export.file().resolveSibling(export.file().getFileName() + ".sluice-partial");
-            this.fields = new String[schema.size()];
         }
 
         @Override
@@ -62,12 +63,14 @@ final class SegmentWriters {
                 Files.createDirectories(partial.getParent());
                 channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 long length = context.getLong(getExecutionContextKey(LENGTH), -1L);
+                rows = context.getLong(getExecutionContextKey(ROWS), 0L);
+                ended = false;
                 channel.truncate(Math.max(0, length));
                 channel.position(Math.max(0, length));
                 writer = new OutputStreamWriter(Channels.newOutputStream(channel), StandardCharsets.UTF_8);
-                csv = CsvWriter.builder().fieldSeparator(export.delimiter()).lineDelimiter(LineDelimiter.LF).bufferSize(1 << 16).build(writer);
+                encoder = export.encoder(schema, writer);
                 if (length < 0) {
-                    csv.writeRecord(schema.names());
+                    encoder.begin();
                 }
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 // its own words only: the step's summary shows a failure's root cause
@@ -78,14 +81,11 @@ final class SegmentWriters {
         }
 
         @Override
-        public void write(Chunk<? extends RowBatch> chunk) {
+        public void write(Chunk<? extends RowBatch> chunk) throws IOException {
             long written = 0;
             for (RowBatch batch : chunk) {
                 for (Object[] row : batch.rows()) {
-                    for (int i = 0; i < fields.length; i++) {
-                        fields[i] = CsvExport.field(row[i]);
-                    }
-                    csv.writeRecord(fields);
+                    encoder.write(row, rows++);
                     written++;
                 }
             }
@@ -94,10 +94,14 @@ final class SegmentWriters {
 
         @Override
         public void update(ExecutionContext context) {
+            if (ended) {
+                return; // the end mark is not part of what a restart keeps
+            }
             try {
-                csv.flush();
+                encoder.flush();
                 writer.flush();
                 context.putLong(getExecutionContextKey(LENGTH), channel.position());
+                context.putLong(getExecutionContextKey(ROWS), rows);
             } catch (IOException e) {
                 throw new ItemStreamException("cannot write " + partial + ": " + e.getMessage(), e);
             }
@@ -106,13 +110,13 @@ final class SegmentWriters {
         @Override
         public void close() {
             try {
-                if (csv != null) {
-                    csv.close();
+                if (encoder != null) {
+                    encoder.close();
                 }
             } catch (IOException e) {
                 throw new ItemStreamException("cannot write " + partial + ": " + e.getMessage(), e);
             } finally {
-                csv = null;
+                encoder = null;
             }
         }
 
@@ -120,6 +124,10 @@ final class SegmentWriters {
         public ExitStatus afterStep(StepExecution stepExecution) {
             if (ExitStatus.COMPLETED.getExitCode().equals(stepExecution.getExitStatus().getExitCode())) {
                 try {
+                    ended = true;
+                    encoder.end();
+                    encoder.flush();
+                    writer.flush();
                     Files.move(partial, export.file(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 } catch (IOException e) {
                     stepExecution.setStatus(org.springframework.batch.core.BatchStatus.FAILED);

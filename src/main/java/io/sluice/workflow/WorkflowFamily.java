@@ -2,6 +2,7 @@ package io.sluice.workflow;
 
 import io.sluice.InvalidInputException;
 import io.sluice.batch.InvalidParametersException;
+import io.sluice.batch.InvalidRecordException;
 import io.sluice.batch.JobFamily;
 import io.sluice.batch.ParameterReader;
 import io.sluice.batch.RejectFiles;
@@ -163,18 +164,22 @@ public class WorkflowFamily implements JobFamily {
 
     private Step step(WorkflowPlan.Segment segment, String workflowId) {
         boolean restartable = segment.blocking() == null;
-        SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", segment.csv(),
-                segment.rowFileOf() == null ? null : () -> rowFile(currentStep(), segment.rowFileOf()),
-                segment.input(), restartable, rejectFiles);
+        SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", segment.source(),
+                segment.rowFileOf() == null ? null : () -> rowFile(currentStep(), segment.rowFileOf()), restartable, rejectFiles);
         ItemProcessor<RowBatch, RowBatch> processor = batch -> {
             if (segment.chain().isEmpty()) {
                 return batch;
             }
             List<Object[]> out = new ArrayList<>(batch.rows().size());
-            for (Object[] row : batch.rows()) {
-                Object[] result = RowOperation.applyAll(segment.chain(), row);
-                if (result != null) {
-                    out.add(result);
+            for (int i = 0; i < batch.rows().size(); i++) {
+                Object[] row = batch.rows().get(i);
+                try {
+                    Object[] result = RowOperation.applyAll(segment.chain(), row);
+                    if (result != null) {
+                        out.add(result);
+                    }
+                } catch (InvalidRecordException e) {
+                    reject(segment, row, batch.lines() == null ? 0 : batch.lines()[i], e.getMessage());
                 }
             }
             return new RowBatch(out);
@@ -185,7 +190,7 @@ public class WorkflowFamily implements JobFamily {
                 .reader(reader)
                 .processor(processor);
         if (segment.export() != null) {
-            SegmentWriters.CsvExportWriter writer = new SegmentWriters.CsvExportWriter(segment.stepName() + ".writer", segment.export(), segment.output());
+            SegmentWriters.ExportWriter writer = new SegmentWriters.ExportWriter(segment.stepName() + ".writer", segment.export(), segment.output());
             step.writer(writer).listener(writer);
         } else if (segment.blocking() != null) {
             SegmentWriters.BlockingWriter writer = new SegmentWriters.BlockingWriter(segment.blocking(),
@@ -198,6 +203,12 @@ public class WorkflowFamily implements JobFamily {
             step.listener(new NodeStatus(stored, workflowId, segment.nodeIds()).stepListener());
         }
         return step.build();
+    }
+
+    /** A row a node refused (a value that does not convert): to the reject file with the source's file and the row's line, the row as a JSON object. */
+    private void reject(WorkflowPlan.Segment segment, Object[] row, long line, String reason) {
+        String file = segment.source() != null ? segment.source().file().toString() : "the rows of node " + segment.rowFileOf();
+        rejectFiles.current().reject(file, (segment.source() != null ? "line " : "row ") + line, reason, JsonExport.object(segment.input(), row));
     }
 
     private static StepExecution currentStep() {

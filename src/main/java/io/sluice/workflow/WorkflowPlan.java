@@ -33,12 +33,15 @@ final class WorkflowPlan {
     /** What a node is to the planner. */
     enum Kind { SOURCE, ROW, BLOCKING, EXPORT }
 
+    /** The file formats sluice reads and writes. */
+    enum Format { CSV, JSON, JSON_LINES }
+
     /**
-     * One step: its rows come from a CSV file or the row file of the blocking node {@code rowFileOf}, go
+     * One step: its rows come from a source file or the row file of the blocking node {@code rowFileOf}, go
      * through {@code chain}, and end in {@code export} or the blocking node {@code blockingNode} (or neither).
      */
-    record Segment(String stepName, List<String> nodeIds, CsvSource csv, String rowFileOf, Schema input,
-                   List<RowOperation> chain, CsvExport export, String blockingNode, BlockingNode blocking) {
+    record Segment(String stepName, List<String> nodeIds, FileSource source, String rowFileOf, Schema input,
+                   List<RowOperation> chain, Export export, String blockingNode, BlockingNode blocking) {
 
         Schema output() {
             return chain.isEmpty() ? input : chain.get(chain.size() - 1).output();
@@ -91,7 +94,8 @@ final class WorkflowPlan {
             Kind kind = kind(node);
             if (kind == null) {
                 problems.add("node " + node.id() + " has the type '" + node.type() + "'" + (detail(node).isEmpty() ? "" : " (" + detail(node) + ")")
-                        + ", which sluice cannot run yet (sources: CSV files; filter, formula, select, drop, rename, missing values, aggregate, k-means; CSV exports)");
+                        + ", which sluice cannot run yet (sources: CSV, JSON and JSON Lines files; filter, formula, select, drop, rename, missing values,"
+                        + " type conversion, aggregate, k-means; CSV, JSON and JSON Lines exports)");
             } else {
                 kinds.put(node.id(), kind);
                 checkEdges(definition, node, kind, problems);
@@ -192,11 +196,11 @@ final class WorkflowPlan {
     static Kind kind(Node node) {
         String type = node.type().toLowerCase(Locale.ROOT);
         return switch (type) {
-            case "data_source", "datasource", "read_csv", "source" -> isCsvSource(node) ? Kind.SOURCE : null;
-            case "filter", "filter_rows", "select_columns", "drop_columns", "rename_columns", "custom_formula", "formula" -> Kind.ROW;
+            case "data_source", "datasource", "read_csv", "read_json", "source" -> sourceFormat(node) != null ? Kind.SOURCE : null;
+            case "filter", "filter_rows", "select_columns", "drop_columns", "rename_columns", "custom_formula", "formula", "type_conversion" -> Kind.ROW;
             case "aggregate", "aggregation", "group_by", "groupby" -> Kind.BLOCKING;
             case "analysis" -> isKMeans(node) ? Kind.BLOCKING : null;
-            case "export", "output", "write_csv" -> isCsvExport(node) ? Kind.EXPORT : null;
+            case "export", "output", "write_csv", "write_json" -> exportFormat(node) != null ? Kind.EXPORT : null;
             case "data_transformation", "transform", "transformation" -> switch (operation(node)) {
                 case "filter_rows", "filter", "select_columns", "select", "drop_columns", "drop", "rename_columns", "rename",
                      "custom_formula", "formula", "derive", "derive_column", "handle_missing", "missing_values", "fill_missing",
@@ -225,22 +229,36 @@ final class WorkflowPlan {
         return operation == null ? "" : operation.toString().toLowerCase(Locale.ROOT);
     }
 
-    private static boolean isCsvSource(Node node) {
-        if (node.type().equals("read_csv")) {
-            return true;
-        }
-        Object type = node.settings().getOrDefault("file_type", node.settings().get("format"));
-        Object path = sourcePath(node);
-        return type != null ? type.toString().equalsIgnoreCase("csv") : path != null && path.toString().toLowerCase(Locale.ROOT).endsWith(".csv");
+    /** What a source node reads: its type (etl-core), else its {@code file_type}, else its path's extension; null when none sluice reads. */
+    private static Format sourceFormat(Node node) {
+        return format(switch (node.type()) {
+            case "read_csv" -> "csv";
+            case "read_json" -> "json";
+            default -> node.settings().getOrDefault("file_type", node.settings().get("format"));
+        }, sourcePath(node));
     }
 
-    private static boolean isCsvExport(Node node) {
-        if (node.type().equals("write_csv")) {
-            return true;
-        }
-        Object type = node.settings().getOrDefault("export_type", node.settings().get("format"));
-        Object path = exportPath(node);
-        return type != null ? type.toString().equalsIgnoreCase("csv") : path != null && path.toString().toLowerCase(Locale.ROOT).endsWith(".csv");
+    /** What an export node writes: its type (etl-core), else its {@code export_type}, else its path's extension; null when none sluice writes. */
+    private static Format exportFormat(Node node) {
+        return format(switch (node.type()) {
+            case "write_csv" -> "csv";
+            case "write_json" -> "json";
+            default -> node.settings().getOrDefault("export_type", node.settings().get("format"));
+        }, exportPath(node));
+    }
+
+    /** A format named, or told by the extension; {@code json} of a {@code .jsonl} or {@code .ndjson} file is JSON Lines, as etl-core reads it. */
+    private static Format format(Object named, Object path) {
+        String name = path == null ? "" : path.toString().toLowerCase(Locale.ROOT);
+        boolean linesByName = name.endsWith(".jsonl") || name.endsWith(".ndjson");
+        String type = named != null ? named.toString().toLowerCase(Locale.ROOT)
+                : name.endsWith(".csv") ? "csv" : name.endsWith(".json") || linesByName ? "json" : "";
+        return switch (type) {
+            case "csv" -> Format.CSV;
+            case "json" -> linesByName ? Format.JSON_LINES : Format.JSON;
+            case "jsonl", "ndjson", "json_lines", "jsonlines" -> Format.JSON_LINES;
+            default -> null;
+        };
     }
 
     private static Object sourcePath(Node node) {
@@ -270,12 +288,12 @@ final class WorkflowPlan {
             }
             Node source = nodes.get(id);
             Settings settings = new Settings(source, problems);
-            CsvSource csv = csvSource(definition, settings);
-            if (csv == null) {
+            FileSource file = fileSource(definition, settings);
+            if (file == null) {
                 continue;
             }
             String rowFileOf = null;
-            Schema schema = csv.schema();
+            Schema schema = file.schema();
             List<String> segmentNodes = new ArrayList<>(List.of(id));
             List<RowOperation> chain = new ArrayList<>();
             String current = id;
@@ -301,9 +319,9 @@ final class WorkflowPlan {
                         return segments;
                     }
                     segmentNodes.add(next);
-                    segments.add(new Segment("workflow." + String.join("+", segmentNodes), List.copyOf(segmentNodes), csv, rowFileOf,
-                            inputOf(csv, rowFileOf, segments), List.copyOf(chain), null, next, blocking));
-                    csv = null;
+                    segments.add(new Segment("workflow." + String.join("+", segmentNodes), List.copyOf(segmentNodes), file, rowFileOf,
+                            inputOf(file, rowFileOf, segments), List.copyOf(chain), null, next, blocking));
+                    file = null;
                     rowFileOf = next;
                     schema = blocking.output();
                     segmentNodes = new ArrayList<>();
@@ -311,7 +329,7 @@ final class WorkflowPlan {
                     current = next;
                     continue;
                 }
-                CsvExport export = kind == Kind.EXPORT ? csvExport(definition, new Settings(nodes.get(next), problems)) : null;
+                Export export = kind == Kind.EXPORT ? export(definition, new Settings(nodes.get(next), problems)) : null;
                 if (kind == Kind.EXPORT) {
                     if (export == null) {
                         return segments;
@@ -320,7 +338,7 @@ final class WorkflowPlan {
                     stepName = "workflow." + String.join("+", segmentNodes);
                 }
                 if (!segmentNodes.isEmpty()) {
-                    segments.add(new Segment(stepName, List.copyOf(segmentNodes), csv, rowFileOf, inputOf(csv, rowFileOf, segments),
+                    segments.add(new Segment(stepName, List.copyOf(segmentNodes), file, rowFileOf, inputOf(file, rowFileOf, segments),
                             List.copyOf(chain), export, null, null));
                 }
                 break;
@@ -329,9 +347,9 @@ final class WorkflowPlan {
         return segments;
     }
 
-    private static Schema inputOf(CsvSource csv, String rowFileOf, List<Segment> before) {
-        if (csv != null) {
-            return csv.schema();
+    private static Schema inputOf(FileSource file, String rowFileOf, List<Segment> before) {
+        if (file != null) {
+            return file.schema();
         }
         for (Segment segment : before) {
             if (rowFileOf.equals(segment.blockingNode())) {
@@ -362,6 +380,7 @@ final class WorkflowPlan {
             case "select_columns", "select" -> RowOperations.select(settings, input, settings.texts("columns", "selected_columns"));
             case "drop_columns", "drop" -> RowOperations.drop(settings, input, settings.texts("columns", "drop_columns"));
             case "handle_missing", "missing_values", "fill_missing", "drop_missing", "dropna", "fillna" -> RowOperations.missingValues(settings, input);
+            case "type_conversion" -> TypeConversion.of(settings, input);
             default -> RowOperations.rename(settings, input, settings.object("rename_map", "columns", "mapping", "renames"));
         };
     }
@@ -374,8 +393,7 @@ final class WorkflowPlan {
         }
         Map<String, Object> rule = settings.object("rule");
         if (!rule.isEmpty()) {
-            return RowOperations.filter(settings, input, String.valueOf(rule.get("column")),
-                    rule.get("operator") == null ? null : rule.get("operator").toString(), rule.get("value"));
+            return RowOperations.filterByRule(settings, input, rule);
         }
         String column = settings.requiredText("filter_column", "column");
         if (column == null) {
@@ -385,13 +403,13 @@ final class WorkflowPlan {
                 settings.value("filter_value", "value"));
     }
 
-    private static CsvSource csvSource(WorkflowDefinition definition, Settings settings) {
+    private static FileSource fileSource(WorkflowDefinition definition, Settings settings) {
         Object path = sourcePath(settings.node());
         if (path == null) {
             settings.problem("has no source_path");
             return null;
         }
-        Path file = definition.baseDir().resolve(path.toString());
+        Path file = definition.baseDir().resolve(path.toString()).toAbsolutePath().normalize();
         if (!CsvSource.exists(file)) {
             settings.problem("reads " + file + ", which is not a file");
             return null;
@@ -405,6 +423,10 @@ final class WorkflowPlan {
             return null;
         }
         try {
+            Format format = sourceFormat(settings.node());
+            if (format != Format.CSV) {
+                return JsonSource.open(file, format == Format.JSON_LINES, charset);
+            }
             return CsvSource.open(file, character(settings, ',', "delimiter", "separator", "sep"), character(settings, '"', "quotechar", "quote_char", "quote"),
                     charset, settings.node().type().equals("read_csv"));
         } catch (UncheckedIOException e) {
@@ -413,14 +435,23 @@ final class WorkflowPlan {
         }
     }
 
-    private static CsvExport csvExport(WorkflowDefinition definition, Settings settings) {
+    private static Export export(WorkflowDefinition definition, Settings settings) {
         Object path = exportPath(settings.node());
         if (path == null) {
             settings.problem("has no output_path");
             return null;
         }
-        return new CsvExport(definition.baseDir().resolve(path.toString()).toAbsolutePath().normalize(),
-                character(settings, ',', "delimiter", "separator", "sep"));
+        Path file = definition.baseDir().resolve(path.toString()).toAbsolutePath().normalize();
+        Format format = exportFormat(settings.node());
+        if (format == Format.CSV) {
+            return new CsvExport(file, character(settings, ',', "delimiter", "separator", "sep"));
+        }
+        String orient = settings.text("orient");
+        if (orient != null && !orient.equalsIgnoreCase("records")) {
+            settings.problem("has orient '" + orient + "'; sluice writes JSON as records (one object a row)");
+            return null;
+        }
+        return new JsonExport(file, format == Format.JSON_LINES);
     }
 
     private static char character(Settings settings, char fallback, String... names) {

@@ -107,6 +107,32 @@ class WorkflowValidationTest {
         assertThat(Expression.compile("region != 'EU'", schema).evaluate(missing)).isEqualTo(true);
     }
 
+    @Test
+    void an_etl_core_aggregation_of_text_or_with_an_unknown_op_is_refused_naming_its_node() throws Exception {
+        Path file = write("agg.json", """
+                {"name": "agg", "components": [
+                  {"name": "reader", "comp_type": "read_csv", "filepath": "%s", "routes": {"out": [{"to": "agg", "in_port": "in"}]}},
+                  {"name": "agg", "comp_type": "aggregation", "group_by": [], "aggregations": [
+                     {"src": "a", "op": "mean", "dest": "a_mean"}, {"src": "price", "op": "mode", "dest": "m"},
+                     {"src": "*", "op": "sum", "dest": "s"}]}]}
+                """.formatted(csv()));
+
+        assertThatThrownBy(() -> plan(file)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("node agg (aggregation) computes mean of column a, which holds string values, not numbers")
+                .hasMessageContaining("node agg (aggregation) has the unknown aggregation function 'mode'")
+                .hasMessageContaining("node agg (aggregation) has the function 'sum' of *; of all rows it counts only (count)");
+    }
+
+    @Test
+    void a_json_lines_source_reads_its_columns_from_its_lines_skipping_blank_ones() throws Exception {
+        Path file = write("in.ndjson", "\uFEFF{\"a\": 1}\n\n{\"b\": \"x\", \"a\": 2.5}\nnot json\n{\"c\": [true]}\n");
+
+        Schema schema = JsonSource.open(file, JsonSource.isJsonLines(file), java.nio.charset.StandardCharsets.UTF_8).schema();
+
+        assertThat(schema.columns()).containsExactly(new Schema.Column("a", ColumnType.DOUBLE), new Schema.Column("b", ColumnType.STRING),
+                new Schema.Column("c", ColumnType.STRING));
+    }
+
     private WorkflowPlan plan(Path file) {
         return WorkflowPlan.of(WorkflowFiles.read(file, Map.of()));
     }
