@@ -6,7 +6,9 @@ import io.sluice.monitoring.WorkflowCatalogue;
 import io.sluice.persistence.Connections;
 import io.sluice.persistence.DatabaseSettings;
 import io.sluice.execution.ExecutionService;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.parameters.JobParameters;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,7 +28,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "workflow", mixinStandardHelpOptions = true,
         description = "Run and check data workflows: Data Wrangler workflow files and etl-core job files.",
-        subcommands = {WorkflowCommand.Run.class, WorkflowCommand.Validate.class, WorkflowCommand.ListWorkflows.class, WorkflowCommand.Show.class})
+        subcommands = {WorkflowCommand.Run.class, WorkflowCommand.Validate.class, WorkflowCommand.Import.class, WorkflowCommand.ListWorkflows.class,
+                WorkflowCommand.Show.class})
 class WorkflowCommand {
 
     private static final String JOB = "workflow";
@@ -101,6 +104,34 @@ class WorkflowCommand {
             }
             System.out.println((file != null ? file.toString() : "workflow " + id) + ": valid");
             return ExitCode.SUCCESS.code();
+        }
+    }
+
+    @Command(name = "import", mixinStandardHelpOptions = true,
+            description = {"Store workflow files in the database: Data Wrangler workflow files or etl-core job files, each added, or"
+                    + " replacing the stored workflow of its id (the file's id, else its name without .json) with its nodes and edges.",
+                    "Each file is one execution of the workflow-import job; then `sluice workflow run ID` runs it."})
+    static class Import implements Callable<Integer> {
+
+        @Parameters(arity = "1..*", paramLabel = "FILE", description = "The workflow or job files to store.")
+        List<Path> files;
+
+        @Override
+        public Integer call() {
+            int worst = ExitCode.SUCCESS.code();
+            try (BootContext boot = BootContext.start()) {
+                ExecutionService executions = boot.bean(ExecutionService.class);
+                List<JobParameters> imports = files.stream().map(file -> executions.parameters("workflow-import", Map.of("file", file.toString()))).toList();
+                for (JobParameters parameters : imports) {
+                    JobExecution execution = executions.launch("workflow-import", parameters, ProgressReporter.forConsole());
+                    if (execution.getStatus() == BatchStatus.COMPLETED) {
+                        execution.getStepExecutions().forEach(step -> System.out.println("Imported " + step.getExitStatus().getExitDescription()));
+                    } else {
+                        worst = Math.max(worst, JobOutcome.report(execution, false, System.out));
+                    }
+                }
+            }
+            return worst;
         }
     }
 

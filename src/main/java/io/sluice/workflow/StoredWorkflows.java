@@ -31,14 +31,15 @@ class StoredWorkflows {
     }
 
     /**
-     * The stored workflow {@code id}, its relative paths resolved against the working folder.
+     * The stored workflow {@code id}, its relative paths resolved against the folder it was migrated or
+     * imported from ({@code workflows.source_folder}), else the working folder.
      *
      * @param overrides as for {@link WorkflowFiles#read}
      * @throws NotFoundException when no workflow has that id
      */
     WorkflowDefinition read(String id, Map<String, String> overrides) {
-        List<String> names = jdbc.queryForList("SELECT name FROM workflows WHERE id = ?", String.class, id);
-        if (names.isEmpty()) {
+        List<Map<String, Object>> rows = jdbc.queryForList("SELECT name, source_folder FROM workflows WHERE id = ?", id);
+        if (rows.isEmpty()) {
             throw new NotFoundException("no workflow with id '" + id + "' (sluice workflow list shows them)");
         }
         JsonMapper json = JsonMapper.builder().build();
@@ -55,7 +56,44 @@ class StoredWorkflows {
         List<Edge> edges = jdbc.query("SELECT id, source, target, source_handle, target_handle FROM workflow_edges WHERE workflow_id = ? ORDER BY id",
                 (rs, row) -> new Edge(rs.getString("id"), rs.getString("source"), port(rs.getString("source_handle")),
                         rs.getString("target"), port(rs.getString("target_handle"))), id);
-        return WorkflowFiles.withOverrides(new WorkflowDefinition(names.get(0), nodes, edges, Path.of("").toAbsolutePath()), overrides);
+        Object folder = rows.get(0).get("source_folder");
+        Path baseDir = folder == null ? Path.of("").toAbsolutePath() : Path.of(folder.toString());
+        return WorkflowFiles.withOverrides(new WorkflowDefinition(String.valueOf(rows.get(0).get("name")), nodes, edges, baseDir), overrides);
+    }
+
+    /**
+     * Adds a workflow, or replaces one of the same id: its row (name, description; its status and last
+     * run kept), and all its nodes and edges, in the caller's transaction.
+     *
+     * @return true when it was added, false when it replaced one
+     */
+    boolean save(WorkflowFiles.ForImport imported) {
+        WorkflowDefinition definition = imported.definition();
+        JsonMapper json = JsonMapper.builder().build();
+        Timestamp now = Timestamp.from(Instant.now());
+        String folder = definition.baseDir().toString();
+        boolean added = jdbc.update("UPDATE workflows SET name = ?, description = ?, updated_at = ?, source_folder = ? WHERE id = ?",
+                definition.name(), imported.description(), now, folder, imported.id()) == 0;
+        if (added) {
+            jdbc.update("INSERT INTO workflows (id, name, description, created_at, updated_at, created_by, is_ai_generated, source_folder)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)", imported.id(), definition.name(), imported.description(), now, now, "sluice workflow import", false, folder);
+        }
+        jdbc.update("DELETE FROM workflow_edges WHERE workflow_id = ?", imported.id());
+        jdbc.update("DELETE FROM workflow_nodes WHERE workflow_id = ?", imported.id());
+        for (Node node : definition.nodes()) {
+            double[] position = imported.positions().getOrDefault(node.id(), new double[] {0, 0});
+            jdbc.update("INSERT INTO workflow_nodes (workflow_id, id, type, position_x, position_y, data) VALUES (?, ?, ?, ?, ?, CAST(? AS jsonb))",
+                    imported.id(), node.id(), node.type(), position[0], position[1], json.writeValueAsString(node.settings()));
+        }
+        for (Edge edge : definition.edges()) {
+            jdbc.update("INSERT INTO workflow_edges (workflow_id, id, source, target, source_handle, target_handle) VALUES (?, ?, ?, ?, ?, ?)",
+                    imported.id(), edge.id(), edge.source(), edge.target(), handle(edge.sourcePort()), handle(edge.targetPort()));
+        }
+        return added;
+    }
+
+    private static String handle(String port) {
+        return WorkflowDefinition.DEFAULT_PORT.equals(port) ? null : port;
     }
 
     /** Records the workflow's status ({@code running}, {@code completed}, {@code failed}, {@code stopped}) and when it last ran. */

@@ -56,6 +56,42 @@ final class WorkflowFiles {
         return withOverrides(definition, overrides);
     }
 
+    /**
+     * What an import stores of a workflow file beside its definition.
+     *
+     * @param id          the workflow's id: the file's {@code id}, else the file name without {@code .json}
+     * @param description the file's {@code description}, or null
+     * @param positions   each node's (x, y) on the canvas: Data Wrangler's {@code position}, else laid out in a row
+     */
+    record ForImport(String id, WorkflowDefinition definition, String description, Map<String, double[]> positions) {
+    }
+
+    /**
+     * Reads a workflow file for {@code sluice workflow import}.
+     *
+     * @throws InvalidInputException as {@link #read}
+     */
+    static ForImport forImport(Path file) {
+        WorkflowDefinition definition = read(file, Map.of());
+        Map<String, Object> root = parse(file);
+        String stem = file.getFileName().toString().replaceFirst("(?i)\\.json$", "");
+        String id = root.get("id") == null || root.get("id").toString().isBlank() ? stem : root.get("id").toString();
+        Map<String, double[]> positions = new LinkedHashMap<>();
+        Object nodes = root.get("nodes");
+        int index = 0;
+        for (Node node : definition.nodes()) {
+            double[] position = {index * 200.0, 0};
+            if (nodes instanceof List<?> list && index < list.size() && list.get(index) instanceof Map<?, ?> raw
+                    && raw.get("position") instanceof Map<?, ?> at && at.get("x") instanceof Number x && at.get("y") instanceof Number y) {
+                position = new double[] {x.doubleValue(), y.doubleValue()};
+            }
+            positions.put(node.id(), position);
+            index++;
+        }
+        Object description = root.get("description");
+        return new ForImport(id, definition, description == null ? null : description.toString(), positions);
+    }
+
     private static Map<String, Object> parse(Path file) {
         try {
             Object value = JSON.readValue(Files.readString(file), Object.class);

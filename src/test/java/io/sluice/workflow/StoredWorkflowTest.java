@@ -89,6 +89,38 @@ class StoredWorkflowTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void an_imported_workflow_runs_by_id_with_its_paths_resolved_against_its_data_folder(TestDatabase database) throws Exception {
+        // given a Data Wrangler data folder whose workflow reads samples/in.csv and writes out/sums.csv, imported twice
+        Path folder = temp.resolve("data-folder");
+        Files.createDirectories(folder.resolve("samples"));
+        Files.createDirectories(folder.resolve("workflows"));
+        Files.writeString(folder.resolve("samples").resolve("in.csv"), "k,v\na,1\nb,2\na,3\n");
+        Path file = folder.resolve("workflows").resolve("wf-relative.json");
+        Files.writeString(file, """
+                {"name": "relative", "nodes": [
+                  {"id": "s", "type": "data_source", "position": {"x": 0, "y": 0}, "data": {"source_path": "samples/in.csv", "file_type": "csv"}},
+                  {"id": "g", "type": "aggregate", "position": {"x": 1, "y": 0}, "data": {"group_columns": ["k"], "aggregation_functions": {"v": "sum"}}},
+                  {"id": "o", "type": "export", "position": {"x": 2, "y": 0}, "data": {"export_type": "csv", "output_path": "out/sums.csv"}}],
+                 "edges": [{"id": "sg", "source": "s", "target": "g"}, {"id": "go", "source": "g", "target": "o"}]}
+                """);
+        Sluice sluice = new Sluice(database);
+        Sluice.Result first = sluice.run("workflow", "import", file.toString());
+        Sluice.Result second = sluice.run("workflow", "import", file.toString());
+
+        // when
+        Sluice.Result result = sluice.run("workflow", "run", "wf-relative");
+
+        // then
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("workflow wf-relative (relative): added, 3 nodes, 2 edges");
+        assertThat(second.out()).contains("workflow wf-relative (relative): replaced, 3 nodes, 2 edges");
+        assertThat(Rows.count(database, "workflow_nodes")).isEqualTo(3L);
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(Files.readAllLines(folder.resolve("out").resolve("sums.csv"))).containsExactly("k,v_sum", "a,4", "b,2");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void an_unknown_workflow_id_is_not_found(TestDatabase database) {
         Sluice.Result result = new Sluice(database).run("workflow", "run", "no-such-workflow");
 

@@ -95,7 +95,7 @@ class DataWranglerMigration implements StoreMigration {
                 .transactionManager(transactionManager)
                 .reader(WorkflowFiles.reader(name + ".reader", store, mapper))
                 .processor(isolation.processor(new WorkflowProcessor(rejectFiles)))
-                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), isolation.writer(new WorkflowItemWriter(jdbc, mapper)), transactionManager));
+                .writer(DryRunItemWriter.wrapIf(parameters.dryRun(), isolation.writer(new WorkflowItemWriter(jdbc, mapper, parameters.store())), transactionManager));
         return rideOutOutages(LoadStepPolicy.apply(step, rejectFiles).build());
     }
 

@@ -10,6 +10,7 @@ import tools.jackson.databind.ObjectMapper;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -58,6 +59,9 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
                    meta_data = CAST(:meta_data AS jsonb)
             WHERE id = :id
             """;
+    private static final String SET_SOURCE_FOLDER = """
+            UPDATE workflows SET source_folder = :folder WHERE id IN (:ids) AND (source_folder IS NULL OR source_folder <> :folder)
+            """;
     private static final String DELETE_EDGES = """
             DELETE FROM workflow_edges WHERE workflow_id IN (:ids)
             """;
@@ -78,11 +82,14 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
     }
 
     private final NamedParameterJdbcTemplate jdbc;
+    private final String sourceFolder;
     private final TargetColumns columns;
 
-    WorkflowItemWriter(NamedParameterJdbcTemplate jdbc, ObjectMapper mapper) {
+    /** @param storeRoot the data folder the workflows come from: their relative paths resolve against it when they run */
+    WorkflowItemWriter(NamedParameterJdbcTemplate jdbc, ObjectMapper mapper, Path storeRoot) {
         this.jdbc = jdbc;
         this.columns = new TargetColumns(mapper);
+        this.sourceFolder = storeRoot.toAbsolutePath().normalize().toString();
     }
 
     @Override
@@ -124,6 +131,8 @@ class WorkflowItemWriter implements ItemWriter<Workflow> {
         if (!edges.isEmpty()) {
             jdbc.batchUpdate(INSERT_EDGE, edges.toArray(SqlParameterSource[]::new));
         }
+        // where they were read from, not part of what counts as changed
+        jdbc.update(SET_SOURCE_FOLDER, Map.of("ids", KeyedUpsert.keys(incoming), "folder", sourceFolder));
         sorted.count();
     }
 
