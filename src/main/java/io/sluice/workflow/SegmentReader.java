@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The rows of a segment's source, in {@link RowBatch}es: the records of a source file (CSV, JSON or
+ * The rows of a segment's source, one {@link SourceRow} at a time: the records of a source file (CSV, JSON or
  * JSON Lines, see {@link FileSource}) converted to the schema's types, or the rows a blocking node
  * left in a {@link RowFile}. A record that does not fit goes to the execution's reject file with its
  * file and line (the source reports it), and the others go on.
@@ -23,7 +23,7 @@ import java.util.function.Supplier;
  * restart skips them; a segment that ends in an aggregate reads its source again from the start
  * instead (its groups live in memory).
  */
-final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<RowBatch> {
+final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<SourceRow> {
 
     private static final String CONSUMED = "consumed";
 
@@ -63,13 +63,8 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     }
 
     @Override
-    public RowBatch read() throws IOException {
-        if (ended) {
-            return null;
-        }
-        List<Object[]> batch = new ArrayList<>(RowBatch.SIZE);
-        long[] lines = new long[RowBatch.SIZE];
-        while (batch.size() < RowBatch.SIZE) {
+    public SourceRow read() throws IOException {
+        while (!ended) {
             Object[] row = records.next();
             if (row == null) {
                 ended = true;
@@ -77,11 +72,10 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
             }
             consumed++;
             if (row != SourceRecords.REJECTED) {
-                lines[batch.size()] = records.line();
-                batch.add(row);
+                return new SourceRow(row, records.line());
             }
         }
-        return batch.isEmpty() && ended ? null : new RowBatch(batch, batch.size() == lines.length ? lines : Arrays.copyOf(lines, batch.size()));
+        return null;
     }
 
     private String describe() {

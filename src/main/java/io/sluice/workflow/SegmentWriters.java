@@ -36,7 +36,7 @@ final class SegmentWriters {
      * row. Then the temporary file replaces the export in one move, so a failed or repeated run never
      * leaves a half-written or doubled export.
      */
-    static final class ExportWriter extends ItemStreamSupport implements ItemStreamWriter<RowBatch>, StepExecutionListener {
+    static final class ExportWriter extends ItemStreamSupport implements ItemStreamWriter<Object[]>, StepExecutionListener {
 
         private static final String LENGTH = "length";
         private static final String ROWS = "rows";
@@ -81,15 +81,11 @@ final class SegmentWriters {
         }
 
         @Override
-        public void write(Chunk<? extends RowBatch> chunk) throws IOException {
-            long written = 0;
-            for (RowBatch batch : chunk) {
-                for (Object[] row : batch.rows()) {
-                    encoder.write(row, rows++);
-                    written++;
-                }
+        public void write(Chunk<? extends Object[]> chunk) throws IOException {
+            for (Object[] row : chunk) {
+                encoder.write(row, rows++);
             }
-            WriteCounts.addToCurrentStep(written, 0, 0);
+            WriteCounts.addToCurrentStep(chunk.size(), 0, 0);
         }
 
         @Override
@@ -139,7 +135,7 @@ final class SegmentWriters {
     }
 
     /** Adds every row to a blocking node; when the step completes, writes its output to the node's row file. */
-    static final class BlockingWriter implements ItemStreamWriter<RowBatch>, StepExecutionListener {
+    static final class BlockingWriter implements ItemStreamWriter<Object[]>, StepExecutionListener {
 
         private final BlockingNode node;
         private final Function<StepExecution, Path> rowFile;
@@ -151,11 +147,9 @@ final class SegmentWriters {
         }
 
         @Override
-        public void write(Chunk<? extends RowBatch> chunk) throws IOException {
-            for (RowBatch batch : chunk) {
-                for (Object[] row : batch.rows()) {
-                    node.add(row);
-                }
+        public void write(Chunk<? extends Object[]> chunk) throws IOException {
+            for (Object[] row : chunk) {
+                node.add(row);
             }
         }
 

@@ -166,26 +166,17 @@ public class WorkflowFamily implements JobFamily {
         boolean restartable = segment.blocking() == null;
         SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", segment.source(),
                 segment.rowFileOf() == null ? null : () -> rowFile(currentStep(), segment.rowFileOf()), restartable, rejectFiles);
-        ItemProcessor<RowBatch, RowBatch> processor = batch -> {
-            if (segment.chain().isEmpty()) {
-                return batch;
+        // a row a node drops counts as filtered; one it cannot compute is rejected with its source line
+        ItemProcessor<SourceRow, Object[]> processor = row -> {
+            try {
+                return RowOperation.applyAll(segment.chain(), row.values());
+            } catch (InvalidRecordException e) {
+                reject(segment, row.values(), row.line(), e.getMessage());
+                return null;
             }
-            List<Object[]> out = new ArrayList<>(batch.rows().size());
-            for (int i = 0; i < batch.rows().size(); i++) {
-                Object[] row = batch.rows().get(i);
-                try {
-                    Object[] result = RowOperation.applyAll(segment.chain(), row);
-                    if (result != null) {
-                        out.add(result);
-                    }
-                } catch (InvalidRecordException e) {
-                    reject(segment, row, batch.lines() == null ? 0 : batch.lines()[i], e.getMessage());
-                }
-            }
-            return new RowBatch(out);
         };
-        ChunkOrientedStepBuilder<RowBatch, RowBatch> step = new StepBuilder(segment.stepName(), jobRepository)
-                .<RowBatch, RowBatch>chunk(1)
+        ChunkOrientedStepBuilder<SourceRow, Object[]> step = new StepBuilder(segment.stepName(), jobRepository)
+                .<SourceRow, Object[]>chunk(SourceRow.CHUNK)
                 .transactionManager(transactionManager)
                 .reader(reader)
                 .processor(processor);

@@ -100,7 +100,8 @@ class WorkflowJsonTest {
         }
         assertThat(Files.list(out.getParent())).containsExactly(out);
         long second = Executions.newest(database);
-        assertThat(Executions.steps(database, second).get(0).read()).isLessThanOrEqualTo(2);
+        // and the restart read only the rows after the committed chunk
+        assertThat(Executions.steps(database, second).get(0).read()).isEqualTo(20_000 - 8_192);
     }
 
     /** Ids 1 to 20,000 as JSON Lines, each with the divisor 3 but {@code odd} at {@code at}. */
