@@ -125,7 +125,10 @@ class CommandLineTest {
         // given
         CommandLine root = new CommandLine(new SluiceCommand());
         List<CommandSpec> commands = new ArrayList<>(List.of(root.getCommandSpec()));
-        root.getSubcommands().values().forEach(sub -> commands.add(sub.getCommandSpec()));
+        root.getSubcommands().values().forEach(sub -> {
+            commands.add(sub.getCommandSpec());
+            sub.getSubcommands().values().forEach(subSub -> commands.add(subSub.getCommandSpec()));
+        });
 
         // when
         List<String> texts = new ArrayList<>();
@@ -142,7 +145,7 @@ class CommandLineTest {
         }
 
         // then
-        assertThat(commands).hasSize(10);
+        assertThat(commands).hasSize(16); // sluice, its 10 commands, workflow's 5
         assertThat(texts).allSatisfy(text -> assertThat(text).as(text).endsWith(".").doesNotContain("e.g."));
         assertThat(commands).allSatisfy(command -> assertThat(command.usageMessage().description()[0])
                 .as(command.qualifiedName()).matches("[A-Za-z].*\\."));
