@@ -10,7 +10,8 @@ import java.util.Set;
 
 /**
  * A group-by node: rows grouped by the values of some columns (none: one group of all rows), each
- * group one output row with the group's values and one column per measure, groups in key order as
+ * group one output row with the group's values and one column per measure (rows whose key is missing
+ * are left out, as pandas' {@code dropna=True} does), groups in key order as
  * pandas' {@code groupby(...).agg(...)} sorts them. In Data Wrangler's form a measure's column is
  * {@code <column>_<function>}; in etl-core's it is the measure's {@code dest}. Functions: {@code sum},
  * {@code mean}, {@code count} (values that are not null; of {@code *}: rows), {@code min}, {@code max},
@@ -153,6 +154,12 @@ final class Aggregate implements BlockingNode {
         Object[] key = new Object[groupBy.length];
         for (int i = 0; i < groupBy.length; i++) {
             key[i] = row[groupBy[i]];
+            if (key[i] == null || key[i] instanceof Double d && d.isNaN()) {
+                return; // pandas' groupby leaves out the rows whose key is missing (dropna=True)
+            }
+            if (key[i] instanceof Double d && d == 0) {
+                key[i] = 0.0; // -0.0 and 0.0 are one group
+            }
         }
         Accumulator[] accumulators = groups.computeIfAbsent(Arrays.asList(key), k -> newAccumulators());
         for (int i = 0; i < accumulators.length; i++) {
@@ -168,7 +175,7 @@ final class Aggregate implements BlockingNode {
         return rows.size();
     }
 
-    /** The groups' output rows, in key order (nulls last). */
+    /** The groups' output rows, in key order. */
     List<Object[]> results() {
         List<Map.Entry<List<Object>, Accumulator[]>> entries = new ArrayList<>(groups.entrySet());
         entries.sort((a, b) -> compareKeys(a.getKey(), b.getKey()));

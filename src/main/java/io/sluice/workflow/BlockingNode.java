@@ -8,7 +8,7 @@ import java.nio.file.Path;
  * its input segment are added one by one, and when that segment's step completes, its output goes
  * to a {@link RowFile} that the next segment reads.
  */
-interface BlockingNode {
+interface BlockingNode extends AutoCloseable {
 
     /** The schema of the rows it puts out. */
     Schema output();
@@ -22,4 +22,9 @@ interface BlockingNode {
      * @return how many rows it wrote
      */
     long finish(Path rowFile) throws IOException;
+
+    /** Drops what the node holds on disk for its step (a spill file), finished or not. */
+    @Override
+    default void close() throws IOException {
+    }
 }

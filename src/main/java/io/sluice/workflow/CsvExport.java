@@ -20,7 +20,12 @@ record CsvExport(Path file, char delimiter) implements Export {
 
     @Override
     public Encoder encoder(Schema schema, Writer out) {
-        CsvWriter csv = CsvWriter.builder().fieldSeparator(delimiter).lineDelimiter(LineDelimiter.LF).bufferSize(1 << 16).build(out);
+        // with one column, a null would be an empty line, which readers (pandas, sluice) skip: pandas writes "" then
+        CsvWriter.CsvWriterBuilder builder = CsvWriter.builder().fieldSeparator(delimiter).lineDelimiter(LineDelimiter.LF).bufferSize(1 << 16);
+        if (schema.size() == 1) {
+            builder.quoteStrategy(de.siegmar.fastcsv.writer.QuoteStrategies.EMPTY);
+        }
+        CsvWriter csv = builder.build(out);
         String[] fields = new String[schema.size()];
         return new Encoder() {
             @Override

@@ -42,7 +42,10 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
             if (!records.hasNext()) {
                 return new CsvSource(file, delimiter, quote, charset, new Schema(List.of()));
             }
-            List<String> header = records.next().getFields();
+            List<String> header = new ArrayList<>(records.next().getFields());
+            if (!header.isEmpty() && header.get(0).startsWith("\uFEFF")) {
+                header.set(0, header.get(0).substring(1)); // a byte order mark
+            }
             ColumnType[] types = new ColumnType[header.size()];
             for (int seen = 0; seen < SAMPLE && records.hasNext() && !textOnly; seen++) {
                 List<String> fields = records.next().getFields();
@@ -57,7 +60,15 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
             return new CsvSource(file, delimiter, quote, charset, new Schema(columns));
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        } catch (UncheckedIOException e) {
+            throw new UncheckedIOException(file + ": " + describe(e.getCause(), charset), e.getCause());
         }
+    }
+
+    /** An I/O failure in words: bytes that are not text in the file's encoding said so. */
+    static String describe(IOException e, Charset charset) {
+        return e instanceof java.nio.charset.CharacterCodingException ? "holds bytes that are not " + charset.name() + " text (give its encoding)"
+                : e.getMessage();
     }
 
     @Override
@@ -65,9 +76,13 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
         return new Records(rejects);
     }
 
+    /** FastCSV over the file, decoding strictly: bytes that are not text in {@code charset} fail the reading instead of turning into U+FFFD. */
     static CsvReader<CsvRecord> reader(Path file, char delimiter, char quote, Charset charset) throws IOException {
+        java.io.Reader text = new java.io.BufferedReader(new java.io.InputStreamReader(java.nio.file.Files.newInputStream(file),
+                charset.newDecoder().onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)), 1 << 16);
         return CsvReader.builder().fieldSeparator(delimiter).quoteCharacter(quote).allowExtraFields(true).allowMissingFields(true)
-                .skipEmptyLines(true).detectBomHeader(true).ofCsvRecord(file, charset);
+                .skipEmptyLines(true).ofCsvRecord(text);
     }
 
     static boolean exists(Path file) {
@@ -90,9 +105,10 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
         return ColumnType.STRING;
     }
 
+    /** Optional sign and decimal digits, within a long's range (so that no whole number turns into a float). */
     private static boolean isWhole(String field) {
         int start = field.charAt(0) == '-' || field.charAt(0) == '+' ? 1 : 0;
-        if (start == field.length() || field.length() - start > 18) {
+        if (start == field.length() || field.length() - start > 19) {
             return false;
         }
         for (int i = start; i < field.length(); i++) {
@@ -100,20 +116,73 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
                 return false;
             }
         }
-        return true;
-    }
-
-    private static boolean isNumber(String field) {
-        char first = field.charAt(0);
-        if (!(first == '-' || first == '+' || first == '.' || (first >= '0' && first <= '9'))) {
-            return false;
+        if (field.length() - start < 19) {
+            return true;
         }
         try {
-            Double.parseDouble(field);
+            Long.parseLong(field);
             return true;
-        } catch (NumberFormatException e) {
+        } catch (NumberFormatException overflow) {
             return false;
         }
+    }
+
+    /**
+     * A decimal number as Python's {@code float()} of a CSV field reads it: optional sign, digits with at
+     * most one point (at least one digit), optional exponent; also {@code nan}, {@code inf}, {@code infinity}
+     * in any case. Not Java's extras ({@code 7d}, {@code 2F}, hexadecimal).
+     */
+    private static boolean isNumber(String field) {
+        int i = field.charAt(0) == '-' || field.charAt(0) == '+' ? 1 : 0;
+        String rest = field.substring(i).toLowerCase(java.util.Locale.ROOT);
+        if (rest.equals("nan") || rest.equals("inf") || rest.equals("infinity")) {
+            return true;
+        }
+        int digits = 0;
+        boolean point = false;
+        for (; i < field.length(); i++) {
+            char c = field.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digits++;
+            } else if (c == '.' && !point) {
+                point = true;
+            } else {
+                break;
+            }
+        }
+        if (digits == 0) {
+            return false;
+        }
+        if (i == field.length()) {
+            return true;
+        }
+        char e = field.charAt(i);
+        if (e != 'e' && e != 'E') {
+            return false;
+        }
+        i++;
+        if (i < field.length() && (field.charAt(i) == '-' || field.charAt(i) == '+')) {
+            i++;
+        }
+        int exponentDigits = 0;
+        for (; i < field.length(); i++) {
+            if (field.charAt(i) < '0' || field.charAt(i) > '9') {
+                return false;
+            }
+            exponentDigits++;
+        }
+        return exponentDigits > 0;
+    }
+
+    /** A field that {@link #isNumber} accepts, as a double. */
+    private static double parseNumber(String field) {
+        boolean negative = field.charAt(0) == '-';
+        String rest = field.substring(field.charAt(0) == '-' || field.charAt(0) == '+' ? 1 : 0).toLowerCase(java.util.Locale.ROOT);
+        return switch (rest) {
+            case "nan" -> Double.NaN;
+            case "inf", "infinity" -> negative ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+            default -> Double.parseDouble(field);
+        };
     }
 
     /**
@@ -137,7 +206,7 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
                 if (!isNumber(field)) {
                     throw new NumberFormatException("'" + field + "' is not a number");
                 }
-                yield Double.parseDouble(field);
+                yield parseNumber(field);
             }
             case BOOLEAN -> {
                 if (field.equalsIgnoreCase("true")) {

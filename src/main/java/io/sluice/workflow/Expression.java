@@ -255,8 +255,14 @@ final class Expression {
             return new Compiled(row -> {
                 Object a = left.apply(row);
                 Object b = right.apply(row);
+                if (a instanceof Double x && x.isNaN()) {
+                    a = null;
+                }
+                if (b instanceof Double y && y.isNaN()) {
+                    b = null;
+                }
                 if (a == null || b == null) {
-                    // pandas: a comparison with a missing value is false, except !=
+                    // pandas: a comparison with a missing value (null, NaN) is false, except !=
                     return equality != null ? (equality ? a == b : a != b) : Boolean.FALSE;
                 }
                 Integer order = Values.compare(a, b);
@@ -302,6 +308,9 @@ final class Expression {
             }
             Set<Object> values = new HashSet<>();
             for (CelExpr element : haystack.list().elements()) {
+                if (element.exprKind().getKind() != CelExpr.ExprKind.Kind.CONSTANT) {
+                    throw unsupported("'in' with anything but a list of constant values");
+                }
                 Compiled constant = compile(element);
                 values.add(Values.normalNumber(constant.function().apply(new Object[0])));
             }

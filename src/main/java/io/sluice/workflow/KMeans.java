@@ -87,10 +87,26 @@ final class KMeans implements BlockingNode {
             settings.problem("has no feature_columns, and its input has no numeric column");
             return null;
         }
-        Object seed = settings.value("random_state", "seed");
-        Object iterations = settings.value("max_iter", "max_iterations");
-        return new KMeans(k, features, seed == null ? 42 : Long.parseLong(seed.toString()), iterations == null ? DEFAULT_ITERATIONS
-                : Integer.parseInt(iterations.toString()), input);
+        Long seed = whole(settings, "random_state", 42, settings.value("random_state", "seed"));
+        Long iterations = whole(settings, "max_iter", DEFAULT_ITERATIONS, settings.value("max_iter", "max_iterations"));
+        if (seed == null || iterations == null) {
+            return null;
+        }
+        return new KMeans(k, features, seed, (int) Math.min(Integer.MAX_VALUE, Math.max(1, iterations)), input);
+    }
+
+    /** A whole-number setting (42 and 42.0 alike); null, with a problem noted, when it is not one. */
+    private static Long whole(Settings settings, String name, long fallback, Object value) {
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            java.math.BigDecimal number = new java.math.BigDecimal(value.toString().trim());
+            return number.longValueExact();
+        } catch (NumberFormatException | ArithmeticException e) {
+            settings.problem("has " + name + " '" + value + "', not a whole number");
+            return null;
+        }
     }
 
     @Override
@@ -155,6 +171,15 @@ final class KMeans implements BlockingNode {
             }
         }
         return centroids;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (spilled != null) {
+            spilled.close();
+            Files.deleteIfExists(spill);
+            spilled = null;
+        }
     }
 
     private double[] point(Object[] row) {

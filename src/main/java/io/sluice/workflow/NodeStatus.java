@@ -54,7 +54,11 @@ final class NodeStatus {
                 if (execution.getStatus() != BatchStatus.COMPLETED) {
                     stored.skipUnfinished(workflowId);
                 }
-                stored.markWorkflow(workflowId, execution.getStatus().name().toLowerCase(), startOf(execution.getStartTime()));
+                stored.markWorkflow(workflowId, switch (execution.getStatus()) {
+                    case COMPLETED -> "completed";
+                    case STOPPED, STOPPING -> "stopped";
+                    default -> "failed";
+                }, startOf(execution.getStartTime()));
             }
         };
     }
@@ -68,7 +72,8 @@ final class NodeStatus {
 
             @Override
             public ExitStatus afterStep(StepExecution step) {
-                boolean completed = ExitStatus.COMPLETED.getExitCode().equals(step.getExitStatus().getExitCode());
+                boolean completed = step.getStatus() == BatchStatus.COMPLETED
+                        && !ExitStatus.FAILED.getExitCode().equals(step.getExitStatus().getExitCode());
                 long ms = step.getStartTime() == null ? 0 : Duration.between(step.getStartTime(), LocalDateTime.now()).toMillis();
                 stored.markNodes(workflowId, nodeIds, completed ? "completed" : "failed", ms);
                 return step.getExitStatus();

@@ -136,7 +136,8 @@ final class RowOperations {
             }
             case "==", "!=", ">", ">=", "<", "<=" -> {
                 Object operand = typed(settings, value, type);
-                test = v -> {
+                test = cell -> {
+                    Object v = cell instanceof Double d && d.isNaN() ? null : cell; // NaN is missing, as in pandas
                     if (v == null || operand == null) {
                         return op.equals("!=") ? v != operand : op.equals("==") && v == operand;
                     }

@@ -31,6 +31,8 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     private final Supplier<Path> rowFile;
     private final boolean restartable;
     private final RejectFiles rejectFiles;
+    /** How many rows the run may reject ({@link WorkflowFiles#MAX_REJECTS}). */
+    private final long maxRejects;
     private SourceRecords records;
     private boolean ended;
     private long consumed;
@@ -39,7 +41,8 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
      * @param source  the file the rows come from, or null when they come from {@code rowFile}
      * @param rowFile the row file of the blocking node before this segment (when {@code source} is null)
      */
-    SegmentReader(String name, FileSource source, Supplier<Path> rowFile, boolean restartable, RejectFiles rejectFiles) {
+    SegmentReader(String name, FileSource source, Supplier<Path> rowFile, boolean restartable, RejectFiles rejectFiles, long maxRejects) {
+        this.maxRejects = maxRejects;
         setName(name);
         this.source = source;
         this.rowFile = rowFile;
@@ -65,7 +68,15 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     @Override
     public SourceRow read() throws IOException {
         while (!ended) {
-            Object[] row = records.next();
+            Object[] row;
+            try {
+                row = records.next();
+            } catch (java.io.UncheckedIOException | IOException e) {
+                IOException cause = e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause();
+                throw new ItemStreamException(describe() + " after line " + records.line() + ": "
+                        + (cause instanceof java.nio.charset.CharacterCodingException ? "holds bytes that are not text in its encoding (give its encoding)"
+                        : cause.getMessage()));
+            }
             if (row == null) {
                 ended = true;
                 break;
@@ -74,6 +85,7 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
             if (row != SourceRecords.REJECTED) {
                 return new SourceRow(row, records.line());
             }
+            WorkflowFamily.checkRejects(maxRejects, describe() + " line " + records.line());
         }
         return null;
     }

@@ -61,8 +61,13 @@ final class SegmentWriters {
         public void open(ExecutionContext context) {
             try {
                 Files.createDirectories(partial.getParent());
-                channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 long length = context.getLong(getExecutionContextKey(LENGTH), -1L);
+                if (length >= 0 && (!Files.isRegularFile(partial) || Files.size(partial) < length)) {
+                    // published (or removed) since the commit this restart resumes from: appending would make a file with a hole
+                    throw new ItemStreamException("cannot resume the export " + export.file() + ": its partial file " + partial
+                            + " is gone or shorter than at the last commit; run the workflow again instead of restarting this execution");
+                }
+                channel = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 rows = context.getLong(getExecutionContextKey(ROWS), 0L);
                 ended = false;
                 channel.truncate(Math.max(0, length));
@@ -96,6 +101,7 @@ final class SegmentWriters {
             try {
                 encoder.flush();
                 writer.flush();
+                channel.force(false); // on disk before the commit that records its length
                 context.putLong(getExecutionContextKey(LENGTH), channel.position());
                 context.putLong(getExecutionContextKey(ROWS), rows);
             } catch (IOException e) {
@@ -124,8 +130,10 @@ final class SegmentWriters {
                     encoder.end();
                     encoder.flush();
                     writer.flush();
+                    channel.force(true);
                     Files.move(partial, export.file(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
+                    // Spring Batch only logs what an afterStep throws: the step must be failed here
                     stepExecution.setStatus(org.springframework.batch.core.BatchStatus.FAILED);
                     return ExitStatus.FAILED.addExitDescription("cannot publish " + export.file() + ": " + e.getMessage());
                 }
@@ -153,12 +161,23 @@ final class SegmentWriters {
             }
         }
 
+        /** Lets the node drop what it spilled, whatever the step's end (called after {@code afterStep}). */
+        @Override
+        public void close() {
+            try {
+                node.close();
+            } catch (IOException e) {
+                throw new ItemStreamException("cannot remove a blocking node's spill file: " + e.getMessage(), e);
+            }
+        }
+
         @Override
         public ExitStatus afterStep(StepExecution stepExecution) {
             if (ExitStatus.COMPLETED.getExitCode().equals(stepExecution.getExitStatus().getExitCode())) {
                 try {
                     WriteCounts.add(stepExecution, node.finish(rowFile.apply(stepExecution)), 0, 0);
-                } catch (IOException e) {
+                } catch (IOException | RuntimeException e) {
+                    // Spring Batch only logs what an afterStep throws: the step must be failed here
                     stepExecution.setStatus(org.springframework.batch.core.BatchStatus.FAILED);
                     return ExitStatus.FAILED.addExitDescription("cannot write " + rowFile.apply(stepExecution) + ": " + e.getMessage());
                 }

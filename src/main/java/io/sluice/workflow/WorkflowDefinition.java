@@ -13,9 +13,15 @@ import java.util.Map;
  * @param name    the workflow's name, for messages
  * @param nodes   in the order the source lists them
  * @param edges   each from an output port of one node to an input port of another
- * @param baseDir the folder that relative paths in node settings resolve against (Data Wrangler's data folder, else the working folder)
+ * @param baseDir    the folder that relative paths in node settings resolve against (Data Wrangler's data folder, else the working folder)
+ * @param maxRejects how many rows a run may reject before it fails (the workflow's {@code max_rejects}; unlimited by default)
  */
-record WorkflowDefinition(String name, List<Node> nodes, List<Edge> edges, Path baseDir) {
+record WorkflowDefinition(String name, List<Node> nodes, List<Edge> edges, Path baseDir, long maxRejects) {
+
+    /** A workflow that may reject any number of rows. */
+    WorkflowDefinition(String name, List<Node> nodes, List<Edge> edges, Path baseDir) {
+        this(name, nodes, edges, baseDir, Long.MAX_VALUE);
+    }
 
     /** The default port name: a null or blank handle means it (ReactFlow's and Data Wrangler's convention). */
     static final String DEFAULT_PORT = "default";

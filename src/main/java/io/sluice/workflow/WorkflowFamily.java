@@ -6,6 +6,7 @@ import io.sluice.batch.InvalidRecordException;
 import io.sluice.batch.JobFamily;
 import io.sluice.batch.ParameterReader;
 import io.sluice.batch.RejectFiles;
+import io.sluice.batch.WriteCounts;
 import io.sluice.persistence.SluiceProperties;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -125,12 +126,13 @@ public class WorkflowFamily implements JobFamily {
         String workflowId = parameters.getString(ID);
         SimpleJobBuilder job = null;
         for (WorkflowPlan.Segment segment : plan.segments()) {
-            Step step = step(segment, workflowId);
+            Step step = step(segment, workflowId, plan.definition().maxRejects());
             job = job == null ? new JobBuilder(JOB_NAME, jobRepository).validator(validator()).start(step) : job.next(step);
         }
         if (job == null) {
             throw new InvalidParametersException(JOB_NAME, List.of("workflow " + plan.definition().name() + " has nothing to run"));
         }
+        job.listener(new WorkflowJobListener(rejectFiles));
         if (workflowId != null) {
             job.listener(new NodeStatus(stored, workflowId, plan.definition().nodesById().keySet()).jobListener(jobRepository));
         }
@@ -162,16 +164,20 @@ public class WorkflowFamily implements JobFamily {
         return overrides;
     }
 
-    private Step step(WorkflowPlan.Segment segment, String workflowId) {
+    private Step step(WorkflowPlan.Segment segment, String workflowId, long maxRejects) {
         boolean restartable = segment.blocking() == null;
         SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", segment.source(),
-                segment.rowFileOf() == null ? null : () -> rowFile(currentStep(), segment.rowFileOf()), restartable, rejectFiles);
+                segment.rowFileOf() == null ? null : () -> rowFile(currentStep(), segment.rowFileOf()), restartable, rejectFiles, maxRejects);
         // a row a node drops counts as filtered; one it cannot compute is rejected with its source line
         ItemProcessor<SourceRow, Object[]> processor = row -> {
             try {
                 return RowOperation.applyAll(segment.chain(), row.values());
             } catch (InvalidRecordException e) {
-                reject(segment, row.values(), row.line(), e.getMessage());
+                reject(segment, row.values(), row.line(), e.getMessage(), maxRejects);
+                return null;
+            } catch (ArithmeticException e) {
+                // an expression that cannot be computed for this row (text times a number, an overflow): the row is bad input
+                reject(segment, row.values(), row.line(), "cannot be computed in " + String.join(", ", segment.nodeIds()) + ": " + e.getMessage(), maxRejects);
                 return null;
             }
         };
@@ -180,6 +186,10 @@ public class WorkflowFamily implements JobFamily {
                 .transactionManager(transactionManager)
                 .reader(reader)
                 .processor(processor);
+        if (workflowId != null) {
+            // first: Spring Batch calls afterStep listeners in reverse order, so this one runs after the export's publishing
+            step.listener(new NodeStatus(stored, workflowId, segment.nodeIds()).stepListener());
+        }
         if (segment.export() != null) {
             SegmentWriters.ExportWriter writer = new SegmentWriters.ExportWriter(segment.stepName() + ".writer", segment.export(), segment.output());
             step.writer(writer).listener(writer);
@@ -190,16 +200,41 @@ public class WorkflowFamily implements JobFamily {
         } else {
             step.writer(chunk -> { });
         }
-        if (workflowId != null) {
-            step.listener(new NodeStatus(stored, workflowId, segment.nodeIds()).stepListener());
-        }
         return step.build();
     }
 
     /** A row a node refused (a value that does not convert): to the reject file with the source's file and the row's line, the row as a JSON object. */
-    private void reject(WorkflowPlan.Segment segment, Object[] row, long line, String reason) {
+    private void reject(WorkflowPlan.Segment segment, Object[] row, long line, String reason, long maxRejects) {
         String file = segment.source() != null ? segment.source().file().toString() : "the rows of node " + segment.rowFileOf();
         rejectFiles.current().reject(file, (segment.source() != null ? "line " : "row ") + line, reason, JsonExport.object(segment.input(), row));
+        checkRejects(maxRejects, file + " " + (segment.source() != null ? "line " : "row ") + line + ": " + reason);
+    }
+
+    /**
+     * Fails the step when the run (all its steps) rejected more rows than {@code maxRejects}.
+     *
+     * @param last the last rejection, for the message
+     * @throws TooManyRejectsException when it did
+     */
+    static void checkRejects(long maxRejects, String last) {
+        if (maxRejects == Long.MAX_VALUE) {
+            return;
+        }
+        long rejected = 0;
+        for (StepExecution step : currentStep().getJobExecution().getStepExecutions()) {
+            rejected += step.getExecutionContext().getLong(WriteCounts.REJECTED, 0L);
+        }
+        if (rejected > maxRejects) {
+            throw new TooManyRejectsException("the run rejected more than " + maxRejects + " row" + (maxRejects == 1 ? "" : "s")
+                    + " (the workflow's max_rejects), the last at " + last);
+        }
+    }
+
+    /** The run rejected more rows than its workflow allows: the step fails, and a restart goes on from its last commit. */
+    static final class TooManyRejectsException extends RuntimeException {
+        TooManyRejectsException(String message) {
+            super(message);
+        }
     }
 
     private static StepExecution currentStep() {

@@ -32,6 +32,8 @@ import java.util.Map;
 final class WorkflowFiles {
 
     private static final ObjectMapper JSON = JsonMapper.builder().build();
+    /** The workflow setting (at the file's top level, or {@code --set max_rejects=N}) of how many rows a run may reject. */
+    static final String MAX_REJECTS = "max_rejects";
 
     private WorkflowFiles() {
     }
@@ -132,7 +134,7 @@ final class WorkflowFiles {
             edges.add(new Edge(text(edge.get("id"), "edge " + position), text(edge.get("source"), ""),
                     port(edge.get("sourceHandle")), text(edge.get("target"), ""), port(edge.get("targetHandle"))));
         }
-        return new WorkflowDefinition(text(root.get("name"), file.getFileName().toString()), nodes, edges, baseDir(file));
+        return new WorkflowDefinition(text(root.get("name"), file.getFileName().toString()), nodes, edges, baseDir(file), maxRejects(file, root));
     }
 
     private static WorkflowDefinition etlCore(Path file, Map<String, Object> root) {
@@ -158,7 +160,7 @@ final class WorkflowFiles {
             }
             nodes.add(new Node(id, text(component.get("comp_type"), ""), settings));
         }
-        return new WorkflowDefinition(text(root.get("name"), file.getFileName().toString()), nodes, edges, baseDir(file));
+        return new WorkflowDefinition(text(root.get("name"), file.getFileName().toString()), nodes, edges, baseDir(file), maxRejects(file, root));
     }
 
     /** The Data Wrangler data folder a file in its {@code workflows/} folder belongs to, else the working folder. */
@@ -186,7 +188,11 @@ final class WorkflowFiles {
             });
             nodes.add(new Node(node.id(), node.type(), settings));
         }
-        return new WorkflowDefinition(definition.name(), nodes, definition.edges(), definition.baseDir());
+        long maxRejects = definition.maxRejects();
+        if (overrides.containsKey(MAX_REJECTS)) {
+            maxRejects = maxRejects("--set " + MAX_REJECTS, overrides.get(MAX_REJECTS));
+        }
+        return new WorkflowDefinition(definition.name(), nodes, definition.edges(), definition.baseDir(), maxRejects);
     }
 
     private static Object replacePlaceholders(Object value, Map<String, String> overrides) {
@@ -214,6 +220,26 @@ final class WorkflowFiles {
         } catch (JacksonException e) {
             return value;
         }
+    }
+
+    private static long maxRejects(Path file, Map<String, Object> root) {
+        Object value = root.get(MAX_REJECTS);
+        if (value == null && root.get("settings") instanceof Map<?, ?> settings) {
+            value = settings.get(MAX_REJECTS);
+        }
+        return value == null ? Long.MAX_VALUE : maxRejects(file.toString(), value);
+    }
+
+    private static long maxRejects(String where, Object value) {
+        try {
+            long max = new java.math.BigDecimal(value.toString().trim()).longValueExact();
+            if (max >= 0) {
+                return max;
+            }
+        } catch (NumberFormatException | ArithmeticException e) {
+            // said below
+        }
+        throw new InvalidInputException(where + ": " + MAX_REJECTS + " must be a whole number of rows, 0 or more, not '" + value + "'");
     }
 
     private static String port(Object handle) {

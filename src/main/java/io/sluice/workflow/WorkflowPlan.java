@@ -48,6 +48,11 @@ final class WorkflowPlan {
         }
     }
 
+    /** The longest step name the job repository keeps ({@code BATCH_STEP_EXECUTION.STEP_NAME}). */
+    private static final int STEP_NAME_LENGTH = 100;
+    /** The output ports that carry a node's rows: ReactFlow's default, etl-core's {@code out} and a filter's {@code pass}. */
+    private static final Set<String> MAIN_PORTS = Set.of(WorkflowDefinition.DEFAULT_PORT, "out", "output", "pass");
+
     private final WorkflowDefinition definition;
     private final List<Segment> segments;
 
@@ -190,6 +195,12 @@ final class WorkflowPlan {
         if (outputs > 1) {
             problems.add(name + " feeds " + outputs + " nodes; sluice runs chains only for now (one output a node)");
         }
+        for (Edge edge : definition.outputsOf(node.id())) {
+            if (!MAIN_PORTS.contains(edge.sourcePort())) {
+                problems.add(name + " sends its '" + edge.sourcePort() + "' output to node " + edge.target()
+                        + "; sluice runs only a node's main output (default, out, pass) for now");
+            }
+        }
     }
 
     /** What a node type is, in either tool's vocabulary; null when sluice cannot run it yet. */
@@ -279,9 +290,29 @@ final class WorkflowPlan {
         return null;
     }
 
+    /**
+     * A segment's step name, {@code workflow.} and its nodes' ids joined by {@code +}; shortened to the first
+     * and last with a hash of the whole between them when that is longer than the job repository's step
+     * names may be (100 characters).
+     */
+    static String stepName(List<String> nodeIds) {
+        String name = "workflow." + String.join("+", nodeIds);
+        if (name.length() <= STEP_NAME_LENGTH) {
+            return name;
+        }
+        String hash = Integer.toHexString(name.hashCode());
+        int room = (STEP_NAME_LENGTH - "workflow.".length() - hash.length() - 6) / 2;
+        return "workflow." + abbreviate(nodeIds.get(0), room) + "+.." + hash + "..+" + abbreviate(nodeIds.get(nodeIds.size() - 1), room);
+    }
+
+    private static String abbreviate(String text, int length) {
+        return text.length() <= length ? text : text.substring(0, Math.max(1, length));
+    }
+
     private static List<Segment> segments(WorkflowDefinition definition, Map<String, Node> nodes, Map<String, Kind> kinds,
                                           List<String> order, List<String> problems) {
         List<Segment> segments = new ArrayList<>();
+        sources:
         for (String id : order) {
             if (kinds.get(id) != Kind.SOURCE) {
                 continue;
@@ -304,7 +335,7 @@ final class WorkflowPlan {
                 if (kind == Kind.ROW) {
                     RowOperation operation = rowOperation(new Settings(nodes.get(next), problems), schema);
                     if (operation == null) {
-                        return segments;
+                        continue sources; // noted; the other sources' chains are checked too
                     }
                     chain.add(operation);
                     schema = operation.output();
@@ -312,14 +343,14 @@ final class WorkflowPlan {
                     current = next;
                     continue;
                 }
-                String stepName = "workflow." + String.join("+", segmentNodes);
+                String stepName = stepName(segmentNodes);
                 if (kind == Kind.BLOCKING) {
                     BlockingNode blocking = blockingNode(new Settings(nodes.get(next), problems), schema);
                     if (blocking == null) {
-                        return segments;
+                        continue sources; // noted; the other sources' chains are checked too
                     }
                     segmentNodes.add(next);
-                    segments.add(new Segment("workflow." + String.join("+", segmentNodes), List.copyOf(segmentNodes), file, rowFileOf,
+                    segments.add(new Segment(stepName(segmentNodes), List.copyOf(segmentNodes), file, rowFileOf,
                             inputOf(file, rowFileOf, segments), List.copyOf(chain), null, next, blocking));
                     file = null;
                     rowFileOf = next;
@@ -332,10 +363,10 @@ final class WorkflowPlan {
                 Export export = kind == Kind.EXPORT ? export(definition, new Settings(nodes.get(next), problems)) : null;
                 if (kind == Kind.EXPORT) {
                     if (export == null) {
-                        return segments;
+                        continue sources; // noted; the other sources' chains are checked too
                     }
                     segmentNodes.add(next);
-                    stepName = "workflow." + String.join("+", segmentNodes);
+                    stepName = stepName(segmentNodes);
                 }
                 if (!segmentNodes.isEmpty()) {
                     segments.add(new Segment(stepName, List.copyOf(segmentNodes), file, rowFileOf, inputOf(file, rowFileOf, segments),
@@ -386,7 +417,7 @@ final class WorkflowPlan {
     }
 
     private static RowOperation filter(Settings settings, Schema input) {
-        String expression = settings.text("expression", "filter_expression", "condition");
+        String expression = settings.text("expression", "filter_expression");
         String filterType = settings.text("filter_type");
         if (expression != null && (filterType == null || filterType.equalsIgnoreCase("expression"))) {
             return RowOperations.filterByExpression(settings, input, expression);

@@ -63,13 +63,13 @@ class WorkflowJsonTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void a_json_array_export_cut_short_by_a_failure_is_one_whole_array_after_the_restart(TestDatabase database) throws Exception {
-        // given 20,000 JSON Lines records whose record 10,000 has a zero divisor, so that the step fails in its second chunk
-        // of 8,192 rows after the first was committed to the export
+        // given 20,000 JSON Lines records whose record 10,000 has a zero divisor, in a workflow that may reject no row,
+        // so that the step fails in its second chunk of 8,192 rows after the first was committed to the export
         Path in = temp.resolve("numbers.jsonl");
         Files.writeString(in, numbers(10_000, 0));
         Path out = temp.resolve("out").resolve("numbers.json");
         Path workflow = write("numbers.workflow.json", """
-                {"name": "numbers", "nodes": [
+                {"name": "numbers", "max_rejects": 0, "nodes": [
                   {"id": "src", "type": "data_source", "data": {"source_path": "%s", "file_type": "jsonl"}},
                   {"id": "mod", "type": "data_transformation", "data": {"transformation_type": "custom_formula", "new_column": "rest",
                      "formula": "id %% divisor"}},
