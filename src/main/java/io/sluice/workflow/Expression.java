@@ -67,7 +67,10 @@ final class Expression {
         try {
             ast = compiler.compile(pythonToCel(source)).getAst();
         } catch (CelValidationException e) {
-            throw new ExpressionException("'" + source + "': " + e.getMessage().replaceFirst("^ERROR: <input>:", "at ").lines().findFirst().orElse(""));
+            String message = e.getMessage().replaceFirst("^ERROR: <input>:", "at ").lines().findFirst().orElse("");
+            // the parser's list of the tokens it expected says little to a user: a syntax error, and where
+            message = message.replaceFirst(" expecting \\{.*$", " (a syntax error)");
+            throw new ExpressionException("'" + source + "': " + message);
         }
         Compiled compiled = new Compiler(schema, source).compile(ast.getExpr());
         return new Expression(source, compiled.function(), compiled.type());

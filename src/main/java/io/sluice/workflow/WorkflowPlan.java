@@ -116,7 +116,10 @@ final class WorkflowPlan {
         return new WorkflowPlan(definition, segments);
     }
 
-    /** Kahn's algorithm; on a cycle, notes it with the nodes on it in order, and returns null. */
+    /**
+     * Kahn's algorithm; on a cycle, notes it with the nodes on it in order, and returns the nodes that are
+     * neither on nor after a cycle, in order.
+     */
     private static List<String> topologicalOrder(WorkflowDefinition definition, Map<String, Node> nodes, List<String> problems) {
         Map<String, Integer> inDegree = new LinkedHashMap<>();
         nodes.keySet().forEach(id -> inDegree.put(id, 0));
@@ -147,7 +150,7 @@ final class WorkflowPlan {
         Set<String> left = new LinkedHashSet<>(nodes.keySet());
         order.forEach(left::remove);
         problems.add("it has a cycle: " + String.join(" -> ", cycle(definition, left)));
-        return null;
+        return order; // the nodes before any cycle, so that their chains are checked too
     }
 
     /** One cycle among {@code left} (nodes that are on or after a cycle), as the nodes around it, the first repeated. */
@@ -312,6 +315,7 @@ final class WorkflowPlan {
     private static List<Segment> segments(WorkflowDefinition definition, Map<String, Node> nodes, Map<String, Kind> kinds,
                                           List<String> order, List<String> problems) {
         List<Segment> segments = new ArrayList<>();
+        Set<String> ordered = new java.util.HashSet<>(order);
         sources:
         for (String id : order) {
             if (kinds.get(id) != Kind.SOURCE) {
@@ -330,12 +334,16 @@ final class WorkflowPlan {
             String current = id;
             while (true) {
                 List<Edge> outputs = definition.outputsOf(current);
-                String next = outputs.isEmpty() ? null : outputs.get(0).target();
+                String next = outputs.isEmpty() || !ordered.contains(outputs.get(0).target()) ? null : outputs.get(0).target();
                 Kind kind = next == null ? null : kinds.get(next);
                 if (kind == Kind.ROW) {
                     RowOperation operation = rowOperation(new Settings(nodes.get(next), problems), schema);
                     if (operation == null) {
-                        continue sources; // noted; the other sources' chains are checked too
+                        // noted; the nodes after it are checked against its input, plus the column it would add
+                        schema = assumedOutput(nodes.get(next), schema);
+                        segmentNodes.add(next);
+                        current = next;
+                        continue;
                     }
                     chain.add(operation);
                     schema = operation.output();
@@ -376,6 +384,17 @@ final class WorkflowPlan {
             }
         }
         return segments;
+    }
+
+    /** What a row node that could not be built would put out, for checking the nodes after it: its input, with a derived column added. */
+    private static Schema assumedOutput(Node node, Schema input) {
+        for (String name : List.of("new_column", "column_name", "output_column", "target_column")) {
+            Object column = node.settings().get(name);
+            if (column != null && !column.toString().isBlank()) {
+                return input.with(new Schema.Column(column.toString(), ColumnType.DOUBLE));
+            }
+        }
+        return input;
     }
 
     private static Schema inputOf(FileSource file, String rowFileOf, List<Segment> before) {

@@ -56,6 +56,30 @@ class WorkflowFaultKindsTest {
     }
 
     @Test
+    void a_cycle_and_a_bad_formula_hide_no_other_problem() throws Exception {
+        // given a chain with a broken formula, then an expression that reaches for a class, then a filter on a missing
+        // column; and, apart from it, two nodes in a cycle
+        Path workflow = write("many.json", """
+                {"name": "many", "nodes": [
+                  {"id": "s", "type": "data_source", "data": {"source_path": "%s", "file_type": "csv"}},
+                  {"id": "bad", "type": "data_transformation", "data": {"transformation_type": "custom_formula", "new_column": "r",
+                     "formula": "id * (id +"}},
+                  {"id": "evil", "type": "data_transformation", "data": {"transformation_type": "custom_formula", "new_column": "q",
+                     "formula": "''.getClass()"}},
+                  {"id": "flt", "type": "filter", "data": {"column": "qtty", "operator": ">", "value": 1}},
+                  {"id": "a", "type": "filter", "data": {"column": "id", "operator": ">", "value": 1}},
+                  {"id": "b", "type": "filter", "data": {"column": "id", "operator": ">", "value": 1}}],
+                 "edges": [{"source": "s", "target": "bad"}, {"source": "bad", "target": "evil"}, {"source": "evil", "target": "flt"},
+                           {"source": "a", "target": "b"}, {"source": "b", "target": "a"}]}
+                """.formatted(people()));
+
+        assertThatThrownBy(() -> plan(workflow)).hasMessageContaining("cycle: a -> b -> a")
+                .hasMessageContaining("node bad (data_transformation)").hasMessageContaining("(a syntax error)")
+                .hasMessageContaining("node evil (data_transformation)").hasMessageContaining("getClass")
+                .hasMessageContaining("node flt (filter) filters on column qtty");
+    }
+
+    @Test
     void an_in_list_of_anything_but_constants_and_a_k_means_seed_that_is_not_whole_are_refused_before_launch() throws Exception {
         Schema schema = new Schema(List.of(new Schema.Column("region", ColumnType.STRING), new Schema.Column("home", ColumnType.STRING)));
         assertThatThrownBy(() -> Expression.compile("region in [home, 'EU']", schema)).isInstanceOf(Expression.ExpressionException.class)
