@@ -66,6 +66,15 @@ public final class WriteCounts {
         context.putLong(REJECTED, context.getLong(REJECTED, 0L) + 1);
     }
 
+    /** How many records the steps of {@code execution} rejected, as their execution contexts count them. */
+    public static long rejectedIn(org.springframework.batch.core.job.JobExecution execution) {
+        long rejected = 0;
+        for (StepExecution step : execution.getStepExecutions()) {
+            rejected += step.getExecutionContext().getLong(REJECTED, 0L);
+        }
+        return rejected;
+    }
+
     /** Sets every count of a step back to zero, for a step that starts its source over. */
     public static void reset(ExecutionContext context) {
         for (String key : new String[] {INSERTED, UPDATED, UNCHANGED, REJECTED}) {

@@ -220,11 +220,7 @@ public class WorkflowFamily implements JobFamily {
         if (maxRejects == Long.MAX_VALUE) {
             return;
         }
-        long rejected = 0;
-        for (StepExecution step : currentStep().getJobExecution().getStepExecutions()) {
-            rejected += step.getExecutionContext().getLong(WriteCounts.REJECTED, 0L);
-        }
-        if (rejected > maxRejects) {
+        if (WriteCounts.rejectedIn(currentStep().getJobExecution()) > maxRejects) {
             throw new TooManyRejectsException("the run rejected more than " + maxRejects + " row" + (maxRejects == 1 ? "" : "s")
                     + " (the workflow's max_rejects), the last at " + last);
         }

@@ -7,7 +7,6 @@ import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
-import org.springframework.batch.core.step.StepExecution;
 
 /**
  * Ends a workflow execution with what it rejected: its reject file closed, the count and the file in
@@ -27,10 +26,7 @@ final class WorkflowJobListener implements JobExecutionListener {
 
     @Override
     public void afterJob(JobExecution execution) {
-        long rejected = 0;
-        for (StepExecution step : execution.getStepExecutions()) {
-            rejected += step.getExecutionContext().getLong(WriteCounts.REJECTED, 0L);
-        }
+        long rejected = WriteCounts.rejectedIn(execution);
         RejectFile file = rejectFiles.release(execution.getId());
         if (rejected == 0) {
             return;
