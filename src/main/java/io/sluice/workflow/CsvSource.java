@@ -96,6 +96,9 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
         if (isWhole(field)) {
             return ColumnType.LONG;
         }
+        if (field.matches("[-+]?\\d+")) {
+            return ColumnType.STRING; // a whole number beyond 64 bits keeps its digits, as pandas' object column does
+        }
         if (isNumber(field)) {
             return ColumnType.DOUBLE;
         }

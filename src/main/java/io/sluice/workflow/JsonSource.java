@@ -322,12 +322,15 @@ record JsonSource(Path file, boolean lines, Charset charset, Schema schema) impl
             }
         }
 
-        /** The value at the parser: text, Long, Double (a whole number beyond 64 bits too), Boolean, null, or a nested value's JSON text. */
+        /**
+         * The value at the parser: text, Long, Double, Boolean, null, or a nested value's JSON text; a whole number
+         * beyond 64 bits is its digits as text (as pandas keeps it, an object column), never a rounded float.
+         */
         private Object scalar(JsonParser parser, JsonToken token) {
             return switch (token) {
                 case VALUE_STRING -> parser.getString();
                 case VALUE_NUMBER_INT -> parser.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                        ? (Object) parser.getDoubleValue() : (Object) parser.getLongValue();
+                        ? (Object) parser.getText() : (Object) parser.getLongValue();
                 case VALUE_NUMBER_FLOAT -> {
                     double number = parser.getDoubleValue();
                     yield Double.isNaN(number) ? null : number;

@@ -234,6 +234,10 @@ final class WorkflowPlan {
     }
 
     private static String detail(Node node) {
+        Object dataset = node.settings().getOrDefault("datasetId", node.settings().get("dataset_id"));
+        if (dataset != null && sourcePath(node) == null) {
+            return "it reads the registered dataset " + dataset + "; give it a source_path instead";
+        }
         String operation = operation(node);
         return operation.isEmpty() ? "" : "operation " + operation;
     }
@@ -467,7 +471,7 @@ final class WorkflowPlan {
         Charset charset;
         try {
             String encoding = settings.text("encoding");
-            charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+            charset = encoding == null ? StandardCharsets.UTF_8 : charset(encoding);
         } catch (RuntimeException e) {
             settings.problem("has an unknown encoding '" + settings.text("encoding") + "'");
             return null;
@@ -502,6 +506,16 @@ final class WorkflowPlan {
             return null;
         }
         return new JsonExport(file, format == Format.JSON_LINES);
+    }
+
+    /** A charset by Java's name or Python's ({@code latin-1}, {@code utf_8}, {@code cp1252}...). */
+    private static Charset charset(String name) {
+        String python = name.trim().toLowerCase(Locale.ROOT).replace('_', '-');
+        return Charset.forName(switch (python) {
+            case "latin-1", "latin1", "l1", "iso8859-1", "iso-8859-1" -> "ISO-8859-1";
+            case "utf8", "u8", "utf" -> "UTF-8";
+            default -> Charset.isSupported(name.trim()) ? name.trim() : python;
+        });
     }
 
     private static char character(Settings settings, char fallback, String... names) {

@@ -110,7 +110,7 @@ class WorkflowFaultKindsTest {
     void numbers_are_inferred_strictly_missing_group_keys_are_left_out_and_a_one_column_export_keeps_its_nulls(TestDatabase database)
             throws Exception {
         // given floors spelled 1F, 2F (text, not numbers), a 19-digit id (a whole number), and a row without a floor
-        Path in = write("floors.csv", "floor,id,n\n1F,1234567890123456789,1\n2F,2,2\n,3,3\n1F,4,4\n");
+        Path in = write("floors.csv", "floor,id,n,big\n1F,1234567890123456789,1,123456789012345678901234567890\n2F,2,2,1\n,3,3,2\n1F,4,4,3\n");
         Path sums = temp.resolve("sums.csv");
         Path ids = temp.resolve("floors-only.csv");
         Path workflow = write("floors.json", """
@@ -136,6 +136,8 @@ class WorkflowFaultKindsTest {
         // then
         assertThat(grouped.exitCode()).as(grouped.err()).isZero();
         assertThat(Files.readAllLines(sums)).containsExactly("floor,n_sum,id_max", "1F,5,1234567890123456789", "2F,2,2");
+        assertThat(WorkflowPlan.of(WorkflowFiles.read(select, Map.of())).segments().get(0).input().column(3))
+                .as("a whole number beyond 64 bits keeps its digits").isEqualTo(new Schema.Column("big", ColumnType.STRING));
         assertThat(selected.exitCode()).as(selected.err()).isZero();
         assertThat(Files.readAllLines(ids)).containsExactly("floor", "1F", "2F", "\"\"", "1F");
     }
