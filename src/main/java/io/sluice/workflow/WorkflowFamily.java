@@ -10,7 +10,11 @@ import io.sluice.batch.WriteCounts;
 import io.sluice.persistence.SluiceProperties;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.builder.FlowBuilder;
+import org.springframework.batch.core.job.builder.FlowJobBuilder;
 import org.springframework.batch.core.job.builder.SimpleJobBuilder;
+import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.job.flow.support.SimpleFlow;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -22,6 +26,7 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
@@ -124,19 +129,46 @@ public class WorkflowFamily implements JobFamily {
     public Job create(JobParameters parameters) {
         WorkflowPlan plan = plan(parameters);
         String workflowId = parameters.getString(ID);
-        SimpleJobBuilder job = null;
-        for (WorkflowPlan.Segment segment : plan.segments()) {
-            Step step = step(segment, workflowId, plan.definition().maxRejects());
-            job = job == null ? new JobBuilder(JOB_NAME, jobRepository).validator(validator()).start(step) : job.next(step);
-        }
-        if (job == null) {
+        List<List<WorkflowPlan.Segment>> waves = plan.waves();
+        if (waves.isEmpty()) {
             throw new InvalidParametersException(JOB_NAME, List.of("workflow " + plan.definition().name() + " has nothing to run"));
         }
-        job.listener(new WorkflowJobListener(rejectFiles));
+        JobBuilder builder = new JobBuilder(JOB_NAME, jobRepository).validator(validator())
+                .listener(new WorkflowJobListener(rejectFiles));
         if (workflowId != null) {
-            job.listener(new NodeStatus(stored, workflowId, plan.definition().nodesById().keySet()).jobListener(jobRepository));
+            builder.listener(new NodeStatus(stored, workflowId, plan.definition().nodesById().keySet()).jobListener(jobRepository));
         }
-        return job.build();
+        if (waves.stream().allMatch(wave -> wave.size() == 1)) {
+            SimpleJobBuilder job = null;
+            for (List<WorkflowPlan.Segment> wave : waves) {
+                Step step = step(wave.get(0), workflowId, plan.definition().maxRejects());
+                job = job == null ? builder.start(step) : job.next(step);
+            }
+            return job.build();
+        }
+        // independent segments of a wave run side by side, a thread each, as many at once as there are cores
+        SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("workflow-");
+        threads.setConcurrencyLimit(Runtime.getRuntime().availableProcessors());
+        FlowBuilder<FlowJobBuilder> job = null;
+        for (List<WorkflowPlan.Segment> wave : waves) {
+            Flow flow;
+            if (wave.size() == 1) {
+                flow = flowOf(step(wave.get(0), workflowId, plan.definition().maxRejects()));
+            } else {
+                List<Flow> branches = new ArrayList<>();
+                for (WorkflowPlan.Segment segment : wave) {
+                    branches.add(flowOf(step(segment, workflowId, plan.definition().maxRejects())));
+                }
+                flow = new FlowBuilder<SimpleFlow>("workflow.wave-" + (waves.indexOf(wave) + 1)).split(threads)
+                        .add(branches.toArray(Flow[]::new)).build();
+            }
+            job = job == null ? builder.start(flow) : job.next(flow);
+        }
+        return job.end().build();
+    }
+
+    private static Flow flowOf(Step step) {
+        return new FlowBuilder<SimpleFlow>(step.getName()).start(step).build();
     }
 
     /**
@@ -165,7 +197,7 @@ public class WorkflowFamily implements JobFamily {
     }
 
     private Step step(WorkflowPlan.Segment segment, String workflowId, long maxRejects) {
-        boolean restartable = segment.blocking() == null;
+        boolean restartable = segment.writesRowsOf() == null;
         SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", segment.source(),
                 segment.rowFileOf() == null ? null : () -> rowFile(currentStep(), segment.rowFileOf()), restartable, rejectFiles, maxRejects);
         // a row a node drops counts as filtered; one it cannot compute is rejected with its source line
@@ -192,6 +224,10 @@ public class WorkflowFamily implements JobFamily {
         }
         if (segment.export() != null) {
             SegmentWriters.ExportWriter writer = new SegmentWriters.ExportWriter(segment.stepName() + ".writer", segment.export(), segment.output());
+            step.writer(writer).listener(writer);
+        } else if (segment.materialized() != null) {
+            SegmentWriters.RowFileWriter writer = new SegmentWriters.RowFileWriter(segment.output(),
+                    stepExecution -> rowFile(stepExecution, segment.materialized()));
             step.writer(writer).listener(writer);
         } else if (segment.blocking() != null) {
             SegmentWriters.BlockingWriter writer = new SegmentWriters.BlockingWriter(segment.blocking(),

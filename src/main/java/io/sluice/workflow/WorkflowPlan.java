@@ -21,12 +21,11 @@ import java.util.Set;
 
 /**
  * A checked workflow turned into steps: every problem of the definition found at once (each naming its
- * node), then the nodes in segments, each one chunk-oriented step: a source (a file, or the rows a
- * blocking node left on disk), a fused chain of row-wise nodes, and where the rows go (an export, a
- * blocking aggregate, or nowhere).
- *
- * <p>This slice runs chains: every node has at most one input and one output. Joins, fan-out and the
- * node types not yet built are refused before launch, naming the node.
+ * node), then the nodes in segments, each one chunk-oriented step: where its rows come from (a source
+ * file, or the row file a materialized node left on disk), a fused chain of row-wise nodes, and where
+ * the rows go (an export, a blocking node such as an aggregate, the row file of a node that feeds
+ * several others, or nowhere). Segments that do not depend on each other form {@link #waves() waves}
+ * that run in parallel.
  */
 final class WorkflowPlan {
 
@@ -36,15 +35,56 @@ final class WorkflowPlan {
     /** The file formats sluice reads and writes. */
     enum Format { CSV, JSON, JSON_LINES }
 
+    /** Where a segment's rows come from. */
+    sealed interface Input {
+
+        /** The nodes whose row files it reads (none for a source file). */
+        List<String> reads();
+
+        /** A source file's records. */
+        record File(FileSource source) implements Input {
+            @Override
+            public List<String> reads() {
+                return List.of();
+            }
+        }
+
+        /** The rows a materialized node (a blocking node, a fan-out point) left in its row file. */
+        record Rows(String nodeId) implements Input {
+            @Override
+            public List<String> reads() {
+                return List.of(nodeId);
+            }
+        }
+    }
+
     /**
-     * One step: its rows come from a source file or the row file of the blocking node {@code rowFileOf}, go
-     * through {@code chain}, and end in {@code export} or the blocking node {@code blockingNode} (or neither).
+     * One step: its rows come {@code from} a source file or a materialized node's row file, go through
+     * {@code chain}, and end in {@code export}, in the blocking node {@code blockingNode}, in the row file of the
+     * materialized node {@code materialized} (the chain's last node), or nowhere.
+     *
+     * @param input the schema of the rows {@code from} gives
      */
-    record Segment(String stepName, List<String> nodeIds, FileSource source, String rowFileOf, Schema input,
-                   List<RowOperation> chain, Export export, String blockingNode, BlockingNode blocking) {
+    record Segment(String stepName, List<String> nodeIds, Input from, Schema input,
+                   List<RowOperation> chain, Export export, String blockingNode, BlockingNode blocking, String materialized) {
 
         Schema output() {
             return chain.isEmpty() ? input : chain.get(chain.size() - 1).output();
+        }
+
+        /** The source file it reads, or null. */
+        FileSource source() {
+            return from instanceof Input.File file ? file.source() : null;
+        }
+
+        /** The node whose row file it reads, or null. */
+        String rowFileOf() {
+            return from instanceof Input.Rows rows ? rows.nodeId() : null;
+        }
+
+        /** The node whose row file it writes (a blocking or a materialized node), or null. */
+        String writesRowsOf() {
+            return blockingNode != null ? blockingNode : materialized;
         }
     }
 
@@ -195,9 +235,6 @@ final class WorkflowPlan {
         if (kind == Kind.EXPORT && outputs > 0) {
             problems.add(name + " is an export but has " + outputs + " output" + (outputs == 1 ? "" : "s"));
         }
-        if (outputs > 1) {
-            problems.add(name + " feeds " + outputs + " nodes; sluice runs chains only for now (one output a node)");
-        }
         for (Edge edge : definition.outputsOf(node.id())) {
             if (!MAIN_PORTS.contains(edge.sourcePort())) {
                 problems.add(name + " sends its '" + edge.sourcePort() + "' output to node " + edge.target()
@@ -316,78 +353,141 @@ final class WorkflowPlan {
         return text.length() <= length ? text : text.substring(0, Math.max(1, length));
     }
 
+    /**
+     * The segments of the checked nodes, in an order where each comes after the segments whose rows it reads.
+     * A segment starts at a source, at a join, or at a node whose input is a materialized node's row file; it
+     * runs its chain of row-wise nodes and ends at an export, a blocking node, a materialized node or nowhere.
+     */
     private static List<Segment> segments(WorkflowDefinition definition, Map<String, Node> nodes, Map<String, Kind> kinds,
                                           List<String> order, List<String> problems) {
-        List<Segment> segments = new ArrayList<>();
         Set<String> ordered = new java.util.HashSet<>(order);
-        sources:
+        Set<String> materialized = materialized(definition, kinds, order);
+        // the schema of each materialized node's row file, once its segment is planned
+        Map<String, Schema> rowFiles = new HashMap<>();
+        List<Segment> segments = new ArrayList<>();
         for (String id : order) {
-            if (kinds.get(id) != Kind.SOURCE) {
+            Kind kind = kinds.get(id);
+            if (kind == null) {
                 continue;
             }
-            Node source = nodes.get(id);
-            Settings settings = new Settings(source, problems);
-            FileSource file = fileSource(definition, settings);
-            if (file == null) {
-                continue;
+            List<Edge> inputs = definition.inputsOf(id);
+            String next = null;
+            Input from;
+            Schema schema;
+            List<String> segmentNodes = new ArrayList<>();
+            if (kind == Kind.SOURCE) {
+                FileSource file = fileSource(definition, new Settings(nodes.get(id), problems));
+                if (file == null) {
+                    continue; // noted
+                }
+                from = new Input.File(file);
+                schema = file.schema();
+                segmentNodes.add(id);
+            } else if (inputs.size() == 1 && materialized.contains(inputs.get(0).source())) {
+                String producer = inputs.get(0).source();
+                if (!rowFiles.containsKey(producer)) {
+                    continue; // the node before could not be planned: noted
+                }
+                from = new Input.Rows(producer);
+                schema = rowFiles.get(producer);
+                next = id;
+            } else {
+                continue; // inside another node's segment
             }
-            String rowFileOf = null;
-            Schema schema = file.schema();
-            List<String> segmentNodes = new ArrayList<>(List.of(id));
-            List<RowOperation> chain = new ArrayList<>();
             String current = id;
+            List<RowOperation> chain = new ArrayList<>();
+            Schema segmentInput = schema;
             while (true) {
-                List<Edge> outputs = definition.outputsOf(current);
-                String next = outputs.isEmpty() || !ordered.contains(outputs.get(0).target()) ? null : outputs.get(0).target();
-                Kind kind = next == null ? null : kinds.get(next);
-                if (kind == Kind.ROW) {
+                if (next == null) {
+                    if (materialized.contains(current) && !segmentNodes.isEmpty()) {
+                        segments.add(new Segment(stepName(segmentNodes), List.copyOf(segmentNodes), from, segmentInput, List.copyOf(chain),
+                                null, null, null, current));
+                        rowFiles.put(current, schema);
+                        break;
+                    }
+                    List<Edge> outputs = definition.outputsOf(current);
+                    if (outputs.isEmpty() || !ordered.contains(outputs.get(0).target())) {
+                        segments.add(new Segment(stepName(segmentNodes), List.copyOf(segmentNodes), from, segmentInput, List.copyOf(chain),
+                                null, null, null, null));
+                        break;
+                    }
+                    next = outputs.get(0).target();
+                }
+                Kind nextKind = kinds.get(next);
+                if (nextKind == Kind.ROW) {
                     RowOperation operation = rowOperation(new Settings(nodes.get(next), problems), schema);
                     if (operation == null) {
                         // noted; the nodes after it are checked against its input, plus the column it would add
                         schema = assumedOutput(nodes.get(next), schema);
-                        segmentNodes.add(next);
-                        current = next;
-                        continue;
+                    } else {
+                        chain.add(operation);
+                        schema = operation.output();
                     }
-                    chain.add(operation);
-                    schema = operation.output();
                     segmentNodes.add(next);
                     current = next;
+                    next = null;
                     continue;
                 }
-                String stepName = stepName(segmentNodes);
-                if (kind == Kind.BLOCKING) {
+                if (nextKind == Kind.BLOCKING) {
                     BlockingNode blocking = blockingNode(new Settings(nodes.get(next), problems), schema);
-                    if (blocking == null) {
-                        continue sources; // noted; the other sources' chains are checked too
+                    if (blocking != null) {
+                        segmentNodes.add(next);
+                        segments.add(new Segment(stepName(segmentNodes), List.copyOf(segmentNodes), from, segmentInput, List.copyOf(chain),
+                                null, next, blocking, null));
+                        rowFiles.put(next, blocking.output());
                     }
-                    segmentNodes.add(next);
-                    segments.add(new Segment(stepName(segmentNodes), List.copyOf(segmentNodes), file, rowFileOf,
-                            inputOf(file, rowFileOf, segments), List.copyOf(chain), null, next, blocking));
-                    file = null;
-                    rowFileOf = next;
-                    schema = blocking.output();
-                    segmentNodes = new ArrayList<>();
-                    chain = new ArrayList<>();
-                    current = next;
-                    continue;
+                    break; // else noted; the other segments are checked too
                 }
-                Export export = kind == Kind.EXPORT ? export(definition, new Settings(nodes.get(next), problems)) : null;
-                if (kind == Kind.EXPORT) {
-                    if (export == null) {
-                        continue sources; // noted; the other sources' chains are checked too
+                if (nextKind == Kind.EXPORT) {
+                    Export export = export(definition, new Settings(nodes.get(next), problems));
+                    if (export != null) {
+                        segmentNodes.add(next);
+                        segments.add(new Segment(stepName(segmentNodes), List.copyOf(segmentNodes), from, segmentInput, List.copyOf(chain),
+                                export, null, null, null));
                     }
-                    segmentNodes.add(next);
-                    stepName = stepName(segmentNodes);
+                    break;
                 }
-                if (!segmentNodes.isEmpty()) {
-                    segments.add(new Segment(stepName, List.copyOf(segmentNodes), file, rowFileOf, inputOf(file, rowFileOf, segments),
-                            List.copyOf(chain), export, null, null));
-                }
-                break;
+                break; // a source has no input; a node of no kind was noted
             }
         }
         return segments;
+    }
+
+    /**
+     * The nodes whose output is written to a row file for the segments after them: blocking nodes, and the
+     * nodes that feed more than one node (fan-out).
+     */
+    private static Set<String> materialized(WorkflowDefinition definition, Map<String, Kind> kinds, List<String> order) {
+        Set<String> materialized = new LinkedHashSet<>();
+        for (String id : order) {
+            if (kinds.get(id) == Kind.BLOCKING || kinds.get(id) != Kind.EXPORT && definition.outputsOf(id).size() > 1) {
+                materialized.add(id);
+            }
+        }
+        return materialized;
+    }
+
+    /**
+     * The segments in waves: each wave's segments read only what earlier waves wrote, so they can run at
+     * the same time; the first wave reads only source files.
+     */
+    List<List<Segment>> waves() {
+        Map<String, Integer> waveOfRows = new HashMap<>();
+        List<List<Segment>> waves = new ArrayList<>();
+        for (Segment segment : segments) {
+            int wave = 0;
+            for (String producer : segment.from().reads()) {
+                wave = Math.max(wave, waveOfRows.getOrDefault(producer, 0) + 1);
+            }
+            if (segment.writesRowsOf() != null) {
+                waveOfRows.put(segment.writesRowsOf(), wave);
+            }
+            while (waves.size() <= wave) {
+                waves.add(new ArrayList<>());
+            }
+            waves.get(wave).add(segment);
+        }
+        return waves;
     }
 
     /** What a row node that could not be built would put out, for checking the nodes after it: its input, with a derived column added. */
@@ -399,18 +499,6 @@ final class WorkflowPlan {
             }
         }
         return input;
-    }
-
-    private static Schema inputOf(FileSource file, String rowFileOf, List<Segment> before) {
-        if (file != null) {
-            return file.schema();
-        }
-        for (Segment segment : before) {
-            if (rowFileOf.equals(segment.blockingNode())) {
-                return segment.blocking().output();
-            }
-        }
-        throw new IllegalStateException("no segment ends in " + rowFileOf);
     }
 
     private static BlockingNode blockingNode(Settings settings, Schema input) {
