@@ -141,7 +141,7 @@ public class WorkflowFamily implements JobFamily {
         if (waves.stream().allMatch(wave -> wave.size() == 1)) {
             SimpleJobBuilder job = null;
             for (List<WorkflowPlan.Segment> wave : waves) {
-                Step step = step(wave.get(0), workflowId, plan.definition().maxRejects());
+                Step step = step(plan, wave.get(0), workflowId, plan.definition().maxRejects());
                 job = job == null ? builder.start(step) : job.next(step);
             }
             return job.build();
@@ -153,11 +153,11 @@ public class WorkflowFamily implements JobFamily {
         for (List<WorkflowPlan.Segment> wave : waves) {
             Flow flow;
             if (wave.size() == 1) {
-                flow = flowOf(step(wave.get(0), workflowId, plan.definition().maxRejects()));
+                flow = flowOf(step(plan, wave.get(0), workflowId, plan.definition().maxRejects()));
             } else {
                 List<Flow> branches = new ArrayList<>();
                 for (WorkflowPlan.Segment segment : wave) {
-                    branches.add(flowOf(step(segment, workflowId, plan.definition().maxRejects())));
+                    branches.add(flowOf(step(plan, segment, workflowId, plan.definition().maxRejects())));
                 }
                 flow = new FlowBuilder<SimpleFlow>("workflow.wave-" + (waves.indexOf(wave) + 1)).split(threads)
                         .add(branches.toArray(Flow[]::new)).build();
@@ -196,7 +196,7 @@ public class WorkflowFamily implements JobFamily {
         return overrides;
     }
 
-    private Step step(WorkflowPlan.Segment segment, String workflowId, long maxRejects) {
+    private Step step(WorkflowPlan plan, WorkflowPlan.Segment segment, String workflowId, long maxRejects) {
         boolean restartable = segment.writesRowsOf() == null;
         SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", segment.source(),
                 segment.rowFileOf() == null ? null : () -> rowFile(currentStep(), segment.rowFileOf()), restartable, rejectFiles, maxRejects);
@@ -220,7 +220,7 @@ public class WorkflowFamily implements JobFamily {
                 .processor(processor);
         if (workflowId != null) {
             // first: Spring Batch calls afterStep listeners in reverse order, so this one runs after the export's publishing
-            step.listener(new NodeStatus(stored, workflowId, segment.nodeIds()).stepListener());
+            step.listener(new NodeStatus(stored, workflowId, segment.nodeIds().stream().map(plan::originOf).distinct().toList()).stepListener());
         }
         if (segment.export() != null) {
             SegmentWriters.ExportWriter writer = new SegmentWriters.ExportWriter(segment.stepName() + ".writer", segment.export(), segment.output());

@@ -95,10 +95,17 @@ final class WorkflowPlan {
 
     private final WorkflowDefinition definition;
     private final List<Segment> segments;
+    private final Map<String, String> origins;
 
-    private WorkflowPlan(WorkflowDefinition definition, List<Segment> segments) {
+    private WorkflowPlan(WorkflowDefinition definition, List<Segment> segments, Map<String, String> origins) {
         this.definition = definition;
         this.segments = segments;
+        this.origins = origins;
+    }
+
+    /** The node of the definition that the planned node {@code nodeId} is, or is a part of (an etl-core {@code schema_mapping}'s). */
+    String originOf(String nodeId) {
+        return origins.getOrDefault(nodeId, nodeId);
     }
 
     WorkflowDefinition definition() {
@@ -114,8 +121,10 @@ final class WorkflowPlan {
      *
      * @throws InvalidInputException naming every problem, each with its node
      */
-    static WorkflowPlan of(WorkflowDefinition definition) {
+    static WorkflowPlan of(WorkflowDefinition given) {
         List<String> problems = new ArrayList<>();
+        SchemaMapping.Expanded expanded = SchemaMapping.expand(given, problems);
+        WorkflowDefinition definition = expanded.definition();
         Map<String, Node> nodes = new LinkedHashMap<>();
         for (Node node : definition.nodes()) {
             if (nodes.putIfAbsent(node.id(), node) != null) {
@@ -153,7 +162,7 @@ final class WorkflowPlan {
         if (!problems.isEmpty()) {
             throw new InvalidInputException("workflow " + definition.name() + " cannot run: " + String.join("; ", problems));
         }
-        return new WorkflowPlan(definition, segments);
+        return new WorkflowPlan(given, segments, expanded.origins());
     }
 
     /**
@@ -251,6 +260,7 @@ final class WorkflowPlan {
             case "filter", "filter_rows", "select_columns", "drop_columns", "rename_columns", "custom_formula", "formula", "type_conversion" -> Kind.ROW;
             case "aggregate", "aggregation", "group_by", "groupby" -> Kind.BLOCKING;
             case "analysis" -> isKMeans(node) ? Kind.BLOCKING : null;
+            case SchemaMapping.TYPE -> node.settings().containsKey(SchemaMapping.COLUMNS) ? Kind.ROW : null;
             case "export", "output", "write_csv", "write_json" -> exportFormat(node) != null ? Kind.EXPORT : null;
             case "data_transformation", "transform", "transformation" -> switch (operation(node)) {
                 case "filter_rows", "filter", "select_columns", "select", "drop_columns", "drop", "rename_columns", "rename",
@@ -364,6 +374,7 @@ final class WorkflowPlan {
         Set<String> materialized = materialized(definition, kinds, order);
         // the schema of each materialized node's row file, once its segment is planned
         Map<String, Schema> rowFiles = new HashMap<>();
+        Map<Path, String> exported = new HashMap<>();
         List<Segment> segments = new ArrayList<>();
         for (String id : order) {
             Kind kind = kinds.get(id);
@@ -440,7 +451,10 @@ final class WorkflowPlan {
                 }
                 if (nextKind == Kind.EXPORT) {
                     Export export = export(definition, new Settings(nodes.get(next), problems));
-                    if (export != null) {
+                    String other = export == null ? null : exported.putIfAbsent(export.file(), next);
+                    if (other != null) {
+                        problems.add("nodes " + other + " and " + next + " both export to " + export.file());
+                    } else if (export != null) {
                         segmentNodes.add(next);
                         segments.add(new Segment(stepName(segmentNodes), List.copyOf(segmentNodes), from, segmentInput, List.copyOf(chain),
                                 export, null, null, null));
@@ -523,8 +537,15 @@ final class WorkflowPlan {
             case "drop_columns", "drop" -> RowOperations.drop(settings, input, settings.texts("columns", "drop_columns"));
             case "handle_missing", "missing_values", "fill_missing", "drop_missing", "dropna", "fillna" -> RowOperations.missingValues(settings, input);
             case "type_conversion" -> TypeConversion.of(settings, input);
+            case SchemaMapping.TYPE -> RowOperations.project(settings, input, texts(settings.object(SchemaMapping.COLUMNS)));
             default -> RowOperations.rename(settings, input, settings.object("rename_map", "columns", "mapping", "renames"));
         };
+    }
+
+    private static Map<String, String> texts(Map<String, Object> values) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        values.forEach((key, value) -> texts.put(key, String.valueOf(value)));
+        return texts;
     }
 
     private static RowOperation filter(Settings settings, Schema input) {

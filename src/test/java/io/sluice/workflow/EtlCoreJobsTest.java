@@ -106,6 +106,38 @@ class EtlCoreJobsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void a_schema_mapping_puts_each_output_port_out_with_its_own_columns(TestDatabase database) throws Exception {
+        // given etl-core's fan-out mapping: port A renames id, name to uid, uname; port B keeps them; each to its own CSV
+        Path a = temp.resolve("a.csv");
+        Path b = temp.resolve("b.csv");
+        Path file = fixtureJob("mapping/csv_bulk_map_fanout_csv.json", FIXTURES.resolve("data").resolve(CSV), a);
+        Files.writeString(file, Files.readString(file).replaceFirst("(\"name\": \"writer_B\"[^}]*\"filepath\": \")[^\"]*", "$1" + b));
+
+        // when
+        Sluice.Result result = new Sluice(database).run("workflow", "run", "--file", file.toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(Files.readAllLines(a)).containsExactly("uid,uname", "1,Alice", "2,Bob", "3,Charlie");
+        assertThat(Files.readAllLines(b)).containsExactly("id,name", "1,Alice", "2,Bob", "3,Charlie");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void two_exports_to_one_file_are_refused_before_launch_naming_both(TestDatabase database) throws Exception {
+        // given the fan-out mapping as the fixture has it: both writers write the one output file
+        Path file = fixtureJob("mapping/csv_bulk_map_fanout_csv.json", FIXTURES.resolve("data").resolve(CSV), temp.resolve("out.csv"));
+
+        // when
+        Sluice.Result result = new Sluice(database).run("workflow", "run", "--file", file.toString());
+
+        // then
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.err()).contains("nodes writer_A and writer_B both export to " + temp.resolve("out.csv"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void a_row_whose_value_does_not_convert_is_rejected_with_its_line_and_reason(TestDatabase database) throws Exception {
         // given etl-core's name -> float conversion (raise) over Alice, Bob, Charlie, who are on lines 2 to 4 of the array
         Path file = fixtureJob("mixed/file_type_conversion_file/json_bulk_typeconv_json.json", FIXTURES.resolve("data").resolve(JSON),
