@@ -147,11 +147,16 @@ final class SegmentWriters {
 
         private final BlockingNode node;
         private final Function<StepExecution, Path> rowFile;
+        private final java.util.function.LongConsumer made;
 
-        /** @param rowFile where the groups go, for the step's execution */
-        BlockingWriter(BlockingNode node, Function<StepExecution, Path> rowFile) {
+        /**
+         * @param rowFile where the groups go, for the step's execution
+         * @param made    told how many rows the node wrote, once it has
+         */
+        BlockingWriter(BlockingNode node, Function<StepExecution, Path> rowFile, java.util.function.LongConsumer made) {
             this.node = node;
             this.rowFile = rowFile;
+            this.made = made;
         }
 
         @Override
@@ -175,7 +180,9 @@ final class SegmentWriters {
         public ExitStatus afterStep(StepExecution stepExecution) {
             if (ExitStatus.COMPLETED.getExitCode().equals(stepExecution.getExitStatus().getExitCode())) {
                 try {
-                    WriteCounts.add(stepExecution, node.finish(rowFile.apply(stepExecution)), 0, 0);
+                    long rows = node.finish(rowFile.apply(stepExecution));
+                    WriteCounts.add(stepExecution, rows, 0, 0);
+                    made.accept(rows);
                 } catch (IOException | RuntimeException e) {
                     // Spring Batch only logs what an afterStep throws: the step must be failed here
                     stepExecution.setStatus(org.springframework.batch.core.BatchStatus.FAILED);

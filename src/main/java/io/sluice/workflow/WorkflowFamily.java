@@ -27,6 +27,7 @@ import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
@@ -64,9 +65,11 @@ public class WorkflowFamily implements JobFamily {
     private final RejectFiles rejectFiles;
     private final SluiceProperties properties;
     private final StoredWorkflows stored;
+    private final JdbcTemplate jdbc;
 
     WorkflowFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, RejectFiles rejectFiles,
-                   SluiceProperties properties, StoredWorkflows stored) {
+                   SluiceProperties properties, StoredWorkflows stored, JdbcTemplate jdbc) {
+        this.jdbc = jdbc;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.rejectFiles = rejectFiles;
@@ -200,10 +203,26 @@ public class WorkflowFamily implements JobFamily {
         boolean restartable = segment.writesRowsOf() == null;
         SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", segment.source(),
                 segment.rowFileOf() == null ? null : () -> rowFile(currentStep(), segment.rowFileOf()), restartable, rejectFiles, maxRejects);
+        boolean endsInNode = segment.export() != null || segment.blocking() != null;
+        NodeRows counts = new NodeRows(segment.stepName() + ".rows", segment.nodeIds(), segment.source() != null, restartable, jdbc, workflowId);
+        List<RowOperation> chain = segment.chain();
+        int first = counts.firstOperation();
         // a row a node drops counts as filtered; one it cannot compute is rejected with its source line
         ItemProcessor<SourceRow, Object[]> processor = row -> {
             try {
-                return RowOperation.applyAll(segment.chain(), row.values());
+                counts.sourceRow();
+                Object[] current = row.values();
+                for (int i = 0; i < chain.size() && current != null; i++) {
+                    counts.in(first + i);
+                    current = chain.get(i).apply(current);
+                    if (current != null) {
+                        counts.out(first + i);
+                    }
+                }
+                if (current != null && endsInNode) {
+                    counts.intoLast(segment.export() != null);
+                }
+                return current;
             } catch (InvalidRecordException e) {
                 reject(segment, row.values(), row.line(), e.getMessage(), maxRejects);
                 return null;
@@ -217,9 +236,11 @@ public class WorkflowFamily implements JobFamily {
                 .<SourceRow, Object[]>chunk(SourceRow.CHUNK)
                 .transactionManager(transactionManager)
                 .reader(reader)
-                .processor(processor);
+                .processor(processor)
+                .stream(counts)
+                // first: Spring Batch calls afterStep listeners in reverse order, so these run after the writers' own
+                .listener(counts);
         if (workflowId != null) {
-            // first: Spring Batch calls afterStep listeners in reverse order, so this one runs after the export's publishing
             step.listener(new NodeStatus(stored, workflowId, segment.nodeIds().stream().map(plan::originOf).distinct().toList()).stepListener());
         }
         if (segment.export() != null) {
@@ -231,7 +252,7 @@ public class WorkflowFamily implements JobFamily {
             step.writer(writer).listener(writer);
         } else if (segment.blocking() != null) {
             SegmentWriters.BlockingWriter writer = new SegmentWriters.BlockingWriter(segment.blocking(),
-                    stepExecution -> rowFile(stepExecution, segment.blockingNode()));
+                    stepExecution -> rowFile(stepExecution, segment.blockingNode()), counts::madeByLast);
             step.writer(writer).listener(writer);
         } else {
             step.writer(chunk -> { });
