@@ -1,8 +1,5 @@
 package io.sluice.workflow;
 
-import org.apache.commons.statistics.descriptive.Mean;
-import org.apache.commons.statistics.descriptive.Variance;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -21,7 +18,10 @@ import java.util.Locale;
  * <p>As scikit-learn: missing values (null, NaN) are left out of the statistics and stay null; a
  * constant column (a range below 10 machine epsilons, or a variance within its rounding error) is
  * scaled by 1, so min-max gives 0.0 and z-score 0.0; the scaled columns are float columns. Memory:
- * three numbers a column (Commons Statistics' streaming {@code Mean} and {@code Variance}).
+ * a few numbers a column. The z-score's mean and variance are computed as scikit-learn's
+ * {@code _incremental_mean_and_var} does (the mean as sum / count, then the squared deviations from it,
+ * with its correction term, read from the spill once more), not by a streaming update: the streaming
+ * variance differs in the last digits, which a CSV export would show ({@code 2.0000000000000004}).
  */
 final class Normalize extends TwoPassNode {
 
@@ -31,8 +31,7 @@ final class Normalize extends TwoPassNode {
     private final boolean standard;
     private double[] min;
     private double[] max;
-    private Mean[] means;
-    private Variance[] variances;
+    private double[] sums;
     private long[] counts;
     private double[] scale;
     private double[] offset;
@@ -93,13 +92,8 @@ final class Normalize extends TwoPassNode {
         max = new double[n];
         Arrays.fill(min, Double.POSITIVE_INFINITY);
         Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        means = new Mean[n];
-        variances = new Variance[n];
+        sums = new double[n];
         counts = new long[n];
-        for (int i = 0; i < n; i++) {
-            means[i] = Mean.create();
-            variances[i] = Variance.create().setBiased(true);
-        }
     }
 
     @Override
@@ -111,8 +105,7 @@ final class Normalize extends TwoPassNode {
             }
             counts[i]++;
             if (standard) {
-                means[i].accept(x);
-                variances[i].accept(x);
+                sums[i] += x;
             } else {
                 min[i] = Math.min(min[i], x);
                 max[i] = Math.max(max[i], x);
@@ -125,14 +118,15 @@ final class Normalize extends TwoPassNode {
     void prepare(long rows) {
         scale = new double[indices.length];
         offset = new double[indices.length];
+        double[] variances = standard ? variances() : null;
         for (int i = 0; i < indices.length; i++) {
             if (counts[i] == 0) {
                 continue; // every value is missing: each stays null
             }
             if (standard) {
                 // StandardScaler: x -> (x - mean) / scale, the scale 1 where the variance is within its rounding error
-                double mean = means[i].getAsDouble();
-                double variance = variances[i].getAsDouble();
+                double mean = sums[i] / counts[i];
+                double variance = variances[i];
                 double bound = counts[i] * EPSILON * variance + Math.pow(counts[i] * mean * EPSILON, 2);
                 scale[i] = variance <= bound ? 1.0 : Math.sqrt(variance);
                 offset[i] = mean;
@@ -143,6 +137,27 @@ final class Normalize extends TwoPassNode {
                 offset[i] = 0.0 - min[i] * scale[i];
             }
         }
+    }
+
+    /** Each column's population variance around {@code sum / count}: (sum of d^2 - (sum of d)^2 / n) / n, d = x - mean, as scikit-learn. */
+    private double[] variances() {
+        double[] squares = new double[indices.length];
+        double[] deviations = new double[indices.length];
+        eachSpilled(row -> {
+            for (int i = 0; i < indices.length; i++) {
+                double x = number(row[indices[i]]);
+                if (!Double.isNaN(x)) {
+                    double d = x - sums[i] / counts[i];
+                    deviations[i] += d;
+                    squares[i] += d * d;
+                }
+            }
+        });
+        double[] variances = new double[indices.length];
+        for (int i = 0; i < indices.length; i++) {
+            variances[i] = counts[i] == 0 ? 0 : (squares[i] - deviations[i] * deviations[i] / counts[i]) / counts[i];
+        }
+        return variances;
     }
 
     @Override

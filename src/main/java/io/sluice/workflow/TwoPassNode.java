@@ -128,6 +128,20 @@ abstract class TwoPassNode implements BlockingNode {
      */
     abstract Object[] transform(Object[] row);
 
+    /**
+     * Reads the spilled rows once more, in input order, for a node whose {@link #prepare} needs a statistic
+     * that takes two passes of its own (a variance around a mean computed first).
+     */
+    final void eachSpilled(java.util.function.Consumer<Object[]> action) {
+        try (RowFile.Reader reader = new RowFile.Reader(spill)) {
+            for (Object[] row = reader.next(); row != null; row = reader.next()) {
+                action.accept(row);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read the spill " + spill + ": " + e.getMessage(), e);
+        }
+    }
+
     /** A value as a double, or NaN when it is null or not a number (pandas' missing value). */
     static double number(Object value) {
         return value instanceof Number n ? n.doubleValue() : Double.NaN;
