@@ -149,7 +149,7 @@ final class WorkflowPlan {
             if (kind == null) {
                 problems.add("node " + node.id() + " has the type '" + node.type() + "'" + (detail(node).isEmpty() ? "" : " (" + detail(node) + ")")
                         + ", which sluice cannot run yet (sources: CSV, JSON and JSON Lines files; filter, formula, select, drop, rename, missing values,"
-                        + " type conversion, aggregate, k-means; CSV, JSON and JSON Lines exports)");
+                        + " type conversion, aggregate, k-means, normalize, binning, limit, sample; CSV, JSON and JSON Lines exports)");
             } else {
                 kinds.put(node.id(), kind);
                 checkEdges(definition, node, kind, problems);
@@ -254,6 +254,10 @@ final class WorkflowPlan {
 
     /** What a node type is, in either tool's vocabulary; null when sluice cannot run it yet. */
     static Kind kind(Node node) {
+        Kind twoPass = TwoPassNodes.kind(node);
+        if (twoPass != null) {
+            return twoPass;
+        }
         String type = node.type().toLowerCase(Locale.ROOT);
         return switch (type) {
             case "data_source", "datasource", "read_csv", "read_json", "source" -> sourceFormat(node) != null ? Kind.SOURCE : null;
@@ -517,6 +521,9 @@ final class WorkflowPlan {
 
     private static BlockingNode blockingNode(Settings settings, Schema input) {
         Node node = settings.node();
+        if (TwoPassNodes.kind(node) == Kind.BLOCKING) {
+            return TwoPassNodes.blockingNode(settings, input);
+        }
         String type = node.type().toLowerCase(Locale.ROOT);
         if (type.equals("analysis")) {
             return KMeans.of(settings, input);
@@ -526,6 +533,9 @@ final class WorkflowPlan {
 
     private static RowOperation rowOperation(Settings settings, Schema input) {
         Node node = settings.node();
+        if (TwoPassNodes.kind(node) == Kind.ROW) {
+            return TwoPassNodes.rowOperation(settings, input);
+        }
         String type = node.type().toLowerCase(Locale.ROOT);
         String operation = type.equals("data_transformation") || type.equals("transform") || type.equals("transformation") ? operation(node) : type;
         return switch (operation) {
