@@ -59,9 +59,11 @@ public class WorkflowFamily implements JobFamily {
     private final RejectFiles rejectFiles;
     private final SluiceProperties properties;
     private final StoredWorkflows stored;
+    private final AnalysisResults analysisResults;
 
     WorkflowFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, RejectFiles rejectFiles,
-                   SluiceProperties properties, StoredWorkflows stored) {
+                   SluiceProperties properties, StoredWorkflows stored, AnalysisResults analysisResults) {
+        this.analysisResults = analysisResults;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.rejectFiles = rejectFiles;
@@ -189,6 +191,10 @@ public class WorkflowFamily implements JobFamily {
         if (workflowId != null) {
             // first: Spring Batch calls afterStep listeners in reverse order, so this one runs after the export's publishing
             step.listener(new NodeStatus(stored, workflowId, segment.nodeIds()).stepListener());
+        }
+        if (segment.blocking() instanceof Analysis analysis) {
+            // before the writer, so that it runs after the node finished; after the node status, so that it runs before it
+            step.listener(analysisResults.stepListener(workflowId, segment.blockingNode(), analysis));
         }
         if (segment.export() != null) {
             SegmentWriters.ExportWriter writer = new SegmentWriters.ExportWriter(segment.stepName() + ".writer", segment.export(), segment.output());
