@@ -66,10 +66,12 @@ public class WorkflowFamily implements JobFamily {
     private final SluiceProperties properties;
     private final StoredWorkflows stored;
     private final JdbcTemplate jdbc;
+    private final AnalysisResults analysisResults;
 
     WorkflowFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, RejectFiles rejectFiles,
-                   SluiceProperties properties, StoredWorkflows stored, JdbcTemplate jdbc) {
+                   SluiceProperties properties, StoredWorkflows stored, JdbcTemplate jdbc, AnalysisResults analysisResults) {
         this.jdbc = jdbc;
+        this.analysisResults = analysisResults;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.rejectFiles = rejectFiles;
@@ -242,6 +244,10 @@ public class WorkflowFamily implements JobFamily {
                 .listener(counts);
         if (workflowId != null) {
             step.listener(new NodeStatus(stored, workflowId, segment.nodeIds().stream().map(plan::originOf).distinct().toList()).stepListener());
+        }
+        if (segment.blocking() instanceof Analysis analysis) {
+            // before the writer, so that it runs after the node finished; after the node status, so that it runs before it
+            step.listener(analysisResults.stepListener(workflowId, segment.blockingNode(), analysis));
         }
         if (segment.export() != null) {
             SegmentWriters.ExportWriter writer = new SegmentWriters.ExportWriter(segment.stepName() + ".writer", segment.export(), segment.output());

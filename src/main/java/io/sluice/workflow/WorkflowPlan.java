@@ -149,7 +149,8 @@ final class WorkflowPlan {
             if (kind == null) {
                 problems.add("node " + node.id() + " has the type '" + node.type() + "'" + (detail(node).isEmpty() ? "" : " (" + detail(node) + ")")
                         + ", which sluice cannot run yet (sources: CSV, JSON and JSON Lines files; filter, formula, select, drop, rename, missing values,"
-                        + " type conversion, aggregate, k-means, normalize, binning, limit, sample; CSV, JSON and JSON Lines exports)");
+                        + " type conversion, aggregate, normalize, binning, limit, sample, statistics, correlation, k-means, visualization;"
+                        + " CSV, JSON and JSON Lines exports)");
             } else {
                 kinds.put(node.id(), kind);
                 checkEdges(definition, node, kind, problems);
@@ -263,7 +264,8 @@ final class WorkflowPlan {
             case "data_source", "datasource", "read_csv", "read_json", "source" -> sourceFormat(node) != null ? Kind.SOURCE : null;
             case "filter", "filter_rows", "select_columns", "drop_columns", "rename_columns", "custom_formula", "formula", "type_conversion" -> Kind.ROW;
             case "aggregate", "aggregation", "group_by", "groupby" -> Kind.BLOCKING;
-            case "analysis" -> isKMeans(node) ? Kind.BLOCKING : null;
+            case "analysis" -> isKMeans(node) || analysisType(node) != null ? Kind.BLOCKING : null;
+            case "visualization", "chart" -> Kind.BLOCKING;
             case SchemaMapping.TYPE -> node.settings().containsKey(SchemaMapping.COLUMNS) ? Kind.ROW : null;
             case "export", "output", "write_csv", "write_json" -> exportFormat(node) != null ? Kind.EXPORT : null;
             case "data_transformation", "transform", "transformation" -> switch (operation(node)) {
@@ -282,6 +284,21 @@ final class WorkflowPlan {
         Object algorithm = node.settings().get("algorithm");
         return analysis != null && analysis.toString().equalsIgnoreCase("clustering") && (algorithm == null || algorithm.toString().equalsIgnoreCase("kmeans"))
                 || analysis != null && analysis.toString().equalsIgnoreCase("kmeans");
+    }
+
+    /**
+     * Which pass-through analysis an {@code analysis} node runs, by its {@code analysis_type} (Data Wrangler's
+     * default, when it has none, is {@code statistical}): {@link ColumnStatistics#TYPE}, {@link Correlation#TYPE},
+     * or null for another (k-means is {@link #isKMeans}).
+     */
+    static String analysisType(Node node) {
+        Object analysis = node.settings().get("analysis_type");
+        String type = analysis == null ? ColumnStatistics.TYPE : analysis.toString().toLowerCase(Locale.ROOT);
+        return switch (type) {
+            case "statistical", "statistics", "descriptive_statistics", "descriptive", "summary", "describe", "column_statistics" -> ColumnStatistics.TYPE;
+            case "correlation", "correlation_matrix", "corr" -> Correlation.TYPE;
+            default -> null;
+        };
     }
 
     private static String detail(Node node) {
@@ -444,7 +461,7 @@ final class WorkflowPlan {
                     continue;
                 }
                 if (nextKind == Kind.BLOCKING) {
-                    BlockingNode blocking = blockingNode(new Settings(nodes.get(next), problems), schema);
+                    BlockingNode blocking = blockingNode(definition, new Settings(nodes.get(next), problems), schema);
                     if (blocking != null) {
                         segmentNodes.add(next);
                         segments.add(new Segment(stepName(segmentNodes), List.copyOf(segmentNodes), from, segmentInput, List.copyOf(chain),
@@ -519,14 +536,20 @@ final class WorkflowPlan {
         return input;
     }
 
-    private static BlockingNode blockingNode(Settings settings, Schema input) {
+    private static BlockingNode blockingNode(WorkflowDefinition definition, Settings settings, Schema input) {
         Node node = settings.node();
         if (TwoPassNodes.kind(node) == Kind.BLOCKING) {
             return TwoPassNodes.blockingNode(settings, input);
         }
         String type = node.type().toLowerCase(Locale.ROOT);
         if (type.equals("analysis")) {
-            return KMeans.of(settings, input);
+            if (isKMeans(node)) {
+                return KMeans.of(settings, input);
+            }
+            return analysisType(node).equals(Correlation.TYPE) ? Correlation.of(settings, input) : ColumnStatistics.of(settings, input);
+        }
+        if (type.equals("visualization") || type.equals("chart")) {
+            return Visualization.of(settings, input, definition.baseDir());
         }
         return Aggregate.of(settings, input);
     }
