@@ -100,7 +100,7 @@ final class WorkflowPlan {
             if (kind == null) {
                 problems.add("node " + node.id() + " has the type '" + node.type() + "'" + (detail(node).isEmpty() ? "" : " (" + detail(node) + ")")
                         + ", which sluice cannot run yet (sources: CSV, JSON and JSON Lines files; filter, formula, select, drop, rename, missing values,"
-                        + " type conversion, aggregate, k-means; CSV, JSON and JSON Lines exports)");
+                        + " type conversion, aggregate, sort, dedupe, k-means; CSV, JSON and JSON Lines exports)");
             } else {
                 kinds.put(node.id(), kind);
                 checkEdges(definition, node, kind, problems);
@@ -213,6 +213,7 @@ final class WorkflowPlan {
             case "data_source", "datasource", "read_csv", "read_json", "source" -> sourceFormat(node) != null ? Kind.SOURCE : null;
             case "filter", "filter_rows", "select_columns", "drop_columns", "rename_columns", "custom_formula", "formula", "type_conversion" -> Kind.ROW;
             case "aggregate", "aggregation", "group_by", "groupby" -> Kind.BLOCKING;
+            case "sort", "sort_values", "drop_duplicates", "deduplicate", "remove_duplicates", "dedupe" -> Kind.BLOCKING;
             case "analysis" -> isKMeans(node) ? Kind.BLOCKING : null;
             case "export", "output", "write_csv", "write_json" -> exportFormat(node) != null ? Kind.EXPORT : null;
             case "data_transformation", "transform", "transformation" -> switch (operation(node)) {
@@ -220,6 +221,7 @@ final class WorkflowPlan {
                      "custom_formula", "formula", "derive", "derive_column", "handle_missing", "missing_values", "fill_missing",
                      "drop_missing", "dropna", "fillna" -> Kind.ROW;
                 case "aggregate", "group_by", "groupby", "aggregation" -> Kind.BLOCKING;
+                case "sort", "sort_values", "drop_duplicates", "deduplicate", "remove_duplicates", "dedupe" -> Kind.BLOCKING;
                 default -> null;
             };
             default -> null;
@@ -419,7 +421,12 @@ final class WorkflowPlan {
         if (type.equals("analysis")) {
             return KMeans.of(settings, input);
         }
-        return Aggregate.of(settings, input);
+        String operation = type.equals("data_transformation") || type.equals("transform") || type.equals("transformation") ? operation(node) : type;
+        return switch (operation) {
+            case "sort", "sort_values" -> Sort.of(settings, input);
+            case "drop_duplicates", "deduplicate", "remove_duplicates", "dedupe" -> Dedupe.of(settings, input);
+            default -> Aggregate.of(settings, input);
+        };
     }
 
     private static RowOperation rowOperation(Settings settings, Schema input) {
