@@ -136,7 +136,8 @@ final class HashJoin {
      * with one step ({@code left_on}, {@code right_on}, {@code how}) is read too.
      *
      * @return null (problems noted) when a key is missing or not in its side's schema, the sides have
-     *         different numbers of keys, {@code how} is unknown, or two output columns would get one name
+     *         different numbers of keys, a key pair's types differ (other than whole and float numbers, as pandas
+     *         refuses to merge text with numbers), {@code how} is unknown, or two output columns would get one name
      */
     static HashJoin of(Settings settings, Schema left, Schema right) {
         return of(settings, left, right, DEFAULT_BUDGET_BYTES);
@@ -176,8 +177,18 @@ final class HashJoin {
             settings.problem("has " + leftOn.size() + " left_on keys and " + rightOn.size() + " right_on keys; they pair up, so give as many of each");
             return null;
         }
-        ok &= keysExist(settings, "left", left, leftOn);
-        ok &= keysExist(settings, "right", right, rightOn);
+        boolean keysFound = keysExist(settings, "left", left, leftOn) & keysExist(settings, "right", right, rightOn);
+        ok &= keysFound;
+        for (int i = 0; keysFound && i < leftOn.size(); i++) {
+            ColumnType a = left.column(left.indexOf(leftOn.get(i))).type();
+            ColumnType b = right.column(right.indexOf(rightOn.get(i))).type();
+            if (a != b && !(a.numeric() && b.numeric())) {
+                // pandas refuses too: "You are trying to merge on object and int64 columns"
+                settings.problem("joins column " + leftOn.get(i) + " (" + a.label() + ") with column " + rightOn.get(i) + " (" + b.label()
+                        + "); keys of a join must both be numbers or both be of one type");
+                ok = false;
+            }
+        }
         List<String> suffixes = settings.texts("suffixes");
         if (suffixes.isEmpty()) {
             suffixes = List.of("_x", "_y");

@@ -197,16 +197,18 @@ class HashJoinTest {
         HashJoin noKeys = HashJoin.of(settings(problems, "join", "how", "left"), LEFT, RIGHT);
         HashJoin uneven = HashJoin.of(settings(problems, "join", "left_on", List.of("id", "v"), "right_on", "id"), LEFT, RIGHT);
         HashJoin clash = HashJoin.of(settings(problems, "join", "on", "id", "suffixes", List.of("", "")), LEFT, RIGHT);
+        HashJoin textWithNumber = HashJoin.of(settings(problems, "join", "left_on", "name", "right_on", "id"), LEFT, RIGHT);
 
         // then
         assertThat(List.of(java.util.Optional.ofNullable(unknownHow), java.util.Optional.ofNullable(unknownKey), java.util.Optional.ofNullable(noKeys),
-                java.util.Optional.ofNullable(uneven), java.util.Optional.ofNullable(clash))).allMatch(java.util.Optional::isEmpty);
+                java.util.Optional.ofNullable(uneven), java.util.Optional.ofNullable(clash), java.util.Optional.ofNullable(textWithNumber))).allMatch(java.util.Optional::isEmpty);
         assertThat(problems).containsExactly(
                 "node n1 (join) has how 'cross'; it must be inner, left, right, outer or full",
                 "node n1 (join) joins on column key, which its right input does not have (columns: id, v, w)",
                 "node n1 (join) has no join keys (on, or left_on and right_on)",
                 "node n1 (join) has 2 left_on keys and 1 right_on keys; they pair up, so give as many of each",
-                "node n1 (join) the join would have two columns named v; give other suffixes");
+                "node n1 (join) the join would have two columns named v; give other suffixes",
+                "node n1 (join) joins column name (string) with column id (float); keys of a join must both be numbers or both be of one type");
     }
 
     private HashJoin join(long budget, Object... namesAndValues) {
