@@ -149,8 +149,8 @@ final class WorkflowPlan {
             if (kind == null) {
                 problems.add("node " + node.id() + " has the type '" + node.type() + "'" + (detail(node).isEmpty() ? "" : " (" + detail(node) + ")")
                         + ", which sluice cannot run yet (sources: CSV, JSON and JSON Lines files; filter, formula, select, drop, rename, missing values,"
-                        + " type conversion, aggregate, normalize, binning, limit, sample, statistics, correlation, k-means, visualization;"
-                        + " CSV, JSON and JSON Lines exports)");
+                        + " type conversion, aggregate, sort, dedupe, normalize, binning, limit, sample, statistics, correlation, k-means,"
+                        + " visualization; CSV, JSON and JSON Lines exports)");
             } else {
                 kinds.put(node.id(), kind);
                 checkEdges(definition, node, kind, problems);
@@ -264,6 +264,7 @@ final class WorkflowPlan {
             case "data_source", "datasource", "read_csv", "read_json", "source" -> sourceFormat(node) != null ? Kind.SOURCE : null;
             case "filter", "filter_rows", "select_columns", "drop_columns", "rename_columns", "custom_formula", "formula", "type_conversion" -> Kind.ROW;
             case "aggregate", "aggregation", "group_by", "groupby" -> Kind.BLOCKING;
+            case "sort", "sort_values", "drop_duplicates", "deduplicate", "remove_duplicates", "dedupe" -> Kind.BLOCKING;
             case "analysis" -> isKMeans(node) || analysisType(node) != null ? Kind.BLOCKING : null;
             case "visualization", "chart" -> Kind.BLOCKING;
             case SchemaMapping.TYPE -> node.settings().containsKey(SchemaMapping.COLUMNS) ? Kind.ROW : null;
@@ -273,6 +274,7 @@ final class WorkflowPlan {
                      "custom_formula", "formula", "derive", "derive_column", "handle_missing", "missing_values", "fill_missing",
                      "drop_missing", "dropna", "fillna" -> Kind.ROW;
                 case "aggregate", "group_by", "groupby", "aggregation" -> Kind.BLOCKING;
+                case "sort", "sort_values", "drop_duplicates", "deduplicate", "remove_duplicates", "dedupe" -> Kind.BLOCKING;
                 default -> null;
             };
             default -> null;
@@ -551,7 +553,12 @@ final class WorkflowPlan {
         if (type.equals("visualization") || type.equals("chart")) {
             return Visualization.of(settings, input, definition.baseDir());
         }
-        return Aggregate.of(settings, input);
+        String operation = type.equals("data_transformation") || type.equals("transform") || type.equals("transformation") ? operation(node) : type;
+        return switch (operation) {
+            case "sort", "sort_values" -> Sort.of(settings, input);
+            case "drop_duplicates", "deduplicate", "remove_duplicates", "dedupe" -> Dedupe.of(settings, input);
+            default -> Aggregate.of(settings, input);
+        };
     }
 
     private static RowOperation rowOperation(Settings settings, Schema input) {
