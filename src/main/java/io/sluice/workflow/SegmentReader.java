@@ -27,8 +27,8 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
 
     private static final String CONSUMED = "consumed";
 
-    private final FileSource source;
-    private final Supplier<Path> rowFile;
+    private final Opener opener;
+    private final Supplier<String> description;
     private final boolean restartable;
     private final RejectFiles rejectFiles;
     /** How many rows the run may reject ({@link WorkflowFiles#MAX_REJECTS}). */
@@ -38,14 +38,14 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     private long consumed;
 
     /**
-     * @param source  the file the rows come from, or null when they come from {@code rowFile}
-     * @param rowFile the row file of the blocking node before this segment (when {@code source} is null)
+     * @param opener      opens the records at their first (a source file's, a row file's, a join's)
+     * @param description what the records are, for messages (the file)
      */
-    SegmentReader(String name, FileSource source, Supplier<Path> rowFile, boolean restartable, RejectFiles rejectFiles, long maxRejects) {
+    SegmentReader(String name, Opener opener, Supplier<String> description, boolean restartable, RejectFiles rejectFiles, long maxRejects) {
         this.maxRejects = maxRejects;
         setName(name);
-        this.source = source;
-        this.rowFile = rowFile;
+        this.opener = opener;
+        this.description = description;
         this.restartable = restartable;
         this.rejectFiles = rejectFiles;
     }
@@ -56,7 +56,7 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
         consumed = 0;
         ended = false;
         try {
-            records = source != null ? source.records(rejectFiles) : new RowFile.Reader(rowFile.get());
+            records = opener.open(rejectFiles);
             for (; consumed < skip && records.skip(); consumed++) {
                 // skipped: committed before the restart
             }
@@ -91,7 +91,15 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     }
 
     private String describe() {
-        return source != null ? source.file().toString() : rowFile.get().toString();
+        return description.get();
+    }
+
+    /** Opens a segment's records at their first. */
+    @FunctionalInterface
+    interface Opener {
+
+        /** @param rejects where a record that does not fit goes (a source file's) */
+        SourceRecords open(RejectFiles rejects) throws IOException;
     }
 
     @Override

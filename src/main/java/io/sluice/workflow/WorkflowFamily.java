@@ -203,10 +203,12 @@ public class WorkflowFamily implements JobFamily {
 
     private Step step(WorkflowPlan plan, WorkflowPlan.Segment segment, String workflowId, long maxRejects) {
         boolean restartable = segment.writesRowsOf() == null;
-        SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", segment.source(),
-                segment.rowFileOf() == null ? null : () -> rowFile(currentStep(), segment.rowFileOf()), restartable, rejectFiles, maxRejects);
+        SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", opener(segment),
+                () -> segment.rowFileOf() != null ? rowFile(currentStep(), segment.rowFileOf()).toString() : segment.describeInput(),
+                restartable, rejectFiles, maxRejects);
         boolean endsInNode = segment.export() != null || segment.blocking() != null;
-        NodeRows counts = new NodeRows(segment.stepName() + ".rows", segment.nodeIds(), segment.source() != null, restartable, jdbc, workflowId);
+        // a join puts out rows of its own, as a source does
+        NodeRows counts = new NodeRows(segment.stepName() + ".rows", segment.nodeIds(), segment.rowFileOf() == null, restartable, jdbc, workflowId);
         List<RowOperation> chain = segment.chain();
         int first = counts.firstOperation();
         // a row a node drops counts as filtered; one it cannot compute is rejected with its source line
@@ -266,9 +268,20 @@ public class WorkflowFamily implements JobFamily {
         return step.build();
     }
 
+    /** Opens a segment's records: its source file's, the row file it reads, or the join of two row files. */
+    private SegmentReader.Opener opener(WorkflowPlan.Segment segment) {
+        if (segment.from() instanceof WorkflowPlan.Input.File file) {
+            return rejects -> file.source().records(rejects);
+        }
+        if (segment.from() instanceof WorkflowPlan.Input.Join join) {
+            return rejects -> join.join().open(rowFile(currentStep(), join.left()), rowFile(currentStep(), join.right()));
+        }
+        return rejects -> new RowFile.Reader(rowFile(currentStep(), segment.rowFileOf()));
+    }
+
     /** A row a node refused (a value that does not convert): to the reject file with the source's file and the row's line, the row as a JSON object. */
     private void reject(WorkflowPlan.Segment segment, Object[] row, long line, String reason, long maxRejects) {
-        String file = segment.source() != null ? segment.source().file().toString() : "the rows of node " + segment.rowFileOf();
+        String file = segment.describeInput();
         rejectFiles.current().reject(file, (segment.source() != null ? "line " : "row ") + line, reason, JsonExport.object(segment.input(), row));
         checkRejects(maxRejects, file + " " + (segment.source() != null ? "line " : "row ") + line + ": " + reason);
     }

@@ -30,7 +30,7 @@ import java.util.Set;
 final class WorkflowPlan {
 
     /** What a node is to the planner. */
-    enum Kind { SOURCE, ROW, BLOCKING, EXPORT }
+    enum Kind { SOURCE, ROW, BLOCKING, JOIN, EXPORT }
 
     /** The file formats sluice reads and writes. */
     enum Format { CSV, JSON, JSON_LINES }
@@ -54,6 +54,14 @@ final class WorkflowPlan {
             @Override
             public List<String> reads() {
                 return List.of(nodeId);
+            }
+        }
+
+        /** The rows of a join of the row files of nodes {@code left} and {@code right}. */
+        record Join(HashJoin join, String left, String right) implements Input {
+            @Override
+            public List<String> reads() {
+                return List.of(left, right);
             }
         }
     }
@@ -80,6 +88,17 @@ final class WorkflowPlan {
         /** The node whose row file it reads, or null. */
         String rowFileOf() {
             return from instanceof Input.Rows rows ? rows.nodeId() : null;
+        }
+
+        /** What its rows come from, for messages: the source file, the rows of node X, or the join of X and Y. */
+        String describeInput() {
+            if (from instanceof Input.File file) {
+                return file.source().file().toString();
+            }
+            if (from instanceof Input.Join join) {
+                return "the join of nodes " + join.left() + " and " + join.right();
+            }
+            return "the rows of node " + ((Input.Rows) from).nodeId();
         }
 
         /** The node whose row file it writes (a blocking or a materialized node), or null. */
@@ -239,7 +258,10 @@ final class WorkflowPlan {
         if (kind != Kind.SOURCE && inputs == 0) {
             problems.add(name + " has no input");
         }
-        if (kind != Kind.SOURCE && inputs > 1) {
+        if (kind == Kind.JOIN && inputs != 2) {
+            problems.add(name + " is a join but has " + inputs + " input" + (inputs == 1 ? "" : "s") + "; it takes two, left and right");
+        }
+        if (kind != Kind.SOURCE && kind != Kind.JOIN && inputs > 1) {
             problems.add(name + " has " + inputs + " inputs; it takes one");
         }
         if (kind == Kind.EXPORT && outputs > 0) {
@@ -267,7 +289,9 @@ final class WorkflowPlan {
             case "sort", "sort_values", "drop_duplicates", "deduplicate", "remove_duplicates", "dedupe" -> Kind.BLOCKING;
             case "analysis" -> isKMeans(node) || analysisType(node) != null ? Kind.BLOCKING : null;
             case "visualization", "chart" -> Kind.BLOCKING;
-            case SchemaMapping.TYPE -> node.settings().containsKey(SchemaMapping.COLUMNS) ? Kind.ROW : null;
+            case SchemaMapping.TYPE -> node.settings().containsKey(SchemaMapping.COLUMNS) ? Kind.ROW
+                    : node.settings().containsKey(SchemaMapping.JOIN_STEP) ? Kind.JOIN : null;
+            case "join", "merge", "merger", "join_datasets", "merge_datasets" -> Kind.JOIN;
             case "export", "output", "write_csv", "write_json" -> exportFormat(node) != null ? Kind.EXPORT : null;
             case "data_transformation", "transform", "transformation" -> switch (operation(node)) {
                 case "filter_rows", "filter", "select_columns", "select", "drop_columns", "drop", "rename_columns", "rename",
@@ -275,6 +299,7 @@ final class WorkflowPlan {
                      "drop_missing", "dropna", "fillna" -> Kind.ROW;
                 case "aggregate", "group_by", "groupby", "aggregation" -> Kind.BLOCKING;
                 case "sort", "sort_values", "drop_duplicates", "deduplicate", "remove_duplicates", "dedupe" -> Kind.BLOCKING;
+                case "join", "merge" -> Kind.JOIN;
                 default -> null;
             };
             default -> null;
@@ -417,6 +442,14 @@ final class WorkflowPlan {
                 from = new Input.File(file);
                 schema = file.schema();
                 segmentNodes.add(id);
+            } else if (kind == Kind.JOIN) {
+                Input.Join join = join(definition, nodes.get(id), inputs, rowFiles, problems);
+                if (join == null) {
+                    continue; // noted
+                }
+                from = join;
+                schema = join.join().output();
+                segmentNodes.add(id);
             } else if (inputs.size() == 1 && materialized.contains(inputs.get(0).source())) {
                 String producer = inputs.get(0).source();
                 if (!rowFiles.containsKey(producer)) {
@@ -491,17 +524,47 @@ final class WorkflowPlan {
     }
 
     /**
-     * The nodes whose output is written to a row file for the segments after them: blocking nodes, and the
-     * nodes that feed more than one node (fan-out).
+     * The nodes whose output is written to a row file for the segments after them: blocking nodes, the
+     * nodes that feed more than one node (fan-out), and the inputs of joins.
      */
     private static Set<String> materialized(WorkflowDefinition definition, Map<String, Kind> kinds, List<String> order) {
         Set<String> materialized = new LinkedHashSet<>();
         for (String id : order) {
-            if (kinds.get(id) == Kind.BLOCKING || kinds.get(id) != Kind.EXPORT && definition.outputsOf(id).size() > 1) {
+            List<Edge> outputs = definition.outputsOf(id);
+            if (kinds.get(id) == Kind.BLOCKING || kinds.get(id) != Kind.EXPORT && outputs.size() > 1
+                    || outputs.stream().anyMatch(edge -> kinds.get(edge.target()) == Kind.JOIN)) {
                 materialized.add(id);
             }
         }
         return materialized;
+    }
+
+    /** The ports a join's right input arrives on: Data Wrangler's engine's, its UI's merger node's, etl-core's join_plan's. */
+    private static final Set<String> RIGHT_PORTS = Set.of("right", "right_dataset", "right_input", "right_df", "r");
+
+    /**
+     * A join of its two inputs' row files: the right one arrives on a right port ({@code right_dataset},
+     * {@code right}), the left one on any other; null when the inputs cannot be told apart or were not planned.
+     */
+    private static Input.Join join(WorkflowDefinition definition, Node node, List<Edge> inputs, Map<String, Schema> rowFiles, List<String> problems) {
+        if (inputs.size() != 2) {
+            return null; // noted with the edges
+        }
+        Settings settings = new Settings(node, problems);
+        boolean firstRight = RIGHT_PORTS.contains(inputs.get(0).targetPort().toLowerCase(Locale.ROOT));
+        boolean secondRight = RIGHT_PORTS.contains(inputs.get(1).targetPort().toLowerCase(Locale.ROOT));
+        if (firstRight == secondRight) {
+            settings.problem("cannot tell its left input from its right (" + inputs.get(0).source() + " on '" + inputs.get(0).targetPort() + "', "
+                    + inputs.get(1).source() + " on '" + inputs.get(1).targetPort() + "'); give the right one the targetHandle right_dataset");
+            return null;
+        }
+        String left = (firstRight ? inputs.get(1) : inputs.get(0)).source();
+        String right = (firstRight ? inputs.get(0) : inputs.get(1)).source();
+        if (!rowFiles.containsKey(left) || !rowFiles.containsKey(right)) {
+            return null; // an input could not be planned: noted
+        }
+        HashJoin join = HashJoin.of(settings, rowFiles.get(left), rowFiles.get(right));
+        return join == null ? null : new Input.Join(join, left, right);
     }
 
     /**

@@ -33,6 +33,8 @@ class EtlCoreJobsTest {
     private static final List<String> PEOPLE_LINES = List.of("{\"id\":1,\"name\":\"Alice\"}", "{\"id\":2,\"name\":\"Bob\"}",
             "{\"id\":3,\"name\":\"Charlie\"}");
 
+    private static final List<String> SELF_JOINED = List.of("id,name_x,name_y", "1,Alice,Alice", "2,Bob,Bob", "3,Charlie,Charlie");
+
     @TempDir
     Path temp;
 
@@ -83,7 +85,13 @@ class EtlCoreJobsTest {
                 new Job("mixed/file_filter_file/json_bulk_filter_json.json", JSON, "out.json",
                         List.of("[", "{\"id\":2,\"name\":\"Bob\"},", "{\"id\":3,\"name\":\"Charlie\"}", "]"), 0),
                 new Job("mixed/file_filter_file/json_row_filter_csv.json", JSON_LINES, "out.csv",
-                        List.of("id,name", "1,Alice", "3,Charlie"), 0));
+                        List.of("id,name", "1,Alice", "3,Charlie"), 0),
+                // the people joined with themselves on id: every id matches once, whatever the join
+                new Job("mapping/csv_bulk_join_inner_csv.json", CSV, "out.csv", SELF_JOINED, 0),
+                new Job("mapping/csv_bigdata_join_inner_csv.json", CSV, "out.csv", SELF_JOINED, 0),
+                new Job("mapping/csv_bulk_join_left_csv.json", CSV, "out.csv", SELF_JOINED, 0),
+                new Job("mapping/csv_bulk_join_right_csv.json", CSV, "out.csv", SELF_JOINED, 0),
+                new Job("mapping/csv_bulk_join_outer_csv.json", CSV, "out.csv", SELF_JOINED, 0));
         return TestDatabase.both().flatMap(database -> jobs.stream().map(job -> Arguments.of(database, job)));
     }
 

@@ -91,6 +91,79 @@ class WorkflowDagTest {
                 .containsExactly("workflow.two+two-out");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_join_takes_its_right_side_from_the_right_dataset_handle_and_goes_on_as_a_chain(TestDatabase database) throws Exception {
+        // given orders (left) and customers (right, on the engine's right_dataset handle); a left join on the customer id,
+        // then a filter on the joined name: order 3's customer 9 has no name, so it drops out, as do none of the others
+        Path orders = write("orders.csv", "order,customer,amount\n1,1,10\n2,2,20\n3,9,30\n4,1,40\n");
+        Path customers = write("customers.csv", "customer,name\n1,Ada\n2,Bob\n");
+        Path out = temp.resolve("joined.csv");
+        Path workflow = write("join.json", """
+                {"name": "join", "nodes": [
+                  {"id": "customers", "type": "data_source", "data": {"source_path": "%s"}},
+                  {"id": "orders", "type": "data_source", "data": {"source_path": "%s"}},
+                  {"id": "j", "type": "data_transformation", "data": {"transformation_type": "join", "join_type": "left", "on": "customer"}},
+                  {"id": "named", "type": "filter", "data": {"column": "name", "operator": "not_null"}},
+                  {"id": "out", "type": "export", "data": {"output_path": "%s"}}],
+                 "edges": [{"source": "customers", "target": "j", "targetHandle": "right_dataset"}, {"source": "orders", "target": "j"},
+                           {"source": "j", "target": "named"}, {"source": "named", "target": "out"}]}
+                """.formatted(customers, orders, out));
+
+        // when
+        Sluice.Result result = new Sluice(database).run("workflow", "run", "--file", workflow.toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(Files.readAllLines(out)).containsExactly("order,customer,amount,name", "1,1,10,Ada", "2,2,20,Bob", "4,1,40,Ada");
+        long id = Executions.newest(database);
+        assertThat(Executions.steps(database, id)).extracting(Executions.StepCounts::name)
+                .containsExactlyInAnyOrder("workflow.customers", "workflow.orders", "workflow.j+named+out");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_merger_node_of_the_ui_joins_its_left_and_right_handles(TestDatabase database) throws Exception {
+        // given the UI's merger node with left and right handles, an inner join on differently named keys
+        Path left = write("left.csv", "id,x\n1,a\n2,b\n3,c\n");
+        Path right = write("right.csv", "key,y\n3,z\n1,w\n");
+        Path out = temp.resolve("merged.csv");
+        Path workflow = write("merger.json", """
+                {"name": "merger", "nodes": [
+                  {"id": "l", "type": "dataSource", "data": {"source_path": "%s"}},
+                  {"id": "r", "type": "dataSource", "data": {"source_path": "%s"}},
+                  {"id": "m", "type": "merger", "data": {"how": "inner", "left_on": "id", "right_on": "key"}},
+                  {"id": "o", "type": "output", "data": {"output_path": "%s"}}],
+                 "edges": [{"source": "r", "target": "m", "targetHandle": "right"}, {"source": "l", "target": "m", "targetHandle": "left"},
+                           {"source": "m", "target": "o"}]}
+                """.formatted(left, right, out));
+
+        // when
+        Sluice.Result result = new Sluice(database).run("workflow", "run", "--file", workflow.toString());
+
+        // then: pandas merge(how="inner", left_on="id", right_on="key") keeps both keys, in the left's order
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(Files.readAllLines(out)).containsExactly("id,x,key,y", "1,a,1,w", "3,c,3,z");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_join_whose_sides_cannot_be_told_apart_is_refused_naming_it(TestDatabase database) throws Exception {
+        Path a = write("a.csv", "id\n1\n");
+        Path workflow = write("ambiguous.json", """
+                {"name": "ambiguous", "nodes": [
+                  {"id": "a", "type": "data_source", "data": {"source_path": "%s"}},
+                  {"id": "b", "type": "data_source", "data": {"source_path": "%s"}},
+                  {"id": "j", "type": "join", "data": {"on": "id"}}],
+                 "edges": [{"source": "a", "target": "j"}, {"source": "b", "target": "j"}]}
+                """.formatted(a, a));
+
+        Sluice.Result result = new Sluice(database).run("workflow", "validate", "--file", workflow.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("node j (join) cannot tell its left input from its right");
+    }
+
     private Path write(String name, String content) throws Exception {
         Path file = temp.resolve(name);
         Files.writeString(file, content);
