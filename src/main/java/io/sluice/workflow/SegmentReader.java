@@ -27,7 +27,7 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
 
     private static final String CONSUMED = "consumed";
 
-    private final FileSource source;
+    private final RowSource source;
     private final Supplier<Path> rowFile;
     private final boolean restartable;
     private final RejectFiles rejectFiles;
@@ -41,7 +41,7 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
      * @param source  the file the rows come from, or null when they come from {@code rowFile}
      * @param rowFile the row file of the blocking node before this segment (when {@code source} is null)
      */
-    SegmentReader(String name, FileSource source, Supplier<Path> rowFile, boolean restartable, RejectFiles rejectFiles, long maxRejects) {
+    SegmentReader(String name, RowSource source, Supplier<Path> rowFile, boolean restartable, RejectFiles rejectFiles, long maxRejects) {
         this.maxRejects = maxRejects;
         setName(name);
         this.source = source;
@@ -85,13 +85,13 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
             if (row != SourceRecords.REJECTED) {
                 return new SourceRow(row, records.line());
             }
-            WorkflowFamily.checkRejects(maxRejects, describe() + " line " + records.line());
+            WorkflowFamily.checkRejects(maxRejects, describe() + " " + (source != null ? source.unit() : "row") + " " + records.line());
         }
         return null;
     }
 
     private String describe() {
-        return source != null ? source.file().toString() : rowFile.get().toString();
+        return source != null ? source.where() : rowFile.get().toString();
     }
 
     @Override

@@ -59,14 +59,16 @@ public class WorkflowFamily implements JobFamily {
     private final RejectFiles rejectFiles;
     private final SluiceProperties properties;
     private final StoredWorkflows stored;
+    private final WorkflowResources resources;
 
     WorkflowFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, RejectFiles rejectFiles,
-                   SluiceProperties properties, StoredWorkflows stored) {
+                   SluiceProperties properties, StoredWorkflows stored, WorkflowResources resources) {
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.rejectFiles = rejectFiles;
         this.properties = properties;
         this.stored = stored;
+        this.resources = resources;
     }
 
     @Override
@@ -150,7 +152,7 @@ public class WorkflowFamily implements JobFamily {
         if (file == null && id == null) {
             throw new InvalidParametersException(JOB_NAME, List.of("file or id is missing (file=PATH or id=WORKFLOW-ID)"));
         }
-        return WorkflowPlan.of(file != null ? WorkflowFiles.read(Path.of(file), overrides(parameters)) : stored.read(id, overrides(parameters)));
+        return WorkflowPlan.of(file != null ? WorkflowFiles.read(Path.of(file), overrides(parameters)) : stored.read(id, overrides(parameters)), resources);
     }
 
     @SuppressWarnings("unchecked")
@@ -190,8 +192,11 @@ public class WorkflowFamily implements JobFamily {
             // first: Spring Batch calls afterStep listeners in reverse order, so this one runs after the export's publishing
             step.listener(new NodeStatus(stored, workflowId, segment.nodeIds()).stepListener());
         }
-        if (segment.export() != null) {
-            SegmentWriters.ExportWriter writer = new SegmentWriters.ExportWriter(segment.stepName() + ".writer", segment.export(), segment.output());
+        if (segment.export() instanceof TableExport table) {
+            TableExport.Writer writer = table.writer(segment.stepName() + ".writer");
+            step.writer(writer).listener(writer);
+        } else if (segment.export() instanceof Export file) {
+            SegmentWriters.ExportWriter writer = new SegmentWriters.ExportWriter(segment.stepName() + ".writer", file, segment.output());
             step.writer(writer).listener(writer);
         } else if (segment.blocking() != null) {
             SegmentWriters.BlockingWriter writer = new SegmentWriters.BlockingWriter(segment.blocking(),
@@ -205,9 +210,10 @@ public class WorkflowFamily implements JobFamily {
 
     /** A row a node refused (a value that does not convert): to the reject file with the source's file and the row's line, the row as a JSON object. */
     private void reject(WorkflowPlan.Segment segment, Object[] row, long line, String reason, long maxRejects) {
-        String file = segment.source() != null ? segment.source().file().toString() : "the rows of node " + segment.rowFileOf();
-        rejectFiles.current().reject(file, (segment.source() != null ? "line " : "row ") + line, reason, JsonExport.object(segment.input(), row));
-        checkRejects(maxRejects, file + " " + (segment.source() != null ? "line " : "row ") + line + ": " + reason);
+        String file = segment.source() != null ? segment.source().where() : "the rows of node " + segment.rowFileOf();
+        String unit = segment.source() != null ? segment.source().unit() + " " : "row ";
+        rejectFiles.current().reject(file, unit + line, reason, JsonExport.object(segment.input(), row));
+        checkRejects(maxRejects, file + " " + unit + line + ": " + reason);
     }
 
     /**

@@ -40,8 +40,8 @@ final class WorkflowPlan {
      * One step: its rows come from a source file or the row file of the blocking node {@code rowFileOf}, go
      * through {@code chain}, and end in {@code export} or the blocking node {@code blockingNode} (or neither).
      */
-    record Segment(String stepName, List<String> nodeIds, FileSource source, String rowFileOf, Schema input,
-                   List<RowOperation> chain, Export export, String blockingNode, BlockingNode blocking) {
+    record Segment(String stepName, List<String> nodeIds, RowSource source, String rowFileOf, Schema input,
+                   List<RowOperation> chain, RowTarget export, String blockingNode, BlockingNode blocking) {
 
         Schema output() {
             return chain.isEmpty() ? input : chain.get(chain.size() - 1).output();
@@ -69,12 +69,18 @@ final class WorkflowPlan {
         return segments;
     }
 
+    /** {@link #of(WorkflowDefinition, WorkflowResources)} with nothing registered and no database. */
+    static WorkflowPlan of(WorkflowDefinition definition) {
+        return of(definition, WorkflowResources.NONE);
+    }
+
     /**
      * Checks {@code definition} and plans its steps.
      *
+     * @param resources where registered datasets and databases are looked up (and sluice's database reached)
      * @throws InvalidInputException naming every problem, each with its node
      */
-    static WorkflowPlan of(WorkflowDefinition definition) {
+    static WorkflowPlan of(WorkflowDefinition definition, WorkflowResources resources) {
         List<String> problems = new ArrayList<>();
         Map<String, Node> nodes = new LinkedHashMap<>();
         for (Node node : definition.nodes()) {
@@ -99,8 +105,8 @@ final class WorkflowPlan {
             Kind kind = kind(node);
             if (kind == null) {
                 problems.add("node " + node.id() + " has the type '" + node.type() + "'" + (detail(node).isEmpty() ? "" : " (" + detail(node) + ")")
-                        + ", which sluice cannot run yet (sources: CSV, JSON and JSON Lines files; filter, formula, select, drop, rename, missing values,"
-                        + " type conversion, aggregate, k-means; CSV, JSON and JSON Lines exports)");
+                        + ", which sluice cannot run yet (sources: CSV, JSON and JSON Lines files, registered datasets, SQL queries and tables; filter, formula, select, drop, rename, missing values,"
+                        + " type conversion, aggregate, k-means; CSV, JSON and JSON Lines exports, tables)");
             } else {
                 kinds.put(node.id(), kind);
                 checkEdges(definition, node, kind, problems);
@@ -108,7 +114,7 @@ final class WorkflowPlan {
         }
         List<Segment> segments = new ArrayList<>();
         if (order != null) {
-            segments = segments(definition, nodes, kinds, order, problems);
+            segments = segments(definition, nodes, kinds, order, problems, resources);
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException("workflow " + definition.name() + " cannot run: " + String.join("; ", problems));
@@ -210,11 +216,14 @@ final class WorkflowPlan {
     static Kind kind(Node node) {
         String type = node.type().toLowerCase(Locale.ROOT);
         return switch (type) {
-            case "data_source", "datasource", "read_csv", "read_json", "source" -> sourceFormat(node) != null ? Kind.SOURCE : null;
+            case "data_source", "datasource", "read_csv", "read_json", "source" -> sourceFormat(node) != null || datasetId(node) != null
+                    || QuerySource.wanted(node) ? Kind.SOURCE : null;
+            case "read_database", "read_sql", "read_table", "read_postgres", "read_postgresql", "read_sqlite" -> Kind.SOURCE;
+            case "write_database", "write_sql", "write_table", "write_postgres", "write_postgresql", "write_sqlite" -> Kind.EXPORT;
             case "filter", "filter_rows", "select_columns", "drop_columns", "rename_columns", "custom_formula", "formula", "type_conversion" -> Kind.ROW;
             case "aggregate", "aggregation", "group_by", "groupby" -> Kind.BLOCKING;
             case "analysis" -> isKMeans(node) ? Kind.BLOCKING : null;
-            case "export", "output", "write_csv", "write_json" -> exportFormat(node) != null ? Kind.EXPORT : null;
+            case "export", "output", "write_csv", "write_json" -> exportFormat(node) != null || TableExport.wanted(node) ? Kind.EXPORT : null;
             case "data_transformation", "transform", "transformation" -> switch (operation(node)) {
                 case "filter_rows", "filter", "select_columns", "select", "drop_columns", "drop", "rename_columns", "rename",
                      "custom_formula", "formula", "derive", "derive_column", "handle_missing", "missing_values", "fill_missing",
@@ -234,10 +243,6 @@ final class WorkflowPlan {
     }
 
     private static String detail(Node node) {
-        Object dataset = node.settings().getOrDefault("datasetId", node.settings().get("dataset_id"));
-        if (dataset != null && sourcePath(node) == null) {
-            return "it reads the registered dataset " + dataset + "; give it a source_path instead";
-        }
         String operation = operation(node);
         return operation.isEmpty() ? "" : "operation " + operation;
     }
@@ -317,7 +322,7 @@ final class WorkflowPlan {
     }
 
     private static List<Segment> segments(WorkflowDefinition definition, Map<String, Node> nodes, Map<String, Kind> kinds,
-                                          List<String> order, List<String> problems) {
+                                          List<String> order, List<String> problems, WorkflowResources resources) {
         List<Segment> segments = new ArrayList<>();
         Set<String> ordered = new java.util.HashSet<>(order);
         sources:
@@ -327,7 +332,7 @@ final class WorkflowPlan {
             }
             Node source = nodes.get(id);
             Settings settings = new Settings(source, problems);
-            FileSource file = fileSource(definition, settings);
+            RowSource file = QuerySource.wanted(source) ? QuerySource.of(settings, resources) : fileSource(definition, settings, resources);
             if (file == null) {
                 continue;
             }
@@ -372,7 +377,9 @@ final class WorkflowPlan {
                     current = next;
                     continue;
                 }
-                Export export = kind == Kind.EXPORT ? export(definition, new Settings(nodes.get(next), problems)) : null;
+                Settings exportSettings = kind == Kind.EXPORT ? new Settings(nodes.get(next), problems) : null;
+                RowTarget export = kind != Kind.EXPORT ? null : TableExport.wanted(nodes.get(next)) ? TableExport.of(exportSettings, resources, schema)
+                        : export(definition, exportSettings);
                 if (kind == Kind.EXPORT) {
                     if (export == null) {
                         continue sources; // noted; the other sources' chains are checked too
@@ -401,7 +408,7 @@ final class WorkflowPlan {
         return input;
     }
 
-    private static Schema inputOf(FileSource file, String rowFileOf, List<Segment> before) {
+    private static Schema inputOf(RowSource file, String rowFileOf, List<Segment> before) {
         if (file != null) {
             return file.schema();
         }
@@ -457,8 +464,35 @@ final class WorkflowPlan {
                 settings.value("filter_value", "value"));
     }
 
-    private static FileSource fileSource(WorkflowDefinition definition, Settings settings) {
+    /** The node's datasetId (Data Wrangler's UI) or dataset_id (its engine); null when it names none. */
+    private static String datasetId(Node node) {
+        Object id = node.settings().getOrDefault("datasetId", node.settings().get("dataset_id"));
+        return id == null || id.toString().isBlank() ? null : id.toString();
+    }
+
+    private static FileSource fileSource(WorkflowDefinition definition, Settings settings, WorkflowResources resources) {
         Object path = sourcePath(settings.node());
+        Format format = sourceFormat(settings.node());
+        String datasetId = datasetId(settings.node());
+        if (path == null && datasetId != null) {
+            // a registered dataset: its file, in the format its metadata names, else its extension's
+            var dataset = resources.dataset(datasetId);
+            if (dataset.isEmpty()) {
+                settings.problem("reads the registered dataset '" + datasetId + "', which does not exist (no datasets row has that id)");
+                return null;
+            }
+            path = dataset.get().filePath();
+            if (path == null || path.toString().isBlank()) {
+                settings.problem("reads the registered dataset '" + datasetId + "', which has no file_path");
+                return null;
+            }
+            Object named = settings.value("file_type", "format");
+            format = format(named != null ? named : dataset.get().metadata().getOrDefault("file_type", dataset.get().metadata().get("format")), path);
+            if (format == null) {
+                settings.problem("reads the registered dataset '" + datasetId + "', whose file " + path + " is not CSV, JSON or JSON Lines (give file_type)");
+                return null;
+            }
+        }
         if (path == null) {
             settings.problem("has no source_path");
             return null;
@@ -477,7 +511,6 @@ final class WorkflowPlan {
             return null;
         }
         try {
-            Format format = sourceFormat(settings.node());
             if (format != Format.CSV) {
                 return JsonSource.open(file, format == Format.JSON_LINES, charset);
             }
