@@ -159,7 +159,9 @@ final class QuerySource implements RowSource {
                 }
                 return fits ? new QuerySource(database, sql, timeout, new Schema(columns), List.copyOf(readers)) : null;
             } finally {
-                connection.rollback();
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                }
             }
         } catch (SQLException e) {
             settings.problem("cannot read " + database.describe() + ": " + firstLine(e.getMessage()));
@@ -278,7 +280,7 @@ final class QuerySource implements RowSource {
                     e.addSuppressed(closing);
                 }
             }
-            throw new IOException(firstLine(e.getMessage()));
+            throw new IOException(where() + ": " + firstLine(e.getMessage()));
         }
     }
 
@@ -334,7 +336,9 @@ final class QuerySource implements RowSource {
         @Override
         public void close() throws IOException {
             try (connection; statement; rs) {
-                connection.rollback(); // read only: nothing to keep
+                if (!connection.getAutoCommit()) {
+                    connection.rollback(); // read only: nothing to keep
+                }
             } catch (SQLException e) {
                 throw new IOException(firstLine(e.getMessage()));
             }

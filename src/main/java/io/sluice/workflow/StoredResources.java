@@ -30,7 +30,7 @@ import java.util.regex.Pattern;
  * <p>A registered database is reached from its row: {@code provider} (POSTGRESQL, SQLITE; MYSQL is
  * refused until a driver is bundled), {@code host}, {@code port}, {@code database_name},
  * {@code username}, else, when {@code host} is empty, its {@code connection_string}
- * ({@code postgresql://user@host:port/db}, {@code sqlite:///path}; the migration took the password
+ * ({@code postgresql://user@host:port/db}, {@code sqlite:///relative/path} or {@code sqlite:////absolute/path}, as SQLAlchemy reads them; the migration took the password
  * out of it). Its {@code password_encrypted} is decrypted with the {@link SecretCipher} when a
  * connection is opened and handed to the driver only: it is in no message, log or job parameter.
  * Connections time out: {@value #CONNECT_TIMEOUT_SECONDS} s to connect, and PostgreSQL's socket
@@ -43,7 +43,7 @@ class StoredResources implements WorkflowResources {
     static final int CONNECT_TIMEOUT_SECONDS = 10;
 
     private static final String SELECT_DATASET = """
-            SELECT id, name, file_path, source, metadata FROM datasets WHERE id = :id
+            SELECT id, name, file_path, source, meta_data FROM datasets WHERE id = :id
             """;
     private static final String SELECT_DATABASE = """
             SELECT id, provider, host, port, database_name, username, password_encrypted, connection_string
@@ -69,7 +69,7 @@ class StoredResources implements WorkflowResources {
         JsonMapper json = JsonMapper.builder().build();
         return jdbc.sql(SELECT_DATASET).param("id", id).query((rs, row) -> {
             Map<String, Object> metadata = new LinkedHashMap<>();
-            String text = rs.getString("metadata");
+            String text = rs.getString("meta_data");
             if (text != null && json.readValue(text, Object.class) instanceof Map<?, ?> map) {
                 map.forEach((key, value) -> metadata.put(String.valueOf(key), value));
             }
@@ -103,7 +103,9 @@ class StoredResources implements WorkflowResources {
             @Override
             public Connection openForReading() throws SQLException {
                 Connection connection = dataSource.getConnection();
-                connection.setAutoCommit(false);
+                // HSQLDB builds a result whole (spilling to disk above its result_max_memory_rows) and runs no DDL while
+                // another session's transaction is open: there a read commits at once, so that a table export can publish
+                connection.setAutoCommit(sluiceVendor == SqlVendor.HSQLDB);
                 connection.setReadOnly(true); // the pool resets both when the connection goes back
                 return connection;
             }
@@ -152,7 +154,7 @@ class StoredResources implements WorkflowResources {
                 this.host = host;
                 this.port = port;
                 this.databaseName = vendor == SqlVendor.SQLITE && (databaseName == null || databaseName.isBlank()) && connectionString != null
-                        ? connectionString.replaceFirst("^sqlite:///?", "") : databaseName;
+                        ? connectionString.replaceFirst("^sqlite:///", "") : databaseName;
                 this.username = username;
             }
         }

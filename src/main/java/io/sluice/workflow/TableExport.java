@@ -115,14 +115,16 @@ record TableExport(WorkflowResources.SqlDatabase database, String table, IfExist
             settings.problem("writes to " + database.describe() + ", whose provider sluice cannot reach (PostgreSQL and SQLite)");
             return null;
         }
-        try (Connection connection = database.openForReading()) {
+        try (Connection connection = database.openForWriting()) { // for writing: a SQLite file that does not exist yet is created
             try {
                 if (ifExists == IfExists.FAIL && exists(connection, table)) {
                     settings.problem("writes the table " + table + " of " + database.describe() + ", which exists, and if_exists is fail (give replace or append)");
                     return null;
                 }
             } finally {
-                connection.rollback();
+                if (!connection.getAutoCommit()) {
+                    connection.rollback();
+                }
             }
         } catch (SQLException e) {
             settings.problem("cannot reach " + database.describe() + ": " + e.getMessage());

@@ -45,7 +45,7 @@ interface WorkflowResources {
      *
      * @param filePath its file, as stored (absolute, or relative to the workflow's base folder)
      * @param source   how it came in ({@code upload}, {@code url}...), for messages
-     * @param metadata its {@code metadata} JSON object (maybe empty); {@code file_type}/{@code format} tell its format
+     * @param metadata its {@code meta_data} JSON object (Data Wrangler's column name) (maybe empty); {@code file_type}/{@code format} tell its format
      */
     record Dataset(String id, String name, String filePath, String source, Map<String, Object> metadata) {
     }
@@ -63,8 +63,8 @@ interface WorkflowResources {
         SqlVendor vendor();
 
         /**
-         * A new connection for reading: read-only, not auto-committing (so that PostgreSQL streams by the fetch size),
-         * opened within the connect timeout. The caller closes it.
+         * A new connection for reading: read-only, not auto-committing (so that PostgreSQL streams by the fetch size;
+         * sluice's own HSQLDB database excepted, see {@link StoredResources}), opened within the connect timeout. The caller closes it.
          *
          * @throws SQLException when it cannot connect; the message holds no password
          */
