@@ -6,10 +6,15 @@ import java.io.Writer;
 import java.nio.file.Path;
 
 /** A file a workflow exports its rows to: a CSV file ({@link CsvExport}) or a JSON or JSON Lines file ({@link JsonExport}). */
-sealed interface Export permits CsvExport, JsonExport {
+sealed interface Export extends RowTarget permits CsvExport, JsonExport {
 
     /** Where the export ends up (published when its step completes). */
     Path file();
+
+    @Override
+    default String where() {
+        return file().toString();
+    }
 
     /** Writes rows of {@code schema} to {@code out} in this export's format. */
     Encoder encoder(Schema schema, Writer out);

@@ -29,6 +29,8 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
 
     private final Opener opener;
     private final Supplier<String> description;
+    /** What {@link SourceRecords#line()} counts, for messages: {@code line} of a file, {@code row} of a row file or a query. */
+    private final String unit;
     private final boolean restartable;
     private final RejectFiles rejectFiles;
     /** How many rows the run may reject ({@link WorkflowFiles#MAX_REJECTS}). */
@@ -40,8 +42,11 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     /**
      * @param opener      opens the records at their first (a source file's, a row file's, a join's)
      * @param description what the records are, for messages (the file)
+     * @param unit        what a record's number counts ({@code line}, {@code row})
      */
-    SegmentReader(String name, Opener opener, Supplier<String> description, boolean restartable, RejectFiles rejectFiles, long maxRejects) {
+    SegmentReader(String name, Opener opener, Supplier<String> description, String unit, boolean restartable, RejectFiles rejectFiles,
+                  long maxRejects) {
+        this.unit = unit;
         this.maxRejects = maxRejects;
         setName(name);
         this.opener = opener;
@@ -73,7 +78,7 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
                 row = records.next();
             } catch (java.io.UncheckedIOException | IOException e) {
                 IOException cause = e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause();
-                throw new ItemStreamException(describe() + " after line " + records.line() + ": "
+                throw new ItemStreamException(describe() + " after " + unit + " " + records.line() + ": "
                         + (cause instanceof java.nio.charset.CharacterCodingException ? "holds bytes that are not text in its encoding (give its encoding)"
                         : cause.getMessage()));
             }
@@ -85,7 +90,7 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
             if (row != SourceRecords.REJECTED) {
                 return new SourceRow(row, records.line());
             }
-            WorkflowFamily.checkRejects(maxRejects, describe() + " line " + records.line());
+            WorkflowFamily.checkRejects(maxRejects, describe() + " " + unit + " " + records.line());
         }
         return null;
     }

@@ -67,9 +67,11 @@ public class WorkflowFamily implements JobFamily {
     private final StoredWorkflows stored;
     private final JdbcTemplate jdbc;
     private final AnalysisResults analysisResults;
+    private final WorkflowResources resources;
 
     WorkflowFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, RejectFiles rejectFiles,
-                   SluiceProperties properties, StoredWorkflows stored, JdbcTemplate jdbc, AnalysisResults analysisResults) {
+                   SluiceProperties properties, StoredWorkflows stored, JdbcTemplate jdbc, AnalysisResults analysisResults,
+                   WorkflowResources resources) {
         this.jdbc = jdbc;
         this.analysisResults = analysisResults;
         this.jobRepository = jobRepository;
@@ -77,6 +79,7 @@ public class WorkflowFamily implements JobFamily {
         this.rejectFiles = rejectFiles;
         this.properties = properties;
         this.stored = stored;
+        this.resources = resources;
     }
 
     @Override
@@ -187,7 +190,7 @@ public class WorkflowFamily implements JobFamily {
         if (file == null && id == null) {
             throw new InvalidParametersException(JOB_NAME, List.of("file or id is missing (file=PATH or id=WORKFLOW-ID)"));
         }
-        return WorkflowPlan.of(file != null ? WorkflowFiles.read(Path.of(file), overrides(parameters)) : stored.read(id, overrides(parameters)));
+        return WorkflowPlan.of(file != null ? WorkflowFiles.read(Path.of(file), overrides(parameters)) : stored.read(id, overrides(parameters)), resources);
     }
 
     @SuppressWarnings("unchecked")
@@ -205,7 +208,7 @@ public class WorkflowFamily implements JobFamily {
         boolean restartable = segment.writesRowsOf() == null;
         SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", opener(segment),
                 () -> segment.rowFileOf() != null ? rowFile(currentStep(), segment.rowFileOf()).toString() : segment.describeInput(),
-                restartable, rejectFiles, maxRejects);
+                segment.source() != null ? segment.source().unit() : "row", restartable, rejectFiles, maxRejects);
         boolean endsInNode = segment.export() != null || segment.blocking() != null;
         // a join puts out rows of its own, as a source does
         NodeRows counts = new NodeRows(segment.stepName() + ".rows", segment.nodeIds(), segment.rowFileOf() == null, restartable, jdbc, workflowId);
@@ -251,8 +254,11 @@ public class WorkflowFamily implements JobFamily {
             // before the writer, so that it runs after the node finished; after the node status, so that it runs before it
             step.listener(analysisResults.stepListener(workflowId, segment.blockingNode(), analysis));
         }
-        if (segment.export() != null) {
-            SegmentWriters.ExportWriter writer = new SegmentWriters.ExportWriter(segment.stepName() + ".writer", segment.export(), segment.output());
+        if (segment.export() instanceof TableExport table) {
+            TableExport.Writer writer = table.writer(segment.stepName() + ".writer");
+            step.writer(writer).listener(writer);
+        } else if (segment.export() instanceof Export file) {
+            SegmentWriters.ExportWriter writer = new SegmentWriters.ExportWriter(segment.stepName() + ".writer", file, segment.output());
             step.writer(writer).listener(writer);
         } else if (segment.materialized() != null) {
             SegmentWriters.RowFileWriter writer = new SegmentWriters.RowFileWriter(segment.output(),
@@ -282,8 +288,9 @@ public class WorkflowFamily implements JobFamily {
     /** A row a node refused (a value that does not convert): to the reject file with the source's file and the row's line, the row as a JSON object. */
     private void reject(WorkflowPlan.Segment segment, Object[] row, long line, String reason, long maxRejects) {
         String file = segment.describeInput();
-        rejectFiles.current().reject(file, (segment.source() != null ? "line " : "row ") + line, reason, JsonExport.object(segment.input(), row));
-        checkRejects(maxRejects, file + " " + (segment.source() != null ? "line " : "row ") + line + ": " + reason);
+        String unit = segment.source() != null ? segment.source().unit() + " " : "row ";
+        rejectFiles.current().reject(file, unit + line, reason, JsonExport.object(segment.input(), row));
+        checkRejects(maxRejects, file + " " + unit + line + ": " + reason);
     }
 
     /**

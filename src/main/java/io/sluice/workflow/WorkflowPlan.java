@@ -41,8 +41,8 @@ final class WorkflowPlan {
         /** The nodes whose row files it reads (none for a source file). */
         List<String> reads();
 
-        /** A source file's records. */
-        record File(FileSource source) implements Input {
+        /** A source's records: a file's, a query's. */
+        record File(RowSource source) implements Input {
             @Override
             public List<String> reads() {
                 return List.of();
@@ -74,14 +74,14 @@ final class WorkflowPlan {
      * @param input the schema of the rows {@code from} gives
      */
     record Segment(String stepName, List<String> nodeIds, Input from, Schema input,
-                   List<RowOperation> chain, Export export, String blockingNode, BlockingNode blocking, String materialized) {
+                   List<RowOperation> chain, RowTarget export, String blockingNode, BlockingNode blocking, String materialized) {
 
         Schema output() {
             return chain.isEmpty() ? input : chain.get(chain.size() - 1).output();
         }
 
         /** The source file it reads, or null. */
-        FileSource source() {
+        RowSource source() {
             return from instanceof Input.File file ? file.source() : null;
         }
 
@@ -93,7 +93,7 @@ final class WorkflowPlan {
         /** What its rows come from, for messages: the source file, the rows of node X, or the join of X and Y. */
         String describeInput() {
             if (from instanceof Input.File file) {
-                return file.source().file().toString();
+                return file.source().where();
             }
             if (from instanceof Input.Join join) {
                 return "the join of nodes " + join.left() + " and " + join.right();
@@ -135,12 +135,18 @@ final class WorkflowPlan {
         return segments;
     }
 
+    /** {@link #of(WorkflowDefinition, WorkflowResources)} with nothing registered and no database. */
+    static WorkflowPlan of(WorkflowDefinition definition) {
+        return of(definition, WorkflowResources.NONE);
+    }
+
     /**
      * Checks {@code definition} and plans its steps.
      *
+     * @param resources where registered datasets and databases are looked up (and sluice's database reached)
      * @throws InvalidInputException naming every problem, each with its node
      */
-    static WorkflowPlan of(WorkflowDefinition given) {
+    static WorkflowPlan of(WorkflowDefinition given, WorkflowResources resources) {
         List<String> problems = new ArrayList<>();
         SchemaMapping.Expanded expanded = SchemaMapping.expand(given, problems);
         WorkflowDefinition definition = expanded.definition();
@@ -167,9 +173,9 @@ final class WorkflowPlan {
             Kind kind = kind(node);
             if (kind == null) {
                 problems.add("node " + node.id() + " has the type '" + node.type() + "'" + (detail(node).isEmpty() ? "" : " (" + detail(node) + ")")
-                        + ", which sluice cannot run yet (sources: CSV, JSON and JSON Lines files; filter, formula, select, drop, rename, missing values,"
-                        + " type conversion, aggregate, sort, dedupe, normalize, binning, limit, sample, statistics, correlation, k-means,"
-                        + " visualization; CSV, JSON and JSON Lines exports)");
+                        + ", which sluice cannot run yet (sources: CSV, JSON and JSON Lines files, registered datasets, SQL queries and tables;"
+                        + " filter, formula, select, drop, rename, missing values, type conversion, join, aggregate, sort, dedupe, normalize, binning,"
+                        + " limit, sample, statistics, correlation, k-means, visualization; CSV, JSON and JSON Lines exports, tables)");
             } else {
                 kinds.put(node.id(), kind);
                 checkEdges(definition, node, kind, problems);
@@ -177,7 +183,7 @@ final class WorkflowPlan {
         }
         List<Segment> segments = new ArrayList<>();
         if (order != null) {
-            segments = segments(definition, nodes, kinds, order, problems);
+            segments = segments(definition, nodes, kinds, order, problems, resources);
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException("workflow " + definition.name() + " cannot run: " + String.join("; ", problems));
@@ -283,7 +289,10 @@ final class WorkflowPlan {
         }
         String type = node.type().toLowerCase(Locale.ROOT);
         return switch (type) {
-            case "data_source", "datasource", "read_csv", "read_json", "source" -> sourceFormat(node) != null ? Kind.SOURCE : null;
+            case "data_source", "datasource", "read_csv", "read_json", "source" -> sourceFormat(node) != null || datasetId(node) != null
+                    || QuerySource.wanted(node) ? Kind.SOURCE : null;
+            case "read_database", "read_sql", "read_table", "read_postgres", "read_postgresql", "read_sqlite" -> Kind.SOURCE;
+            case "write_database", "write_sql", "write_table", "write_postgres", "write_postgresql", "write_sqlite" -> Kind.EXPORT;
             case "filter", "filter_rows", "select_columns", "drop_columns", "rename_columns", "custom_formula", "formula", "type_conversion" -> Kind.ROW;
             case "aggregate", "aggregation", "group_by", "groupby" -> Kind.BLOCKING;
             case "sort", "sort_values", "drop_duplicates", "deduplicate", "remove_duplicates", "dedupe" -> Kind.BLOCKING;
@@ -292,7 +301,7 @@ final class WorkflowPlan {
             case SchemaMapping.TYPE -> node.settings().containsKey(SchemaMapping.COLUMNS) ? Kind.ROW
                     : node.settings().containsKey(SchemaMapping.JOIN_STEP) ? Kind.JOIN : null;
             case "join", "merge", "merger", "join_datasets", "merge_datasets" -> Kind.JOIN;
-            case "export", "output", "write_csv", "write_json" -> exportFormat(node) != null ? Kind.EXPORT : null;
+            case "export", "output", "write_csv", "write_json" -> exportFormat(node) != null || TableExport.wanted(node) ? Kind.EXPORT : null;
             case "data_transformation", "transform", "transformation" -> switch (operation(node)) {
                 case "filter_rows", "filter", "select_columns", "select", "drop_columns", "drop", "rename_columns", "rename",
                      "custom_formula", "formula", "derive", "derive_column", "handle_missing", "missing_values", "fill_missing",
@@ -329,10 +338,6 @@ final class WorkflowPlan {
     }
 
     private static String detail(Node node) {
-        Object dataset = node.settings().getOrDefault("datasetId", node.settings().get("dataset_id"));
-        if (dataset != null && sourcePath(node) == null) {
-            return "it reads the registered dataset " + dataset + "; give it a source_path instead";
-        }
         String operation = operation(node);
         return operation.isEmpty() ? "" : "operation " + operation;
     }
@@ -417,12 +422,12 @@ final class WorkflowPlan {
      * runs its chain of row-wise nodes and ends at an export, a blocking node, a materialized node or nowhere.
      */
     private static List<Segment> segments(WorkflowDefinition definition, Map<String, Node> nodes, Map<String, Kind> kinds,
-                                          List<String> order, List<String> problems) {
+                                          List<String> order, List<String> problems, WorkflowResources resources) {
         Set<String> ordered = new java.util.HashSet<>(order);
         Set<String> materialized = materialized(definition, kinds, order);
         // the schema of each materialized node's row file, once its segment is planned
         Map<String, Schema> rowFiles = new HashMap<>();
-        Map<Path, String> exported = new HashMap<>();
+        Map<String, String> exported = new HashMap<>();
         List<Segment> segments = new ArrayList<>();
         for (String id : order) {
             Kind kind = kinds.get(id);
@@ -435,7 +440,8 @@ final class WorkflowPlan {
             Schema schema;
             List<String> segmentNodes = new ArrayList<>();
             if (kind == Kind.SOURCE) {
-                FileSource file = fileSource(definition, new Settings(nodes.get(id), problems));
+                Settings settings = new Settings(nodes.get(id), problems);
+                RowSource file = QuerySource.wanted(nodes.get(id)) ? QuerySource.of(settings, resources) : fileSource(definition, settings, resources);
                 if (file == null) {
                     continue; // noted
                 }
@@ -506,10 +512,12 @@ final class WorkflowPlan {
                     break; // else noted; the other segments are checked too
                 }
                 if (nextKind == Kind.EXPORT) {
-                    Export export = export(definition, new Settings(nodes.get(next), problems));
-                    String other = export == null ? null : exported.putIfAbsent(export.file(), next);
+                    Settings exportSettings = new Settings(nodes.get(next), problems);
+                    RowTarget export = TableExport.wanted(nodes.get(next)) ? TableExport.of(exportSettings, resources, schema)
+                            : export(definition, exportSettings);
+                    String other = export == null ? null : exported.putIfAbsent(export.where(), next);
                     if (other != null) {
-                        problems.add("nodes " + other + " and " + next + " both export to " + export.file());
+                        problems.add("nodes " + other + " and " + next + " both export to " + export.where());
                     } else if (export != null) {
                         segmentNodes.add(next);
                         segments.add(new Segment(stepName(segmentNodes), List.copyOf(segmentNodes), from, segmentInput, List.copyOf(chain),
@@ -669,8 +677,35 @@ final class WorkflowPlan {
                 settings.value("filter_value", "value"));
     }
 
-    private static FileSource fileSource(WorkflowDefinition definition, Settings settings) {
+    /** The node's datasetId (Data Wrangler's UI) or dataset_id (its engine); null when it names none. */
+    private static String datasetId(Node node) {
+        Object id = node.settings().getOrDefault("datasetId", node.settings().get("dataset_id"));
+        return id == null || id.toString().isBlank() ? null : id.toString();
+    }
+
+    private static FileSource fileSource(WorkflowDefinition definition, Settings settings, WorkflowResources resources) {
         Object path = sourcePath(settings.node());
+        Format format = sourceFormat(settings.node());
+        String datasetId = datasetId(settings.node());
+        if (path == null && datasetId != null) {
+            // a registered dataset: its file, in the format its metadata names, else its extension's
+            var dataset = resources.dataset(datasetId);
+            if (dataset.isEmpty()) {
+                settings.problem("reads the registered dataset '" + datasetId + "', which does not exist (no datasets row has that id)");
+                return null;
+            }
+            path = dataset.get().filePath();
+            if (path == null || path.toString().isBlank()) {
+                settings.problem("reads the registered dataset '" + datasetId + "', which has no file_path");
+                return null;
+            }
+            Object named = settings.value("file_type", "format");
+            format = format(named != null ? named : dataset.get().metadata().getOrDefault("file_type", dataset.get().metadata().get("format")), path);
+            if (format == null) {
+                settings.problem("reads the registered dataset '" + datasetId + "', whose file " + path + " is not CSV, JSON or JSON Lines (give file_type)");
+                return null;
+            }
+        }
         if (path == null) {
             settings.problem("has no source_path");
             return null;
@@ -689,7 +724,6 @@ final class WorkflowPlan {
             return null;
         }
         try {
-            Format format = sourceFormat(settings.node());
             if (format != Format.CSV) {
                 return JsonSource.open(file, format == Format.JSON_LINES, charset);
             }
