@@ -170,6 +170,9 @@ final class WorkflowPlan {
         List<String> order = topologicalOrder(definition, nodes, problems);
         Map<String, Kind> kinds = new HashMap<>();
         for (Node node : nodes.values()) {
+            if (node.type().isBlank() && definition.inputsOf(node.id()).isEmpty() && definition.outputsOf(node.id()).isEmpty()) {
+                continue; // a note on the canvas (a ReactFlow node of no type, joined to nothing): not part of the data flow
+            }
             Kind kind = kind(node);
             if (kind == null) {
                 problems.add("node " + node.id() + " has the type '" + node.type() + "'" + (detail(node).isEmpty() ? "" : " (" + detail(node) + ")")
@@ -372,9 +375,9 @@ final class WorkflowPlan {
         String type = named != null ? named.toString().toLowerCase(Locale.ROOT)
                 : name.endsWith(".csv") ? "csv" : name.endsWith(".json") || linesByName ? "json" : "";
         return switch (type) {
-            case "csv" -> Format.CSV;
-            case "json" -> linesByName ? Format.JSON_LINES : Format.JSON;
-            case "jsonl", "ndjson", "json_lines", "jsonlines" -> Format.JSON_LINES;
+            case "csv", "text/csv", ".csv" -> Format.CSV;
+            case "json", "application/json", ".json" -> linesByName ? Format.JSON_LINES : Format.JSON;
+            case "jsonl", "ndjson", "json_lines", "jsonlines", "application/x-ndjson", "application/jsonl", ".jsonl" -> Format.JSON_LINES;
             default -> null;
         };
     }
@@ -689,9 +692,10 @@ final class WorkflowPlan {
         String datasetId = datasetId(settings.node());
         if (path == null && datasetId != null) {
             // a registered dataset: its file, in the format its metadata names, else its extension's
-            var dataset = resources.dataset(datasetId);
+            var dataset = resources.dataset(datasetId).or(() -> DataFolderDatasets.find(definition.baseDir(), datasetId));
             if (dataset.isEmpty()) {
-                settings.problem("reads the registered dataset '" + datasetId + "', which does not exist (no datasets row has that id)");
+                settings.problem("reads the registered dataset '" + datasetId + "', which does not exist (no datasets row has that id, nor the catalogues of "
+                        + definition.baseDir() + ")");
                 return null;
             }
             path = dataset.get().filePath();
