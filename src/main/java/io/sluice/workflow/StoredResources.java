@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * The registered datasets and databases of sluice's database ({@code datasets} and {@code databases},
  * as migrated), and sluice's database itself, for the planner.
  *
- * <p>A registered database is reached from its row: {@code provider} (POSTGRESQL, SQLITE; MYSQL is
- * refused until a driver is bundled), {@code host}, {@code port}, {@code database_name},
+ * <p>A registered database is reached from its row: {@code provider} (POSTGRESQL, MYSQL or MARIADB
+ * through MariaDB's driver, SQLITE), {@code host}, {@code port}, {@code database_name},
  * {@code username}, else, when {@code host} is empty, its {@code connection_string}
  * ({@code postgresql://user@host:port/db}, {@code sqlite:///relative/path} or {@code sqlite:////absolute/path}, as SQLAlchemy reads them; the migration took the password
  * out of it). Its {@code password_encrypted} is decrypted with the {@link SecretCipher} when a
@@ -192,13 +192,13 @@ class StoredResources implements WorkflowResources {
                 config.setBusyTimeout(CONNECT_TIMEOUT_SECONDS * 1000);
                 return config.createConnection("jdbc:sqlite:" + databaseName);
             }
-            if (vendor != SqlVendor.POSTGRESQL) {
-                throw new SQLException("sluice reaches PostgreSQL and SQLite databases; " + provider + " is not supported yet");
+            if (vendor != SqlVendor.POSTGRESQL && vendor != SqlVendor.MYSQL) {
+                throw new SQLException("sluice reaches PostgreSQL, MySQL/MariaDB and SQLite databases; " + provider + " is not supported yet");
             }
             if (host == null || !HOST.matcher(host).matches()) {
                 throw new SQLException("its host '" + host + "' is not a host name");
             }
-            String url = "jdbc:postgresql://" + host + (port == null ? "" : ":" + port) + "/"
+            String url = "jdbc:" + (vendor == SqlVendor.MYSQL ? "mariadb" : "postgresql") + "://" + host + (port == null ? "" : ":" + port) + "/"
                     + URLEncoder.encode(databaseName == null ? "" : databaseName, StandardCharsets.UTF_8);
             Properties connection = new Properties();
             if (username != null) {
@@ -209,11 +209,18 @@ class StoredResources implements WorkflowResources {
                 connection.setProperty("password", password);
             }
             Duration socketTimeout = properties.database().socketTimeout();
-            connection.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-            connection.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
-            connection.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
-            connection.setProperty("readOnly", Boolean.toString(readOnly));
-            connection.setProperty("ApplicationName", "sluice workflow");
+            if (vendor == SqlVendor.MYSQL) {
+                // MariaDB Connector/J (also for MySQL servers) counts its timeouts in milliseconds
+                connection.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS * 1000));
+                connection.setProperty("socketTimeout", Long.toString(Math.max(1000, socketTimeout.toMillis())));
+                connection.setProperty("assureReadOnly", "true"); // a read-only connection is one on the server too
+            } else {
+                connection.setProperty("connectTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+                connection.setProperty("loginTimeout", Integer.toString(CONNECT_TIMEOUT_SECONDS));
+                connection.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
+                connection.setProperty("readOnly", Boolean.toString(readOnly));
+                connection.setProperty("ApplicationName", "sluice workflow");
+            }
             try {
                 return DriverManager.getConnection(url, connection);
             } catch (SQLException e) {

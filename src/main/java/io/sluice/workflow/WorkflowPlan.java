@@ -174,7 +174,10 @@ final class WorkflowPlan {
                 continue; // a note on the canvas (a ReactFlow node of no type, joined to nothing): not part of the data flow
             }
             Kind kind = kind(node);
-            if (kind == null) {
+            if (kind == null && node.type().toLowerCase(Locale.ROOT).contains("mongodb")) {
+                problems.add("node " + node.id() + " (" + node.type() + ") reads or writes MongoDB, which sluice does not reach"
+                        + " (its sources and exports are files and SQL databases)");
+            } else if (kind == null) {
                 problems.add("node " + node.id() + " has the type '" + node.type() + "'" + (detail(node).isEmpty() ? "" : " (" + detail(node) + ")")
                         + ", which sluice cannot run yet (sources: CSV, JSON and JSON Lines files, registered datasets, SQL queries and tables;"
                         + " filter, formula, select, drop, rename, missing values, type conversion, join, aggregate, sort, dedupe, normalize, binning,"

@@ -112,6 +112,35 @@ class EtlCoreJobsTest {
         assertThat(Executions.total(database, id).rejected()).isEqualTo(job.rejected());
     }
 
+    static Stream<Arguments> mongodbJobs() throws Exception {
+        Path folder = FIXTURES.resolve("jobs");
+        assumeThat(Files.isDirectory(folder)).as("the shared fixtures are beside the project").isTrue();
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(file -> file.toString().endsWith(".json")).filter(file -> readQuietly(file).contains("mongodb"))
+                    .map(file -> Arguments.of(folder.relativize(file).toString())).toList().stream();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("mongodbJobs")
+    void a_mongodb_job_is_refused_before_launch_with_one_line(String job) throws Exception {
+        Path file = fixtureJob(job, FIXTURES.resolve("data").resolve(CSV), temp.resolve("out.csv"));
+
+        Sluice.Result result = new Sluice(TestDatabase.hsqldb()).run("workflow", "validate", "--file", file.toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err().strip().lines()).hasSize(1);
+        assertThat(result.err()).contains("reads or writes MongoDB, which sluice does not reach");
+    }
+
+    private static String readQuietly(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void a_schema_mapping_puts_each_output_port_out_with_its_own_columns(TestDatabase database) throws Exception {

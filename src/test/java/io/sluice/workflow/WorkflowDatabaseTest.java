@@ -373,6 +373,72 @@ class WorkflowDatabaseTest {
         return csv.toString();
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_registered_mariadb_database_is_read_by_a_query_and_written_by_a_table_export(TestDatabase database) throws Exception {
+        // given a MariaDB database of its own, reached by a user with a password, registered with it encrypted
+        String name = "sluice_wf_" + Long.toHexString(System.nanoTime());
+        try (Connection root = mariadbRoot(); Statement statement = root.createStatement()) {
+            statement.execute("CREATE DATABASE " + name);
+            statement.execute("CREATE USER IF NOT EXISTS 'sluice_wf'@'127.0.0.1' IDENTIFIED BY '" + PASSWORD + "'");
+            statement.execute("GRANT ALL ON " + name + ".* TO 'sluice_wf'@'127.0.0.1'");
+            statement.execute("CREATE TABLE " + name + ".orders (id bigint PRIMARY KEY, region varchar(10), qty int, rate double)");
+            statement.execute("INSERT INTO " + name + ".orders VALUES (1, 'EU', 2, 0.5), (2, 'US', 1, 1.25), (3, 'EU', 7, NULL)");
+        }
+        try {
+            Sluice sluice = migrated(database);
+            SecretCipher cipher = SecretCipher.configured(null, database.dataDir(), notice -> { });
+            execute(database, """
+                    INSERT INTO databases (id, name, provider, host, port, database_name, username, password_encrypted,
+                                           status, table_count, created_at, updated_at)
+                    VALUES ('db_maria', 'shop', 'MARIADB', '127.0.0.1', 3306, ?, 'sluice_wf', ?, 'CONNECTED', 1, ?, ?)""",
+                    name, cipher.encrypt(PASSWORD), now(), now());
+            Path out = temp.resolve("maria-eu.csv");
+            Path workflow = workflowFile("maria.json", """
+                    {"name": "maria", "nodes": [
+                      {"id": "orders", "type": "data_source", "data": {"source_type": "database", "database_id": "db_maria",
+                         "query": "SELECT id, region, qty, rate FROM orders WHERE region = 'EU' ORDER BY id"}},
+                      {"id": "csv", "type": "export", "data": {"export_type": "csv", "output_path": "%s"}},
+                      {"id": "table", "type": "export", "data": {"export_type": "database", "database_id": "db_maria", "table_name": "eu_orders",
+                         "if_exists": "replace"}}],
+                     "edges": [{"source": "orders", "target": "csv"}, {"source": "orders", "target": "table"}]}
+                    """.formatted(out));
+
+            // when
+            Sluice.Result result = sluice.run("workflow", "run", "--file", workflow.toString());
+
+            // then
+            assertThat(result.exitCode()).as(result.err()).isZero();
+            assertThat(Files.readAllLines(out)).containsExactly("id,region,qty,rate", "1,EU,2,0.5", "3,EU,7,");
+            assertThat(result.out() + result.err()).doesNotContain(PASSWORD);
+            try (Connection root = mariadbRoot(); Statement statement = root.createStatement();
+                 var rows = statement.executeQuery("SELECT id, region, qty, rate FROM " + name + ".eu_orders ORDER BY id")) {
+                List<String> written = new java.util.ArrayList<>();
+                while (rows.next()) {
+                    written.add(rows.getLong("id") + "," + rows.getString("region") + "," + rows.getLong("qty") + "," + rows.getObject("rate"));
+                }
+                assertThat(written).containsExactly("1,EU,2,0.5", "3,EU,7,null");
+            }
+        } finally {
+            try (Connection root = mariadbRoot(); Statement statement = root.createStatement()) {
+                statement.execute("DROP DATABASE " + name);
+            }
+        }
+    }
+
+    /** The local MariaDB as its root user (over TCP, no password, as the service is set up here and in CI); skipped when it does not answer, except under CI. */
+    private static Connection mariadbRoot() throws SQLException {
+        try {
+            return java.sql.DriverManager.getConnection(System.getenv().getOrDefault("SLUICE_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/?user=root"));
+        } catch (SQLException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw e;
+            }
+            org.junit.jupiter.api.Assumptions.abort("MariaDB does not answer on 127.0.0.1:3306: " + e.getMessage());
+            return null;
+        }
+    }
+
     /** Registers {@code registered} as a {@code databases} row, its password encrypted with the key sluice will use. */
     private static void registerPostgres(TestDatabase database, String id, TestDatabase registered) throws SQLException {
         SecretCipher cipher = SecretCipher.configured(null, database.dataDir(), notice -> { });
