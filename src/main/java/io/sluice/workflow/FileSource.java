@@ -17,7 +17,8 @@ sealed interface FileSource permits CsvSource, JsonSource {
     /**
      * Opens the file at its first record.
      *
-     * @param rejects where a record that does not fit the schema goes (with this file and its line)
+     * @param rejects where a record that does not fit the schema goes (with this file and its line), on the
+     *                thread that calls {@link SourceRecords#next()}, within that call
      */
-    SourceRecords records(RejectFiles rejects) throws IOException;
+    SourceRecords records(RejectFiles.Rejects rejects) throws IOException;
 }

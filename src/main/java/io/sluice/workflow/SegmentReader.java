@@ -1,5 +1,6 @@
 package io.sluice.workflow;
 
+import io.sluice.batch.ReadAhead;
 import io.sluice.batch.RejectFiles;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
@@ -19,6 +20,12 @@ import java.util.function.Supplier;
  * left in a {@link RowFile}. A record that does not fit goes to the execution's reject file with its
  * file and line (the source reports it), and the others go on.
  *
+ * <p>A source file is parsed and converted on a thread of its own ({@link ReadAhead}), a few thousand rows
+ * ahead of the step's thread, which runs the nodes and writes: the two cores share a segment's work. The
+ * rows reach the step in the file's order, and what the reading thread found (a record for the reject file,
+ * a failure) is reported on the step's thread when its row's turn comes, so that counts and reject files
+ * are committed with the chunk of that row, as without the read-ahead.
+ *
  * <p>When {@code restartable}, the count of source records consumed is saved with each chunk and a
  * restart skips them; a segment that ends in an aggregate reads its source again from the start
  * instead (its groups live in memory).
@@ -26,6 +33,9 @@ import java.util.function.Supplier;
 final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<SourceRow> {
 
     private static final String CONSUMED = "consumed";
+    /** Rows handed from the reading thread to the step's at a time, and how many such batches may wait. */
+    private static final int BATCH = 1024;
+    private static final int BATCHES_AHEAD = 4;
 
     private final FileSource source;
     private final Supplier<Path> rowFile;
@@ -34,8 +44,20 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     /** How many rows the run may reject ({@link WorkflowFiles#MAX_REJECTS}). */
     private final long maxRejects;
     private SourceRecords records;
+    private ReadAhead<Read> ahead;
+    /** A rejection the source reported during the reading thread's current {@code next()} call. */
+    private Rejection pending;
     private boolean ended;
     private long consumed;
+    /** The line of the record last handed to the step. */
+    private long line;
+
+    /** What the reading thread made of one record: a row, or {@link SourceRecords#REJECTED} with its rejection. */
+    private record Read(Object[] row, long line, Rejection rejection) {
+    }
+
+    private record Rejection(String file, String location, String reason, String raw) {
+    }
 
     /**
      * @param source  the file the rows come from, or null when they come from {@code rowFile}
@@ -56,36 +78,52 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
         consumed = 0;
         ended = false;
         try {
-            records = source != null ? source.records(rejectFiles) : new RowFile.Reader(rowFile.get());
+            records = source != null ? source.records((file, location, reason, raw) -> pending = new Rejection(file, location, reason, raw))
+                    : new RowFile.Reader(rowFile.get());
             for (; consumed < skip && records.skip(); consumed++) {
                 // skipped: committed before the restart
             }
+            SourceRecords opened = records;
+            ahead = ReadAhead.start(getExecutionContextKey("parser"), BATCH, BATCHES_AHEAD, () -> {
+                try {
+                    pending = null;
+                    Object[] row = opened.next();
+                    return row == null ? null : new Read(row, opened.line(), pending);
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
         } catch (IOException | RuntimeException e) {
             throw new ItemStreamException("cannot read " + describe() + ": " + e.getMessage(), e);
         }
     }
 
     @Override
-    public SourceRow read() throws IOException {
+    public SourceRow read() throws IOException, InterruptedException {
         while (!ended) {
-            Object[] row;
+            Read read;
             try {
-                row = records.next();
-            } catch (java.io.UncheckedIOException | IOException e) {
-                IOException cause = e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause();
-                throw new ItemStreamException(describe() + " after line " + records.line() + ": "
+                read = ahead.next();
+            } catch (java.io.UncheckedIOException e) {
+                IOException cause = e.getCause();
+                throw new ItemStreamException(describe() + " after line " + line + ": "
                         + (cause instanceof java.nio.charset.CharacterCodingException ? "holds bytes that are not text in its encoding (give its encoding)"
                         : cause.getMessage()));
             }
-            if (row == null) {
+            if (read == null) {
                 ended = true;
                 break;
             }
             consumed++;
-            if (row != SourceRecords.REJECTED) {
-                return new SourceRow(row, records.line());
+            line = read.line();
+            if (read.row() != SourceRecords.REJECTED) {
+                return new SourceRow(read.row(), line);
             }
-            WorkflowFamily.checkRejects(maxRejects, describe() + " line " + records.line());
+            if (read.rejection() != null) {
+                Rejection r = read.rejection();
+                rejectFiles.current().reject(r.file(), r.location(), r.reason(), r.raw());
+            }
+            WorkflowFamily.checkRejects(maxRejects, describe() + " line " + line);
         }
         return null;
     }
@@ -104,12 +142,16 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     @Override
     public void close() {
         try {
+            if (ahead != null) {
+                ahead.close(); // its thread has ended: the records may close
+            }
             if (records != null) {
                 records.close();
             }
         } catch (IOException e) {
             throw new ItemStreamException("cannot close " + describe(), e);
         } finally {
+            ahead = null;
             records = null;
         }
     }
