@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  * ahead of the step's thread, which runs the nodes and writes: the two cores share a segment's work. The
  * rows reach the step in the file's order, and what the reading thread found (a record for the reject file,
  * a failure) is reported on the step's thread when its row's turn comes, so that counts and reject files
- * are committed with the chunk of that row, as without the read-ahead.
+ * are committed with the chunk of that row, as without the read-ahead. The segment's row-wise nodes run there
+ * too (they are called by one thread at a time, in the rows' order), what they make or throw going with the row.
  *
  * <p>When {@code restartable}, the count of source records consumed is saved with each chunk and a
  * restart skips them; a segment that ends in an aggregate reads its source again from the start
@@ -43,6 +44,8 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     private final RejectFiles rejectFiles;
     /** How many rows the run may reject ({@link WorkflowFiles#MAX_REJECTS}). */
     private final long maxRejects;
+    /** The segment's row-wise nodes, run on the reading thread too. */
+    private final List<RowOperation> chain;
     private SourceRecords records;
     private ReadAhead<Read> ahead;
     /** A rejection the source reported during the reading thread's current {@code next()} call. */
@@ -53,7 +56,7 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     private long line;
 
     /** What the reading thread made of one record: a row, or {@link SourceRecords#REJECTED} with its rejection. */
-    private record Read(Object[] row, long line, Rejection rejection) {
+    private record Read(Object[] row, long line, Rejection rejection, Object[] output, RuntimeException failure) {
     }
 
     private record Rejection(String file, String location, String reason, String raw) {
@@ -62,9 +65,13 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     /**
      * @param source  the file the rows come from, or null when they come from {@code rowFile}
      * @param rowFile the row file of the blocking node before this segment (when {@code source} is null)
+     * @param chain   the segment's row-wise nodes: each row goes through them on the reading thread, and the
+     *                step gets the result with the row ({@link SourceRow#through})
      */
-    SegmentReader(String name, FileSource source, Supplier<Path> rowFile, boolean restartable, RejectFiles rejectFiles, long maxRejects) {
+    SegmentReader(String name, FileSource source, Supplier<Path> rowFile, boolean restartable, RejectFiles rejectFiles, long maxRejects,
+                  List<RowOperation> chain) {
         this.maxRejects = maxRejects;
+        this.chain = List.copyOf(chain);
         setName(name);
         this.source = source;
         this.rowFile = rowFile;
@@ -88,7 +95,17 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
                 try {
                     pending = null;
                     Object[] row = opened.next();
-                    return row == null ? null : new Read(row, opened.line(), pending);
+                    if (row == null) {
+                        return null;
+                    }
+                    if (row == SourceRecords.REJECTED) {
+                        return new Read(row, opened.line(), pending, null, null);
+                    }
+                    try {
+                        return new Read(row, opened.line(), null, RowOperation.applyAll(chain, row), null);
+                    } catch (RuntimeException e) {
+                        return new Read(row, opened.line(), null, null, e); // reported by the step, as its processor's own
+                    }
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
@@ -117,7 +134,7 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
             consumed++;
             line = read.line();
             if (read.row() != SourceRecords.REJECTED) {
-                return new SourceRow(read.row(), line);
+                return new SourceRow(read.row(), line, read.output(), read.failure());
             }
             if (read.rejection() != null) {
                 Rejection r = read.rejection();

@@ -167,11 +167,11 @@ public class WorkflowFamily implements JobFamily {
     private Step step(WorkflowPlan.Segment segment, String workflowId, long maxRejects) {
         boolean restartable = segment.blocking() == null;
         SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", segment.source(),
-                segment.rowFileOf() == null ? null : () -> rowFile(currentStep(), segment.rowFileOf()), restartable, rejectFiles, maxRejects);
+                segment.rowFileOf() == null ? null : () -> rowFile(currentStep(), segment.rowFileOf()), restartable, rejectFiles, maxRejects, segment.chain());
         // a row a node drops counts as filtered; one it cannot compute is rejected with its source line
         ItemProcessor<SourceRow, Object[]> processor = row -> {
             try {
-                return RowOperation.applyAll(segment.chain(), row.values());
+                return row.through(segment.chain());
             } catch (InvalidRecordException e) {
                 reject(segment, row.values(), row.line(), e.getMessage(), maxRejects);
                 return null;
