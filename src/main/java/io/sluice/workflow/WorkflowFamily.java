@@ -59,6 +59,17 @@ public class WorkflowFamily implements JobFamily {
     private final RejectFiles rejectFiles;
     private final SluiceProperties properties;
     private final StoredWorkflows stored;
+    /**
+     * The plan {@link #parameters} made, for the launch that follows at once: {@link #create} takes it and
+     * its validator the fact that it was checked, instead of reading and planning the workflow twice more
+     * (the file's schema sample, the formulas compiled). Each taken once; any other parameters (a restart's)
+     * are planned anew.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<Planned> justPlanned = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicReference<JobParameters> justChecked = new java.util.concurrent.atomic.AtomicReference<>();
+
+    private record Planned(JobParameters parameters, WorkflowPlan plan) {
+    }
 
     WorkflowFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, RejectFiles rejectFiles,
                    SluiceProperties properties, StoredWorkflows stored) {
@@ -105,13 +116,17 @@ public class WorkflowFamily implements JobFamily {
                 .addString(OVERRIDES, JsonMapper.builder().build().writeValueAsString(overrides))
                 .addLong(LAUNCHED_AT, System.currentTimeMillis())
                 .toJobParameters();
-        plan(parameters);
+        justPlanned.set(new Planned(parameters, plan(parameters)));
+        justChecked.set(parameters);
         return parameters;
     }
 
     @Override
     public JobParametersValidator validator() {
         return parameters -> {
+            if (parameters.equals(justChecked.getAndSet(null))) {
+                return; // checked by parameters() a moment ago
+            }
             try {
                 plan(parameters);
             } catch (InvalidInputException e) {
@@ -122,7 +137,8 @@ public class WorkflowFamily implements JobFamily {
 
     @Override
     public Job create(JobParameters parameters) {
-        WorkflowPlan plan = plan(parameters);
+        Planned planned = justPlanned.getAndSet(null);
+        WorkflowPlan plan = planned != null && planned.parameters().equals(parameters) ? planned.plan() : plan(parameters);
         String workflowId = parameters.getString(ID);
         SimpleJobBuilder job = null;
         for (WorkflowPlan.Segment segment : plan.segments()) {
