@@ -31,12 +31,36 @@ final class Aggregate implements BlockingNode {
     private final int[] groupBy;
     private final List<Measure> measures;
     private final Schema output;
-    private final Map<List<Object>, Accumulator[]> groups = new HashMap<>();
+    private final Map<Key, Accumulator[]> groups = new HashMap<>();
+    /** The measures' columns, for {@link #add}: {@code -1} for the count of rows. */
+    private final int[] measureColumns;
 
     private Aggregate(int[] groupBy, List<Measure> measures, Schema output) {
         this.groupBy = groupBy;
         this.measures = measures;
         this.output = output;
+        this.measureColumns = measures.stream().mapToInt(Measure::column).toArray();
+    }
+
+    /** A group's key: the values of the group columns, hashed once. */
+    private static final class Key {
+        private final Object[] values;
+        private final int hash;
+
+        Key(Object[] values) {
+            this.values = values;
+            this.hash = Arrays.hashCode(values);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Key key && key.hash == hash && Arrays.equals(key.values, values);
+        }
     }
 
     /**
@@ -169,9 +193,14 @@ final class Aggregate implements BlockingNode {
                 key[i] = 0.0; // -0.0 and 0.0 are one group
             }
         }
-        Accumulator[] accumulators = groups.computeIfAbsent(Arrays.asList(key), k -> newAccumulators());
+        Key group = new Key(key);
+        Accumulator[] accumulators = groups.get(group);
+        if (accumulators == null) {
+            accumulators = newAccumulators();
+            groups.put(group, accumulators);
+        }
         for (int i = 0; i < accumulators.length; i++) {
-            int column = measures.get(i).column();
+            int column = measureColumns[i];
             accumulators[i].add(column < 0 ? null : row[column]);
         }
     }
@@ -185,13 +214,13 @@ final class Aggregate implements BlockingNode {
 
     /** The groups' output rows, in key order. */
     List<Object[]> results() {
-        List<Map.Entry<List<Object>, Accumulator[]>> entries = new ArrayList<>(groups.entrySet());
-        entries.sort((a, b) -> compareKeys(a.getKey(), b.getKey()));
+        List<Map.Entry<Key, Accumulator[]>> entries = new ArrayList<>(groups.entrySet());
+        entries.sort((a, b) -> compareKeys(a.getKey().values, b.getKey().values));
         List<Object[]> rows = new ArrayList<>(entries.size());
-        for (Map.Entry<List<Object>, Accumulator[]> entry : entries) {
+        for (Map.Entry<Key, Accumulator[]> entry : entries) {
             Object[] row = new Object[output.size()];
             for (int i = 0; i < groupBy.length; i++) {
-                row[i] = entry.getKey().get(i);
+                row[i] = entry.getKey().values[i];
             }
             for (int i = 0; i < entry.getValue().length; i++) {
                 row[groupBy.length + i] = entry.getValue()[i].result();
@@ -201,10 +230,10 @@ final class Aggregate implements BlockingNode {
         return rows;
     }
 
-    private static int compareKeys(List<Object> a, List<Object> b) {
-        for (int i = 0; i < a.size(); i++) {
-            Object x = a.get(i);
-            Object y = b.get(i);
+    private static int compareKeys(Object[] a, Object[] b) {
+        for (int i = 0; i < a.length; i++) {
+            Object x = a[i];
+            Object y = b[i];
             if (x == null || y == null) {
                 if (x != y) {
                     return x == null ? 1 : -1;

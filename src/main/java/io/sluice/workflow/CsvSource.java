@@ -72,7 +72,7 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
     }
 
     @Override
-    public SourceRecords records(RejectFiles rejects) throws IOException {
+    public SourceRecords records(RejectFiles.Rejects rejects) throws IOException {
         return new Records(rejects);
     }
 
@@ -137,9 +137,9 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
      */
     private static boolean isNumber(String field) {
         int i = field.charAt(0) == '-' || field.charAt(0) == '+' ? 1 : 0;
-        String rest = field.substring(i).toLowerCase(java.util.Locale.ROOT);
-        if (rest.equals("nan") || rest.equals("inf") || rest.equals("infinity")) {
-            return true;
+        if (i < field.length() && isSpecial(field.charAt(i))) {
+            String rest = field.substring(i).toLowerCase(java.util.Locale.ROOT);
+            return rest.equals("nan") || rest.equals("inf") || rest.equals("infinity");
         }
         int digits = 0;
         boolean point = false;
@@ -177,8 +177,17 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
         return exponentDigits > 0;
     }
 
+    /** The first letter of {@code nan}, {@code inf} or {@code infinity}: no number starts with it otherwise. */
+    private static boolean isSpecial(char c) {
+        return c == 'n' || c == 'N' || c == 'i' || c == 'I';
+    }
+
     /** A field that {@link #isNumber} accepts, as a double. */
     private static double parseNumber(String field) {
+        int start = field.charAt(0) == '-' || field.charAt(0) == '+' ? 1 : 0;
+        if (start == field.length() || !isSpecial(field.charAt(start))) {
+            return Double.parseDouble(field);
+        }
         boolean negative = field.charAt(0) == '-';
         String rest = field.substring(field.charAt(0) == '-' || field.charAt(0) == '+' ? 1 : 0).toLowerCase(java.util.Locale.ROOT);
         return switch (rest) {
@@ -226,12 +235,12 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
     /** The file's records after its header, each converted to the schema's types. */
     private final class Records implements SourceRecords {
 
-        private final RejectFiles rejects;
+        private final RejectFiles.Rejects rejects;
         private final CsvReader<CsvRecord> reader;
         private final Iterator<CsvRecord> iterator;
         private long line;
 
-        Records(RejectFiles rejects) throws IOException {
+        Records(RejectFiles.Rejects rejects) throws IOException {
             this.rejects = rejects;
             this.reader = reader(file, delimiter, quote, charset);
             this.iterator = reader.iterator();
@@ -275,7 +284,7 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
         }
 
         private void reject(CsvRecord record, String reason) {
-            rejects.current().reject(file.toString(), "line " + record.getStartingLineNumber(), reason, String.join(String.valueOf(delimiter), record.getFields()));
+            rejects.reject(file.toString(), "line " + record.getStartingLineNumber(), reason, String.join(String.valueOf(delimiter), record.getFields()));
         }
 
         @Override

@@ -88,7 +88,7 @@ record JsonSource(Path file, boolean lines, Charset charset, Schema schema) impl
     }
 
     @Override
-    public SourceRecords records(RejectFiles rejects) throws IOException {
+    public SourceRecords records(RejectFiles.Rejects rejects) throws IOException {
         return new Records(rejects);
     }
 
@@ -144,7 +144,7 @@ record JsonSource(Path file, boolean lines, Charset charset, Schema schema) impl
         /** What {@link #read} found. */
         enum Found { OBJECT, REJECTED, END }
 
-        private final RejectFiles rejects;
+        private final RejectFiles.Rejects rejects;
         private final Map<String, Integer> columns = new HashMap<>();
         private BufferedReader text;
         private JsonParser array;
@@ -157,7 +157,7 @@ record JsonSource(Path file, boolean lines, Charset charset, Schema schema) impl
         private long element;
 
         /** @param rejects null to read without reporting (the sample for the schema) */
-        Records(RejectFiles rejects) throws IOException {
+        Records(RejectFiles.Rejects rejects) throws IOException {
             this.rejects = rejects;
             for (int i = 0; i < schema.size(); i++) {
                 columns.put(schema.column(i).name(), i);
@@ -374,7 +374,7 @@ record JsonSource(Path file, boolean lines, Charset charset, Schema schema) impl
 
         private void reject(String location, String reason, String raw) {
             if (rejects != null) {
-                rejects.current().reject(file.toString(), location, reason, raw);
+                rejects.reject(file.toString(), location, reason, raw);
             }
         }
 

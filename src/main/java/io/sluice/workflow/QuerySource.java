@@ -264,7 +264,7 @@ final class QuerySource implements RowSource {
     }
 
     @Override
-    public SourceRecords records(RejectFiles rejects) throws IOException {
+    public SourceRecords records(RejectFiles.Rejects rejects) throws IOException {
         Connection connection = null;
         try {
             connection = database.openForReading();

@@ -17,9 +17,10 @@ sealed interface RowSource permits FileSource, QuerySource {
     /**
      * Opens the source at its first record.
      *
-     * @param rejects where a record that does not fit the schema goes (with where it was)
+     * @param rejects where a record that does not fit the schema goes (with where it was), on the thread that
+     *                calls {@link SourceRecords#next()}, within that call
      */
-    SourceRecords records(RejectFiles rejects) throws IOException;
+    SourceRecords records(RejectFiles.Rejects rejects) throws IOException;
 
     /** What it is, for messages and reject files: a file's path, or {@code query on DATABASE}; never a password. */
     String where();

@@ -1,5 +1,6 @@
 package io.sluice.workflow;
 
+import io.sluice.batch.ReadAhead;
 import io.sluice.batch.RejectFiles;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
@@ -19,6 +20,13 @@ import java.util.function.Supplier;
  * left in a {@link RowFile}. A record that does not fit goes to the execution's reject file with its
  * file and line (the source reports it), and the others go on.
  *
+ * <p>A source file is parsed and converted on a thread of its own ({@link ReadAhead}), a few thousand rows
+ * ahead of the step's thread, which runs the nodes and writes: the two cores share a segment's work. The
+ * rows reach the step in the file's order, and what the reading thread found (a record for the reject file,
+ * a failure) is reported on the step's thread when its row's turn comes, so that counts and reject files
+ * are committed with the chunk of that row, as without the read-ahead. The segment's row-wise nodes run there
+ * too (they are called by one thread at a time, in the rows' order), what they make or throw going with the row.
+ *
  * <p>When {@code restartable}, the count of source records consumed is saved with each chunk and a
  * restart skips them; a segment that ends in an aggregate reads its source again from the start
  * instead (its groups live in memory).
@@ -26,6 +34,9 @@ import java.util.function.Supplier;
 final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<SourceRow> {
 
     private static final String CONSUMED = "consumed";
+    /** Rows handed from the reading thread to the step's at a time, and how many such batches may wait. */
+    private static final int BATCH = 1024;
+    private static final int BATCHES_AHEAD = 4;
 
     private final Opener opener;
     private final Supplier<String> description;
@@ -35,24 +46,42 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     private final RejectFiles rejectFiles;
     /** How many rows the run may reject ({@link WorkflowFiles#MAX_REJECTS}). */
     private final long maxRejects;
+    /** The segment's row-wise nodes, run on the reading thread too. */
+    private final List<RowOperation> chain;
     private SourceRecords records;
+    private ReadAhead<Read> ahead;
+    /** A rejection the source reported during the reading thread's current {@code next()} call. */
+    private Rejection pending;
     private boolean ended;
     private long consumed;
+    /** The line of the record last handed to the step. */
+    private long line;
+
+    /** What the reading thread made of one record: a row, or {@link SourceRecords#REJECTED} with its rejection. */
+    private record Read(Object[] row, long line, Rejection rejection, SourceRow through) {
+    }
+
+    private record Rejection(String file, String location, String reason, String raw) {
+    }
 
     /**
-     * @param opener      opens the records at their first (a source file's, a row file's, a join's)
+     * @param opener      opens the records at their first (a source file's, a row file's, a join's), with where
+     *                    a record that does not fit goes
      * @param description what the records are, for messages (the file)
      * @param unit        what a record's number counts ({@code line}, {@code row})
+     * @param chain       the segment's row-wise nodes: each row goes through them on the reading thread, and the
+     *                    step gets the result with the row ({@link SourceRow#through})
      */
     SegmentReader(String name, Opener opener, Supplier<String> description, String unit, boolean restartable, RejectFiles rejectFiles,
-                  long maxRejects) {
-        this.unit = unit;
-        this.maxRejects = maxRejects;
+                  long maxRejects, List<RowOperation> chain) {
         setName(name);
         this.opener = opener;
         this.description = description;
+        this.unit = unit;
         this.restartable = restartable;
         this.rejectFiles = rejectFiles;
+        this.maxRejects = maxRejects;
+        this.chain = List.copyOf(chain);
     }
 
     @Override
@@ -61,36 +90,57 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
         consumed = 0;
         ended = false;
         try {
-            records = opener.open(rejectFiles);
+            records = opener.open((file, location, reason, raw) -> pending = new Rejection(file, location, reason, raw));
             for (; consumed < skip && records.skip(); consumed++) {
                 // skipped: committed before the restart
             }
+            SourceRecords opened = records;
+            ahead = ReadAhead.start(getExecutionContextKey("parser"), BATCH, BATCHES_AHEAD, () -> {
+                try {
+                    pending = null;
+                    Object[] row = opened.next();
+                    if (row == null) {
+                        return null;
+                    }
+                    if (row == SourceRecords.REJECTED) {
+                        return new Read(row, opened.line(), pending, null);
+                    }
+                    return new Read(row, opened.line(), null, SourceRow.through(chain, row, opened.line()));
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
         } catch (IOException | RuntimeException e) {
             throw new ItemStreamException("cannot read " + describe() + ": " + e.getMessage(), e);
         }
     }
 
     @Override
-    public SourceRow read() throws IOException {
+    public SourceRow read() throws IOException, InterruptedException {
         while (!ended) {
-            Object[] row;
+            Read read;
             try {
-                row = records.next();
-            } catch (java.io.UncheckedIOException | IOException e) {
-                IOException cause = e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause();
-                throw new ItemStreamException(describe() + " after " + unit + " " + records.line() + ": "
+                read = ahead.next();
+            } catch (java.io.UncheckedIOException e) {
+                IOException cause = e.getCause();
+                throw new ItemStreamException(describe() + " after " + unit + " " + line + ": "
                         + (cause instanceof java.nio.charset.CharacterCodingException ? "holds bytes that are not text in its encoding (give its encoding)"
                         : cause.getMessage()));
             }
-            if (row == null) {
+            if (read == null) {
                 ended = true;
                 break;
             }
             consumed++;
-            if (row != SourceRecords.REJECTED) {
-                return new SourceRow(row, records.line());
+            line = read.line();
+            if (read.row() != SourceRecords.REJECTED) {
+                return read.through();
             }
-            WorkflowFamily.checkRejects(maxRejects, describe() + " " + unit + " " + records.line());
+            if (read.rejection() != null) {
+                Rejection r = read.rejection();
+                rejectFiles.current().reject(r.file(), r.location(), r.reason(), r.raw());
+            }
+            WorkflowFamily.checkRejects(maxRejects, describe() + " " + unit + " " + line);
         }
         return null;
     }
@@ -103,8 +153,8 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     @FunctionalInterface
     interface Opener {
 
-        /** @param rejects where a record that does not fit goes (a source file's) */
-        SourceRecords open(RejectFiles rejects) throws IOException;
+        /** @param rejects where a record that does not fit goes (a source's), called on the thread that reads the records */
+        SourceRecords open(RejectFiles.Rejects rejects) throws IOException;
     }
 
     @Override
@@ -117,12 +167,16 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     @Override
     public void close() {
         try {
+            if (ahead != null) {
+                ahead.close(); // its thread has ended: the records may close
+            }
             if (records != null) {
                 records.close();
             }
         } catch (IOException e) {
             throw new ItemStreamException("cannot close " + describe(), e);
         } finally {
+            ahead = null;
             records = null;
         }
     }

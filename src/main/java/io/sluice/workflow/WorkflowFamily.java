@@ -68,6 +68,17 @@ public class WorkflowFamily implements JobFamily {
     private final JdbcTemplate jdbc;
     private final AnalysisResults analysisResults;
     private final WorkflowResources resources;
+    /**
+     * The plan {@link #parameters} made, for the launch that follows at once: {@link #create} takes it and
+     * its validator the fact that it was checked, instead of reading and planning the workflow twice more
+     * (the file's schema sample, the formulas compiled). Each taken once; any other parameters (a restart's)
+     * are planned anew.
+     */
+    private final java.util.concurrent.atomic.AtomicReference<Planned> justPlanned = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicReference<JobParameters> justChecked = new java.util.concurrent.atomic.AtomicReference<>();
+
+    private record Planned(JobParameters parameters, WorkflowPlan plan) {
+    }
 
     WorkflowFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, RejectFiles rejectFiles,
                    SluiceProperties properties, StoredWorkflows stored, JdbcTemplate jdbc, AnalysisResults analysisResults,
@@ -118,13 +129,17 @@ public class WorkflowFamily implements JobFamily {
                 .addString(OVERRIDES, JsonMapper.builder().build().writeValueAsString(overrides))
                 .addLong(LAUNCHED_AT, System.currentTimeMillis())
                 .toJobParameters();
-        plan(parameters);
+        justPlanned.set(new Planned(parameters, plan(parameters)));
+        justChecked.set(parameters);
         return parameters;
     }
 
     @Override
     public JobParametersValidator validator() {
         return parameters -> {
+            if (parameters.equals(justChecked.getAndSet(null))) {
+                return; // checked by parameters() a moment ago
+            }
             try {
                 plan(parameters);
             } catch (InvalidInputException e) {
@@ -135,7 +150,8 @@ public class WorkflowFamily implements JobFamily {
 
     @Override
     public Job create(JobParameters parameters) {
-        WorkflowPlan plan = plan(parameters);
+        Planned planned = justPlanned.getAndSet(null);
+        WorkflowPlan plan = planned != null && planned.parameters().equals(parameters) ? planned.plan() : plan(parameters);
         String workflowId = parameters.getString(ID);
         List<List<WorkflowPlan.Segment>> waves = plan.waves();
         if (waves.isEmpty()) {
@@ -206,30 +222,31 @@ public class WorkflowFamily implements JobFamily {
 
     private Step step(WorkflowPlan plan, WorkflowPlan.Segment segment, String workflowId, long maxRejects) {
         boolean restartable = segment.writesRowsOf() == null;
+        List<RowOperation> chain = segment.chain();
         SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", opener(segment),
                 () -> segment.rowFileOf() != null ? rowFile(currentStep(), segment.rowFileOf()).toString() : segment.describeInput(),
-                segment.source() != null ? segment.source().unit() : "row", restartable, rejectFiles, maxRejects);
+                segment.source() != null ? segment.source().unit() : "row", restartable, rejectFiles, maxRejects, chain);
         boolean endsInNode = segment.export() != null || segment.blocking() != null;
         // a join puts out rows of its own, as a source does
         NodeRows counts = new NodeRows(segment.stepName() + ".rows", segment.nodeIds(), segment.rowFileOf() == null, restartable, jdbc, workflowId);
-        List<RowOperation> chain = segment.chain();
         int first = counts.firstOperation();
-        // a row a node drops counts as filtered; one it cannot compute is rejected with its source line
+        // the chain ran on the reading thread (SegmentReader): here its rows are counted, node by node, and what it
+        // threw is reported; a row a node drops counts as filtered, one it cannot compute is rejected with its source line
         ItemProcessor<SourceRow, Object[]> processor = row -> {
             try {
                 counts.sourceRow();
-                Object[] current = row.values();
-                for (int i = 0; i < chain.size() && current != null; i++) {
+                for (int i = 0; i < row.passed(); i++) {
                     counts.in(first + i);
-                    current = chain.get(i).apply(current);
-                    if (current != null) {
-                        counts.out(first + i);
-                    }
+                    counts.out(first + i);
                 }
-                if (current != null && endsInNode) {
+                if (row.passed() < chain.size()) {
+                    counts.in(first + row.passed()); // the node that dropped it or threw
+                }
+                Object[] result = row.result();
+                if (result != null && endsInNode) {
                     counts.intoLast(segment.export() != null);
                 }
-                return current;
+                return result;
             } catch (InvalidRecordException e) {
                 reject(segment, row.values(), row.line(), e.getMessage(), maxRejects);
                 return null;
