@@ -73,7 +73,7 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
                 row = records.next();
             } catch (java.io.UncheckedIOException | IOException e) {
                 IOException cause = e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause();
-                throw new ItemStreamException(describe() + " after line " + records.line() + ": "
+                throw new ItemStreamException(describe() + " after " + where(records.line()) + ": "
                         + (cause instanceof java.nio.charset.CharacterCodingException ? "holds bytes that are not text in its encoding (give its encoding)"
                         : cause.getMessage()));
             }
@@ -85,9 +85,13 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
             if (row != SourceRecords.REJECTED) {
                 return new SourceRow(row, records.line());
             }
-            WorkflowFamily.checkRejects(maxRejects, describe() + " line " + records.line());
+            WorkflowFamily.checkRejects(maxRejects, describe() + " " + where(records.line()));
         }
         return null;
+    }
+
+    private String where(long line) {
+        return source != null ? source.location(line) : "row " + line;
     }
 
     private String describe() {

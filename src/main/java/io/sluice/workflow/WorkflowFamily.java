@@ -171,7 +171,15 @@ public class WorkflowFamily implements JobFamily {
         // a row a node drops counts as filtered; one it cannot compute is rejected with its source line
         ItemProcessor<SourceRow, Object[]> processor = row -> {
             try {
-                return RowOperation.applyAll(segment.chain(), row.values());
+                Object[] out = RowOperation.applyAll(segment.chain(), row.values());
+                // a value the export's format cannot hold (a control character in XML) is rejected, never altered
+                String refused = out == null || segment.export() == null ? null : segment.export().refusal(segment.output(), out);
+                if (refused != null) {
+                    String exportNode = segment.nodeIds().get(segment.nodeIds().size() - 1);
+                    reject(segment, row.values(), row.line(), "node " + exportNode + " cannot write it: " + refused, maxRejects);
+                    return null;
+                }
+                return out;
             } catch (InvalidRecordException e) {
                 reject(segment, row.values(), row.line(), e.getMessage(), maxRejects);
                 return null;
@@ -206,8 +214,9 @@ public class WorkflowFamily implements JobFamily {
     /** A row a node refused (a value that does not convert): to the reject file with the source's file and the row's line, the row as a JSON object. */
     private void reject(WorkflowPlan.Segment segment, Object[] row, long line, String reason, long maxRejects) {
         String file = segment.source() != null ? segment.source().file().toString() : "the rows of node " + segment.rowFileOf();
-        rejectFiles.current().reject(file, (segment.source() != null ? "line " : "row ") + line, reason, JsonExport.object(segment.input(), row));
-        checkRejects(maxRejects, file + " " + (segment.source() != null ? "line " : "row ") + line + ": " + reason);
+        String location = segment.source() != null ? segment.source().location(line) : "row " + line;
+        rejectFiles.current().reject(file, location, reason, JsonExport.object(segment.input(), row));
+        checkRejects(maxRejects, file + " " + location + ": " + reason);
     }
 
     /**

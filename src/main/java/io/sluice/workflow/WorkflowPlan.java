@@ -34,7 +34,7 @@ final class WorkflowPlan {
     enum Kind { SOURCE, ROW, BLOCKING, EXPORT }
 
     /** The file formats sluice reads and writes. */
-    enum Format { CSV, JSON, JSON_LINES }
+    enum Format { CSV, JSON, JSON_LINES, EXCEL, XML }
 
     /**
      * One step: its rows come from a source file or the row file of the blocking node {@code rowFileOf}, go
@@ -99,8 +99,8 @@ final class WorkflowPlan {
             Kind kind = kind(node);
             if (kind == null) {
                 problems.add("node " + node.id() + " has the type '" + node.type() + "'" + (detail(node).isEmpty() ? "" : " (" + detail(node) + ")")
-                        + ", which sluice cannot run yet (sources: CSV, JSON and JSON Lines files; filter, formula, select, drop, rename, missing values,"
-                        + " type conversion, aggregate, k-means; CSV, JSON and JSON Lines exports)");
+                        + ", which sluice cannot run yet (sources: CSV, JSON, JSON Lines, Excel .xlsx and XML files; filter, formula, select, drop, rename,"
+                        + " missing values, type conversion, aggregate, k-means; CSV, JSON, JSON Lines, Excel .xlsx and XML exports)");
             } else {
                 kinds.put(node.id(), kind);
                 checkEdges(definition, node, kind, problems);
@@ -210,11 +210,11 @@ final class WorkflowPlan {
     static Kind kind(Node node) {
         String type = node.type().toLowerCase(Locale.ROOT);
         return switch (type) {
-            case "data_source", "datasource", "read_csv", "read_json", "source" -> sourceFormat(node) != null ? Kind.SOURCE : null;
+            case "data_source", "datasource", "read_csv", "read_json", "read_excel", "read_xml", "source" -> sourceFormat(node) != null ? Kind.SOURCE : null;
             case "filter", "filter_rows", "select_columns", "drop_columns", "rename_columns", "custom_formula", "formula", "type_conversion" -> Kind.ROW;
             case "aggregate", "aggregation", "group_by", "groupby" -> Kind.BLOCKING;
             case "analysis" -> isKMeans(node) ? Kind.BLOCKING : null;
-            case "export", "output", "write_csv", "write_json" -> exportFormat(node) != null ? Kind.EXPORT : null;
+            case "export", "output", "write_csv", "write_json", "write_excel", "write_xml" -> exportFormat(node) != null ? Kind.EXPORT : null;
             case "data_transformation", "transform", "transformation" -> switch (operation(node)) {
                 case "filter_rows", "filter", "select_columns", "select", "drop_columns", "drop", "rename_columns", "rename",
                      "custom_formula", "formula", "derive", "derive_column", "handle_missing", "missing_values", "fill_missing",
@@ -252,6 +252,8 @@ final class WorkflowPlan {
         return format(switch (node.type()) {
             case "read_csv" -> "csv";
             case "read_json" -> "json";
+            case "read_excel" -> "excel";
+            case "read_xml" -> "xml";
             default -> node.settings().getOrDefault("file_type", node.settings().get("format"));
         }, sourcePath(node));
     }
@@ -261,6 +263,8 @@ final class WorkflowPlan {
         return format(switch (node.type()) {
             case "write_csv" -> "csv";
             case "write_json" -> "json";
+            case "write_excel" -> "excel";
+            case "write_xml" -> "xml";
             default -> node.settings().getOrDefault("export_type", node.settings().get("format"));
         }, exportPath(node));
     }
@@ -270,11 +274,14 @@ final class WorkflowPlan {
         String name = path == null ? "" : path.toString().toLowerCase(Locale.ROOT);
         boolean linesByName = name.endsWith(".jsonl") || name.endsWith(".ndjson");
         String type = named != null ? named.toString().toLowerCase(Locale.ROOT)
-                : name.endsWith(".csv") ? "csv" : name.endsWith(".json") || linesByName ? "json" : "";
+                : name.endsWith(".csv") ? "csv" : name.endsWith(".json") || linesByName ? "json"
+                : name.endsWith(".xlsx") || name.endsWith(".xlsm") || name.endsWith(".xls") ? "excel" : name.endsWith(".xml") ? "xml" : "";
         return switch (type) {
             case "csv" -> Format.CSV;
             case "json" -> linesByName ? Format.JSON_LINES : Format.JSON;
             case "jsonl", "ndjson", "json_lines", "jsonlines" -> Format.JSON_LINES;
+            case "excel", "xlsx", "xlsm", "xls" -> Format.EXCEL;
+            case "xml" -> Format.XML;
             default -> null;
         };
     }
@@ -372,7 +379,7 @@ final class WorkflowPlan {
                     current = next;
                     continue;
                 }
-                Export export = kind == Kind.EXPORT ? export(definition, new Settings(nodes.get(next), problems)) : null;
+                Export export = kind == Kind.EXPORT ? export(definition, new Settings(nodes.get(next), problems), schema) : null;
                 if (kind == Kind.EXPORT) {
                     if (export == null) {
                         continue sources; // noted; the other sources' chains are checked too
@@ -478,6 +485,13 @@ final class WorkflowPlan {
         }
         try {
             Format format = sourceFormat(settings.node());
+            if (format == Format.EXCEL) {
+                return ExcelSource.of(settings, file);
+            }
+            if (format == Format.XML) {
+                return XmlSource.open(file, XmlSource.recordTag(settings), settings.text("encoding") == null ? null : charset,
+                        settings.node().type().equals("read_xml"));
+            }
             if (format != Format.CSV) {
                 return JsonSource.open(file, format == Format.JSON_LINES, charset);
             }
@@ -489,7 +503,7 @@ final class WorkflowPlan {
         }
     }
 
-    private static Export export(WorkflowDefinition definition, Settings settings) {
+    private static Export export(WorkflowDefinition definition, Settings settings, Schema schema) {
         Object path = exportPath(settings.node());
         if (path == null) {
             settings.problem("has no output_path");
@@ -499,6 +513,12 @@ final class WorkflowPlan {
         Format format = exportFormat(settings.node());
         if (format == Format.CSV) {
             return new CsvExport(file, character(settings, ',', "delimiter", "separator", "sep"));
+        }
+        if (format == Format.EXCEL) {
+            return ExcelExport.of(settings, file, schema);
+        }
+        if (format == Format.XML) {
+            return XmlExport.of(settings, file, schema);
         }
         String orient = settings.text("orient");
         if (orient != null && !orient.equalsIgnoreCase("records")) {
