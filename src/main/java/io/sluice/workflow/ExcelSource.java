@@ -135,7 +135,7 @@ record ExcelSource(Path file, String sheet, int skipRows, int header, Schema sch
             }
             return new ExcelSource(file, rows.name, skipRows, header, new Schema(columns));
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
     }
 

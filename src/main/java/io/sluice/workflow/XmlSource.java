@@ -93,7 +93,7 @@ record XmlSource(Path file, String recordTag, Charset charset, Schema schema) im
                 });
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            throw new UncheckedIOException(e.getMessage(), e);
         }
         List<Schema.Column> columns = new ArrayList<>();
         types.forEach((name, type) -> columns.add(new Schema.Column(name, type == null ? ColumnType.STRING : type)));
