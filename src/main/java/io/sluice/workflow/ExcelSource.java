@@ -7,9 +7,10 @@ import org.apache.poi.openxml4j.opc.PackageAccess;
 import org.apache.poi.poifs.filesystem.FileMagic;
 import org.apache.poi.ss.usermodel.DateUtil;
 import org.apache.poi.util.XMLHelper;
-import org.apache.poi.xssf.eventusermodel.ReadOnlySharedStringsTable;
 import org.apache.poi.xssf.eventusermodel.XSSFReader;
+import org.apache.poi.openxml4j.opc.PackagePart;
 import org.apache.poi.xssf.model.StylesTable;
+import org.apache.poi.xssf.usermodel.XSSFRelation;
 import org.apache.poi.xssf.usermodel.XSSFCellStyle;
 import org.apache.poi.xssf.usermodel.XSSFRichTextString;
 
@@ -57,8 +58,9 @@ import java.util.Set;
  *     not rows.</li>
  * </ul>
  *
- * <p>The sheet is streamed (POI's event API for the package, its shared strings and styles; the
- * sheet's XML read with StAX), never held whole: memory holds the shared strings table, not the rows.
+ * <p>The sheet is streamed (POI's event API for the package and its styles; the shared strings and
+ * the sheet's XML read with StAX), never held whole: memory holds the shared strings table (about
+ * 60 MB for a million distinct short texts), not the rows.
  * A row with a cell whose value does not fit its column's type, a cell holding an error
  * ({@code #DIV/0!}), or a value beyond the columns goes to the reject file with the sheet and row
  * (as Excel numbers rows, from 1).
@@ -281,8 +283,8 @@ record ExcelSource(Path file, String sheet, int skipRows, int header, Schema sch
         private final OPCPackage workbook;
         private final InputStream stream;
         private final XMLStreamReader xml;
-        private final ReadOnlySharedStringsTable sharedStrings;
-        private final List<String> strings = new ArrayList<>();
+        /** The workbook's shared strings table, the only part held whole: the text of many cells. */
+        private final List<String> strings;
         private final StylesTable styles;
         private final Map<Integer, Boolean> dateStyles = new HashMap<>();
         private final boolean date1904;
@@ -318,7 +320,7 @@ record ExcelSource(Path file, String sheet, int skipRows, int header, Schema sch
             try {
                 XSSFReader reader = new XSSFReader(workbook);
                 date1904 = date1904(reader);
-                sharedStrings = new ReadOnlySharedStringsTable(workbook, false);
+                strings = sharedStrings(workbook);
                 styles = reader.getStylesTable();
                 XSSFReader.SheetIterator sheets = reader.getSheetIterator();
                 List<String> names = new ArrayList<>();
@@ -551,27 +553,61 @@ record ExcelSource(Path file, String sheet, int skipRows, int header, Schema sch
             }
         }
 
+        /**
+         * The shared strings table's texts in order, each its runs joined without phonetic runs ({@code rPh}), as
+         * POI's read-only table reads them, but held once, as Strings.
+         */
+        private static List<String> sharedStrings(OPCPackage workbook) throws IOException, XMLStreamException {
+            List<PackagePart> parts = workbook.getPartsByContentType(XSSFRelation.SHARED_STRINGS.getContentType());
+            List<String> strings = new ArrayList<>();
+            if (parts.isEmpty()) {
+                return strings;
+            }
+            try (InputStream data = parts.get(0).getInputStream()) {
+                XMLStreamReader xml = XML.createXMLStreamReader(data);
+                StringBuilder text = new StringBuilder();
+                int phonetic = 0;
+                while (xml.hasNext()) {
+                    int event = xml.next();
+                    if (event == XMLStreamConstants.START_ELEMENT) {
+                        switch (xml.getLocalName()) {
+                            case "si" -> text.setLength(0);
+                            case "rPh" -> phonetic++;
+                            case "t" -> {
+                                String run = xml.getElementText();
+                                if (phonetic == 0) {
+                                    text.append(run);
+                                }
+                            }
+                            default -> {
+                                // formatting of runs
+                            }
+                        }
+                    } else if (event == XMLStreamConstants.END_ELEMENT) {
+                        if (xml.getLocalName().equals("si")) {
+                            strings.add(decode(text.toString()));
+                        } else if (xml.getLocalName().equals("rPh")) {
+                            phonetic--;
+                        }
+                    }
+                }
+                xml.close();
+            }
+            return strings;
+        }
+
         private String sharedString(String index) throws IOException {
             int at;
             try {
                 at = Integer.parseInt(index);
             } catch (NumberFormatException e) {
-                throw new IOException("a cell after row " + lastRow + " of sheet " + name + " names the shared string '" + index + "'");
+                at = -1;
             }
-            while (strings.size() <= at) {
-                strings.add(null);
+            if (at < 0 || at >= strings.size()) {
+                throw new IOException("a cell after row " + lastRow + " of sheet " + name + " names the shared string '" + index
+                        + "', which the workbook does not have");
             }
-            String text = strings.get(at);
-            if (text == null) {
-                try {
-                    text = sharedStrings.getItemAt(at).getString(); // decodes Excel's _xHHHH_ escapes
-                } catch (IllegalStateException e) {
-                    throw new IOException("a cell after row " + lastRow + " of sheet " + name + " names the shared string " + at
-                            + ", which the workbook does not have");
-                }
-                strings.set(at, text);
-            }
-            return text;
+            return strings.get(at);
         }
 
         /** Excel's escapes of characters XML cannot hold ({@code _x000D_}), decoded as POI decodes them. */
