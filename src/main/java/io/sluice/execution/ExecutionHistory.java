@@ -34,6 +34,7 @@ public final class ExecutionHistory {
             "DELETE FROM BATCH_JOB_EXECUTION_PARAMS WHERE JOB_EXECUTION_ID = ?",
             "DELETE FROM execution_process WHERE job_execution_id = ?",
             "DELETE FROM refused_records WHERE job_execution_id = ?",
+            "DELETE FROM workflow_node_executions WHERE job_execution_id = ?",
             "DELETE FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = ?");
     private static final String DELETE_EMPTY_INSTANCES = """
             DELETE FROM BATCH_JOB_INSTANCE WHERE NOT EXISTS

@@ -19,6 +19,20 @@ import java.util.Optional;
  */
 public final class WorkflowCatalogue {
 
+    private static final String RUNS = """
+            SELECT e.JOB_EXECUTION_ID, e.STATUS, e.START_TIME, e.END_TIME
+            FROM BATCH_JOB_EXECUTION e JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
+            WHERE i.JOB_NAME = 'workflow' AND EXISTS (SELECT 1 FROM BATCH_JOB_EXECUTION_PARAMS p
+              WHERE p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND p.PARAMETER_NAME = 'id' AND p.PARAMETER_VALUE = ?)
+            ORDER BY e.JOB_EXECUTION_ID DESC
+            """;
+    private static final String NODE_RUNS = """
+            SELECT n.job_execution_id, n.node_id, n.status, n.rows_in, n.rows_out, n.execution_time_ms
+            FROM workflow_node_executions n
+            WHERE n.workflow_id = ?
+            ORDER BY n.job_execution_id, n.step_execution_id, n.node_id
+            """;
+
     private final Connection connection;
 
     /** @param connection a connection to the sluice database (read only is enough) */
@@ -36,6 +50,65 @@ public final class WorkflowCatalogue {
 
     /** One edge, its handles as stored (null means the default port). */
     public record EdgeRow(String id, String source, String sourceHandle, String target, String targetHandle) {
+    }
+
+    /** One execution of a stored workflow, newest first, with what each node did in it (none for a node that did not run). */
+    public record Run(long executionId, String status, Timestamp started, Timestamp ended, List<NodeRun> nodes) {
+    }
+
+    /** What one node did in one step of an execution: rows in (null for a source) and out, its step's time in ms. */
+    public record NodeRun(String nodeId, String status, Long rowsIn, long rowsOut, long executionTimeMs) {
+    }
+
+    /** The executions of stored workflow {@code id}, newest first, each with its nodes' runs. */
+    public List<Run> history(String id) throws SQLException {
+        Map<Long, List<NodeRun>> nodes = new LinkedHashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement(NODE_RUNS)) {
+            statement.setString(1, id);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    long rowsIn = rs.getLong("rows_in");
+                    Long in = rs.wasNull() ? null : rowsIn;
+                    nodes.computeIfAbsent(rs.getLong("job_execution_id"), execution -> new ArrayList<>()).add(new NodeRun(rs.getString("node_id"),
+                            rs.getString("status"), in, rs.getLong("rows_out"), rs.getLong("execution_time_ms")));
+                }
+            }
+        }
+        List<Run> runs = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(RUNS)) {
+            statement.setString(1, id);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    long execution = rs.getLong("JOB_EXECUTION_ID");
+                    runs.add(new Run(execution, rs.getString("STATUS"), rs.getTimestamp("START_TIME"), rs.getTimestamp("END_TIME"),
+                            nodes.getOrDefault(execution, List.of())));
+                }
+            }
+        }
+        return runs;
+    }
+
+    /** The history as text: a line per execution (id, status, start, duration), then a table of its nodes. */
+    public static void printHistory(String id, List<Run> runs, PrintStream out) {
+        if (runs.isEmpty()) {
+            out.println("Workflow " + id + " has not run yet: sluice workflow run " + id);
+            return;
+        }
+        for (Run run : runs) {
+            String duration = run.started() == null || run.ended() == null ? ""
+                    : ", " + java.time.Duration.between(run.started().toInstant(), run.ended().toInstant()).toMillis() + " ms";
+            out.println("Execution " + run.executionId() + ": " + run.status()
+                    + (run.started() == null ? "" : ", started " + RepositoryTimes.textWithZone(RepositoryTimes.of(run.started()))) + duration);
+            if (run.nodes().isEmpty()) {
+                out.println("  (no node ran)");
+                continue;
+            }
+            TextTable nodes = new TextTable("  ", "NODE", "STATUS", "ROWS IN>", "ROWS OUT>", "TIME (ms)>");
+            for (NodeRun node : run.nodes()) {
+                nodes.row(node.nodeId(), node.status(), node.rowsIn() == null ? "" : node.rowsIn(), node.rowsOut(), node.executionTimeMs());
+            }
+            nodes.print(out);
+        }
     }
 
     /** Every stored workflow, by name then id. */

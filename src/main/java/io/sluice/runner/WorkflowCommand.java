@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
 @Command(name = "workflow", mixinStandardHelpOptions = true,
         description = "Run and check data workflows: Data Wrangler workflow files and etl-core job files.",
         subcommands = {WorkflowCommand.Run.class, WorkflowCommand.Validate.class, WorkflowCommand.Import.class, WorkflowCommand.ListWorkflows.class,
-                WorkflowCommand.Show.class})
+                WorkflowCommand.Show.class, WorkflowCommand.History.class})
 class WorkflowCommand {
 
     private static final String JOB = "workflow";
@@ -177,6 +177,33 @@ class WorkflowCommand {
             }
             WorkflowCatalogue.printWorkflow(workflow.orElseThrow(() -> new NotFoundException("no workflow with id '" + id + "'; see `sluice workflow list`")),
                     System.out);
+            return ExitCode.SUCCESS.code();
+        }
+    }
+
+    @Command(name = "history", mixinStandardHelpOptions = true,
+            description = "Show a stored workflow's past executions, newest first, each with its nodes' status, rows in and out, and time.")
+    static class History implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "ID", description = "The workflow's id, as `sluice workflow list` shows it.")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
+            Optional<Connection> connection = Connections.openForReading(settings);
+            if (connection.isEmpty()) {
+                throw new NotFoundException("no workflow with id '" + id + "'; see `sluice workflow list`");
+            }
+            try {
+                WorkflowCatalogue catalogue = new WorkflowCatalogue(connection.get());
+                if (catalogue.find(id).isEmpty()) {
+                    throw new NotFoundException("no workflow with id '" + id + "'; see `sluice workflow list`");
+                }
+                WorkflowCatalogue.printHistory(id, catalogue.history(id), System.out);
+            } finally {
+                Connections.closeReader(connection.get());
+            }
             return ExitCode.SUCCESS.code();
         }
     }

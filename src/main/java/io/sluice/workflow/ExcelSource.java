@@ -50,10 +50,11 @@ import java.util.Set;
  * <li>Values come from the cells' own types: a number that is whole is a whole number (pandas gives
  *     {@code int64} to a column of whole numbers), else a float; text, booleans; an empty cell is null.
  *     A column's type is the common type of its first {@value #SAMPLE} rows' values, as for the CSV
- *     source. A date or time cell (a number in a date format, or an ISO date cell) is text, since
- *     sluice's rows have no date type yet: {@code 2024-01-15} for a date at midnight, else
- *     {@code 2024-01-15 10:30:00} (pandas' spelling in CSV), a time alone {@code 10:30:00}, with
- *     milliseconds when it has them. A formula gives its cached value.</li>
+ *     source. A date or time cell (a number in a date format, or an ISO date cell) is ISO-8601 text,
+ *     as the SQL source gives dates, since sluice's rows have no date type yet: {@code 2024-01-15}
+ *     in a format without a time (and no time in the value), else {@code 2024-01-15T10:30:00}, a
+ *     time of day alone (a value under 1, as openpyxl reads it) {@code 10:30:00}, with milliseconds
+ *     when it has them. A formula gives its cached value.</li>
  * <li>Blank rows between data rows are rows of nulls (pandas keeps them); blank rows at the end are
  *     not rows.</li>
  * </ul>
@@ -146,9 +147,10 @@ record ExcelSource(Path file, String sheet, int skipRows, int header, Schema sch
         return new Records(rejects);
     }
 
+    /** {@code sheet NAME, row}: a record's number is its row in the sheet, as Excel numbers rows. */
     @Override
-    public String location(long line) {
-        return "sheet " + sheet + ", row " + line;
+    public String unit() {
+        return "sheet " + sheet + ", row";
     }
 
     private static int count(Settings settings, String... names) {
@@ -244,7 +246,7 @@ record ExcelSource(Path file, String sheet, int skipRows, int header, Schema sch
             for (int i = 0; i < raw.length; i++) {
                 columns.add(new Schema.Column(names.get(i), ColumnType.STRING));
             }
-            rejects.current().reject(file.toString(), location(row.number()), reason, JsonExport.object(new Schema(columns), raw));
+            rejects.current().reject(file.toString(), unit() + " " + row.number(), reason, JsonExport.object(new Schema(columns), raw));
         }
 
         @Override
@@ -286,7 +288,8 @@ record ExcelSource(Path file, String sheet, int skipRows, int header, Schema sch
         /** The workbook's shared strings table, the only part held whole: the text of many cells. */
         private final List<String> strings;
         private final StylesTable styles;
-        private final Map<Integer, Boolean> dateStyles = new HashMap<>();
+        /** By style: 0 not a date format, 1 a date format without a time, 2 one that shows the time. */
+        private final Map<Integer, Integer> dateStyles = new HashMap<>();
         private final boolean date1904;
         private final int skipRows;
         private final int headerIndex;
@@ -620,8 +623,9 @@ record ExcelSource(Path file, String sheet, int skipRows, int header, Schema sch
          * as a Long (its digits kept as text beyond 64 bits, as pandas keeps them), else a Double.
          */
         private Object number(String value, String style) throws IOException {
+            int dateStyle = dateStyle(style);
             if (isWholeText(value)) {
-                if (!isDateStyle(style)) {
+                if (dateStyle == 0) {
                     try {
                         return Long.parseLong(value.charAt(0) == '+' ? value.substring(1) : value);
                     } catch (NumberFormatException beyond64Bits) {
@@ -635,8 +639,8 @@ record ExcelSource(Path file, String sheet, int skipRows, int header, Schema sch
             } catch (NumberFormatException e) {
                 throw new IOException("a cell after row " + lastRow + " of sheet " + name + " holds '" + value + "', which is not a number");
             }
-            if (isDateStyle(style)) {
-                String date = dateText(number);
+            if (dateStyle > 0) {
+                String date = dateText(number, dateStyle == 2);
                 if (date != null) {
                     return date;
                 }
@@ -660,28 +664,34 @@ record ExcelSource(Path file, String sheet, int skipRows, int header, Schema sch
             return true;
         }
 
-        private boolean isDateStyle(String style) {
+        /** Whether a style's number format is a date format (POI's {@code DateUtil} decides), and whether it shows a time. */
+        private int dateStyle(String style) {
             if (style == null || styles == null) {
-                return false;
+                return 0;
             }
             int index;
             try {
                 index = Integer.parseInt(style);
             } catch (NumberFormatException e) {
-                return false;
+                return 0;
             }
             return dateStyles.computeIfAbsent(index, at -> {
                 if (at >= styles.getNumCellStyles()) {
-                    return false;
+                    return 0;
                 }
                 XSSFCellStyle cellStyle = styles.getStyleAt(at);
-                return cellStyle != null && cellStyle.getDataFormatString() != null
-                        && DateUtil.isADateFormat(cellStyle.getDataFormat(), cellStyle.getDataFormatString());
+                String format = cellStyle == null ? null : cellStyle.getDataFormatString();
+                if (format == null || !DateUtil.isADateFormat(cellStyle.getDataFormat(), format)) {
+                    return 0;
+                }
+                // hours or seconds outside quoted text and [brackets] ([$-409], [Red]; [h] is elapsed hours)
+                String codes = format.replaceAll("\"[^\"]*\"", "").replaceAll("\\[(?![hHmMsS]+\\])[^\\]]*\\]", "").toLowerCase(java.util.Locale.ROOT);
+                return codes.contains("h") || codes.contains("s") ? 2 : 1;
             });
         }
 
         /** A serial date as text (see the class comment); null when it is not a date Excel can show. */
-        private String dateText(double serial) {
+        private String dateText(double serial, boolean showsTime) {
             LocalDateTime at = DateUtil.getLocalDateTime(serial, date1904, false);
             if (at == null) {
                 return null;
@@ -689,14 +699,14 @@ record ExcelSource(Path file, String sheet, int skipRows, int header, Schema sch
             if (serial >= 0 && serial < 1) {
                 return timeText(at.toLocalTime()); // a time of day alone, as openpyxl reads it
             }
-            return dateText(at);
+            return showsTime || !at.toLocalTime().equals(LocalTime.MIDNIGHT) ? dateTimeText(at) : at.toLocalDate().toString();
         }
 
         /** An ISO 8601 date cell ({@code t="d"}) as text in the same spelling; as it is when it does not parse. */
         private static String isoDate(String value) {
             try {
                 if (value.contains("T")) {
-                    return dateText(value.endsWith("Z") || value.matches(".*[+-]\\d\\d:\\d\\d$")
+                    return dateTimeText(value.endsWith("Z") || value.matches(".*[+-]\\d\\d:\\d\\d$")
                             ? OffsetDateTime.parse(value).toLocalDateTime() : LocalDateTime.parse(value));
                 }
                 if (value.contains(":")) {
@@ -708,8 +718,8 @@ record ExcelSource(Path file, String sheet, int skipRows, int header, Schema sch
             }
         }
 
-        private static String dateText(LocalDateTime at) {
-            return at.toLocalTime().equals(LocalTime.MIDNIGHT) ? at.toLocalDate().toString() : at.toLocalDate() + " " + timeText(at.toLocalTime());
+        private static String dateTimeText(LocalDateTime at) {
+            return at.toLocalDate() + "T" + timeText(at.toLocalTime());
         }
 
         private static String timeText(LocalTime time) {

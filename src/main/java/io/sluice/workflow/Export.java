@@ -11,10 +11,15 @@ import java.nio.file.StandardCopyOption;
  * A file a workflow exports its rows to: a CSV file ({@link CsvExport}), a JSON or JSON Lines file
  * ({@link JsonExport}), an Excel workbook ({@link ExcelExport}) or an XML file ({@link XmlExport}).
  */
-sealed interface Export permits CsvExport, JsonExport, ExcelExport, XmlExport {
+sealed interface Export extends RowTarget permits CsvExport, JsonExport, ExcelExport, XmlExport {
 
     /** Where the export ends up (published when its step completes). */
     Path file();
+
+    @Override
+    default String where() {
+        return file().toString();
+    }
 
     /** Writes rows of {@code schema} to {@code out} in this export's format. */
     Encoder encoder(Schema schema, Writer out);

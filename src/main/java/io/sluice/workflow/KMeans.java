@@ -11,7 +11,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Data Wrangler's clustering analysis ({@code analysis_type: clustering}, {@code algorithm: kmeans}):
@@ -20,8 +22,15 @@ import java.util.List;
  * so that a run is repeatable. Every input row comes out with a column {@code cluster}: the number
  * (0 to k-1) of its nearest centroid, or null when one of its features is null. The input rows wait
  * in a row file; the feature vectors are held in memory (8 bytes a feature a row).
+ *
+ * <p>Its result (an {@link Analysis}, {@code analysis_type: clustering}, in Data Wrangler's shape):
+ * {@code n_clusters}, {@code feature_columns}, {@code random_state}, {@code inertia} (the sum of the
+ * squared Euclidean distances of the points to their nearest centroid, as scikit-learn's
+ * {@code inertia_}), {@code cluster_counts} (points per cluster) and {@code cluster_centers}
+ * ({@code cluster_0}: feature to value). Unlike Data Wrangler, the features are not standardised
+ * first: the centroids are in the features' own units.
  */
-final class KMeans implements BlockingNode {
+final class KMeans implements BlockingNode, Analysis {
 
     static final String CLUSTER = "cluster";
     private static final int DEFAULT_ITERATIONS = 300;
@@ -34,6 +43,7 @@ final class KMeans implements BlockingNode {
     private final Schema output;
     private Path spill;
     private RowFile.Writer spilled;
+    private Map<String, Object> result;
 
     private KMeans(int k, int[] features, long seed, int maxIterations, Schema input) {
         this.k = k;
@@ -128,22 +138,31 @@ final class KMeans implements BlockingNode {
     public long finish(Path rowFile) throws IOException {
         if (spilled == null) {
             RowFile.write(rowFile, output, List.of());
+            result = result(List.of(), new long[0], 0);
             return 0;
         }
         spilled.commit();
         try {
             List<double[]> centroids = centroids();
+            long[] counts = new long[centroids.size()];
+            double inertia = 0;
             long written = 0;
             try (RowFile.Reader reader = new RowFile.Reader(spill); RowFile.Writer writer = new RowFile.Writer(rowFile, output)) {
                 for (Object[] row = reader.next(); row != null; row = reader.next()) {
                     Object[] out = Arrays.copyOf(row, output.size());
                     double[] point = point(row);
-                    out[output.size() - 1] = point == null ? null : (Object) (long) nearest(centroids, point);
+                    if (point != null) {
+                        int cluster = nearest(centroids, point);
+                        counts[cluster]++;
+                        inertia += squaredDistance(centroids.get(cluster), point);
+                        out[output.size() - 1] = (long) cluster;
+                    }
                     writer.append(out);
                     written++;
                 }
                 writer.commit();
             }
+            result = result(centroids, counts, inertia);
             return written;
         } finally {
             Files.deleteIfExists(spill);
@@ -174,6 +193,44 @@ final class KMeans implements BlockingNode {
     }
 
     @Override
+    public String analysisType() {
+        return "clustering";
+    }
+
+    @Override
+    public Map<String, Object> result() {
+        if (result == null) {
+            throw new IllegalStateException("the k-means has not finished");
+        }
+        return result;
+    }
+
+    private Map<String, Object> result(List<double[]> centroids, long[] counts, double inertia) {
+        List<String> names = new ArrayList<>();
+        for (int feature : features) {
+            names.add(input.column(feature).name());
+        }
+        Map<String, Object> centers = new LinkedHashMap<>();
+        for (int c = 0; c < centroids.size(); c++) {
+            Map<String, Object> center = new LinkedHashMap<>();
+            for (int i = 0; i < features.length; i++) {
+                center.put(names.get(i), Analysis.json(centroids.get(c)[i]));
+            }
+            centers.put("cluster_" + c, center);
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("analysis_type", "clustering");
+        result.put("algorithm", "kmeans");
+        result.put("n_clusters", k);
+        result.put("feature_columns", names);
+        result.put("random_state", seed);
+        result.put("inertia", Analysis.json(inertia));
+        result.put("cluster_counts", Arrays.stream(counts).boxed().toList());
+        result.put("cluster_centers", centers);
+        return result;
+    }
+
+    @Override
     public void close() throws IOException {
         if (spilled != null) {
             spilled.close();
@@ -198,16 +255,21 @@ final class KMeans implements BlockingNode {
         int best = 0;
         double bestDistance = Double.MAX_VALUE;
         for (int c = 0; c < centroids.size(); c++) {
-            double distance = 0;
-            for (int i = 0; i < point.length; i++) {
-                double d = point[i] - centroids.get(c)[i];
-                distance += d * d;
-            }
+            double distance = squaredDistance(centroids.get(c), point);
             if (distance < bestDistance) {
                 bestDistance = distance;
                 best = c;
             }
         }
         return best;
+    }
+
+    private static double squaredDistance(double[] centroid, double[] point) {
+        double distance = 0;
+        for (int i = 0; i < point.length; i++) {
+            double d = point[i] - centroid[i];
+            distance += d * d;
+        }
+        return distance;
     }
 }

@@ -211,6 +211,29 @@ final class RowOperations {
         });
     }
 
+    /**
+     * New columns from input columns: each entry of {@code columns} names an output column (in order) and
+     * the input column it takes its values and type from, as etl-core's {@code rules_by_dest} map them.
+     */
+    static RowOperation project(Settings settings, Schema input, Map<String, String> columns) {
+        int[] indices = indices(settings, input, new ArrayList<>(columns.values()));
+        if (indices == null) {
+            return null;
+        }
+        List<Schema.Column> output = new ArrayList<>();
+        int i = 0;
+        for (String name : columns.keySet()) {
+            output.add(new Schema.Column(name, input.column(indices[i++]).type()));
+        }
+        return RowOperation.of(new Schema(output), row -> {
+            Object[] out = new Object[indices.length];
+            for (int at = 0; at < indices.length; at++) {
+                out[at] = row[indices[at]];
+            }
+            return out;
+        });
+    }
+
     /** Drops {@code columns}. */
     static RowOperation drop(Settings settings, Schema input, List<String> columns) {
         if (indices(settings, input, columns) == null) {

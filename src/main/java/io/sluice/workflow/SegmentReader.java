@@ -27,8 +27,10 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
 
     private static final String CONSUMED = "consumed";
 
-    private final FileSource source;
-    private final Supplier<Path> rowFile;
+    private final Opener opener;
+    private final Supplier<String> description;
+    /** What {@link SourceRecords#line()} counts, for messages: {@code line} of a file, {@code row} of a row file or a query. */
+    private final String unit;
     private final boolean restartable;
     private final RejectFiles rejectFiles;
     /** How many rows the run may reject ({@link WorkflowFiles#MAX_REJECTS}). */
@@ -38,14 +40,17 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     private long consumed;
 
     /**
-     * @param source  the file the rows come from, or null when they come from {@code rowFile}
-     * @param rowFile the row file of the blocking node before this segment (when {@code source} is null)
+     * @param opener      opens the records at their first (a source file's, a row file's, a join's)
+     * @param description what the records are, for messages (the file)
+     * @param unit        what a record's number counts ({@code line}, {@code row})
      */
-    SegmentReader(String name, FileSource source, Supplier<Path> rowFile, boolean restartable, RejectFiles rejectFiles, long maxRejects) {
+    SegmentReader(String name, Opener opener, Supplier<String> description, String unit, boolean restartable, RejectFiles rejectFiles,
+                  long maxRejects) {
+        this.unit = unit;
         this.maxRejects = maxRejects;
         setName(name);
-        this.source = source;
-        this.rowFile = rowFile;
+        this.opener = opener;
+        this.description = description;
         this.restartable = restartable;
         this.rejectFiles = rejectFiles;
     }
@@ -56,7 +61,7 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
         consumed = 0;
         ended = false;
         try {
-            records = source != null ? source.records(rejectFiles) : new RowFile.Reader(rowFile.get());
+            records = opener.open(rejectFiles);
             for (; consumed < skip && records.skip(); consumed++) {
                 // skipped: committed before the restart
             }
@@ -73,7 +78,7 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
                 row = records.next();
             } catch (java.io.UncheckedIOException | IOException e) {
                 IOException cause = e instanceof IOException io ? io : ((java.io.UncheckedIOException) e).getCause();
-                throw new ItemStreamException(describe() + " after " + where(records.line()) + ": "
+                throw new ItemStreamException(describe() + " after " + unit + " " + records.line() + ": "
                         + (cause instanceof java.nio.charset.CharacterCodingException ? "holds bytes that are not text in its encoding (give its encoding)"
                         : cause.getMessage()));
             }
@@ -85,17 +90,21 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
             if (row != SourceRecords.REJECTED) {
                 return new SourceRow(row, records.line());
             }
-            WorkflowFamily.checkRejects(maxRejects, describe() + " " + where(records.line()));
+            WorkflowFamily.checkRejects(maxRejects, describe() + " " + unit + " " + records.line());
         }
         return null;
     }
 
-    private String where(long line) {
-        return source != null ? source.location(line) : "row " + line;
+    private String describe() {
+        return description.get();
     }
 
-    private String describe() {
-        return source != null ? source.file().toString() : rowFile.get().toString();
+    /** Opens a segment's records at their first. */
+    @FunctionalInterface
+    interface Opener {
+
+        /** @param rejects where a record that does not fit goes (a source file's) */
+        SourceRecords open(RejectFiles rejects) throws IOException;
     }
 
     @Override

@@ -147,11 +147,16 @@ final class SegmentWriters {
 
         private final BlockingNode node;
         private final Function<StepExecution, Path> rowFile;
+        private final java.util.function.LongConsumer made;
 
-        /** @param rowFile where the groups go, for the step's execution */
-        BlockingWriter(BlockingNode node, Function<StepExecution, Path> rowFile) {
+        /**
+         * @param rowFile where the groups go, for the step's execution
+         * @param made    told how many rows the node wrote, once it has
+         */
+        BlockingWriter(BlockingNode node, Function<StepExecution, Path> rowFile, java.util.function.LongConsumer made) {
             this.node = node;
             this.rowFile = rowFile;
+            this.made = made;
         }
 
         @Override
@@ -175,7 +180,9 @@ final class SegmentWriters {
         public ExitStatus afterStep(StepExecution stepExecution) {
             if (ExitStatus.COMPLETED.getExitCode().equals(stepExecution.getExitStatus().getExitCode())) {
                 try {
-                    WriteCounts.add(stepExecution, node.finish(rowFile.apply(stepExecution)), 0, 0);
+                    long rows = node.finish(rowFile.apply(stepExecution));
+                    WriteCounts.add(stepExecution, rows, 0, 0);
+                    made.accept(rows);
                 } catch (IOException | RuntimeException e) {
                     // Spring Batch only logs what an afterStep throws: the step must be failed here
                     stepExecution.setStatus(org.springframework.batch.core.BatchStatus.FAILED);
@@ -183,6 +190,71 @@ final class SegmentWriters {
                 }
             }
             return stepExecution.getExitStatus();
+        }
+    }
+
+    /**
+     * Writes a segment's output rows to the row file of its last node, a node that feeds several others, and
+     * puts the file in place when the step completes; a failed step leaves no row file, and its restart
+     * writes it again from the first row.
+     */
+    static final class RowFileWriter implements ItemStreamWriter<Object[]>, StepExecutionListener {
+
+        private final Schema schema;
+        private final Function<StepExecution, Path> rowFile;
+        private StepExecution step;
+        private RowFile.Writer writer;
+
+        /** @param rowFile where the rows go, for the step's execution */
+        RowFileWriter(Schema schema, Function<StepExecution, Path> rowFile) {
+            this.schema = schema;
+            this.rowFile = rowFile;
+        }
+
+        @Override
+        public void beforeStep(StepExecution stepExecution) {
+            step = stepExecution;
+        }
+
+        @Override
+        public void write(Chunk<? extends Object[]> chunk) throws IOException {
+            if (writer == null) {
+                writer = new RowFile.Writer(rowFile.apply(step), schema);
+            }
+            for (Object[] row : chunk) {
+                writer.append(row);
+            }
+        }
+
+        @Override
+        public ExitStatus afterStep(StepExecution stepExecution) {
+            if (ExitStatus.COMPLETED.getExitCode().equals(stepExecution.getExitStatus().getExitCode())) {
+                try {
+                    if (writer == null) {
+                        writer = new RowFile.Writer(rowFile.apply(stepExecution), schema);
+                    }
+                    writer.commit();
+                } catch (IOException | RuntimeException e) {
+                    // Spring Batch only logs what an afterStep throws: the step must be failed here
+                    stepExecution.setStatus(org.springframework.batch.core.BatchStatus.FAILED);
+                    return ExitStatus.FAILED.addExitDescription("cannot write " + rowFile.apply(stepExecution) + ": " + e.getMessage());
+                }
+            }
+            return stepExecution.getExitStatus();
+        }
+
+        /** Drops an unfinished row file (called after {@code afterStep}). */
+        @Override
+        public void close() {
+            try {
+                if (writer != null) {
+                    writer.close();
+                }
+            } catch (IOException e) {
+                throw new ItemStreamException("cannot remove an unfinished row file: " + e.getMessage(), e);
+            } finally {
+                writer = null;
+            }
         }
     }
 }

@@ -10,7 +10,11 @@ import io.sluice.batch.WriteCounts;
 import io.sluice.persistence.SluiceProperties;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.builder.FlowBuilder;
+import org.springframework.batch.core.job.builder.FlowJobBuilder;
 import org.springframework.batch.core.job.builder.SimpleJobBuilder;
+import org.springframework.batch.core.job.flow.Flow;
+import org.springframework.batch.core.job.flow.support.SimpleFlow;
 import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
@@ -22,6 +26,8 @@ import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.ChunkOrientedStepBuilder;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ItemProcessor;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
@@ -59,14 +65,21 @@ public class WorkflowFamily implements JobFamily {
     private final RejectFiles rejectFiles;
     private final SluiceProperties properties;
     private final StoredWorkflows stored;
+    private final JdbcTemplate jdbc;
+    private final AnalysisResults analysisResults;
+    private final WorkflowResources resources;
 
     WorkflowFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, RejectFiles rejectFiles,
-                   SluiceProperties properties, StoredWorkflows stored) {
+                   SluiceProperties properties, StoredWorkflows stored, JdbcTemplate jdbc, AnalysisResults analysisResults,
+                   WorkflowResources resources) {
+        this.jdbc = jdbc;
+        this.analysisResults = analysisResults;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.rejectFiles = rejectFiles;
         this.properties = properties;
         this.stored = stored;
+        this.resources = resources;
     }
 
     @Override
@@ -124,19 +137,46 @@ public class WorkflowFamily implements JobFamily {
     public Job create(JobParameters parameters) {
         WorkflowPlan plan = plan(parameters);
         String workflowId = parameters.getString(ID);
-        SimpleJobBuilder job = null;
-        for (WorkflowPlan.Segment segment : plan.segments()) {
-            Step step = step(segment, workflowId, plan.definition().maxRejects());
-            job = job == null ? new JobBuilder(JOB_NAME, jobRepository).validator(validator()).start(step) : job.next(step);
-        }
-        if (job == null) {
+        List<List<WorkflowPlan.Segment>> waves = plan.waves();
+        if (waves.isEmpty()) {
             throw new InvalidParametersException(JOB_NAME, List.of("workflow " + plan.definition().name() + " has nothing to run"));
         }
-        job.listener(new WorkflowJobListener(rejectFiles));
+        JobBuilder builder = new JobBuilder(JOB_NAME, jobRepository).validator(validator())
+                .listener(new WorkflowJobListener(rejectFiles));
         if (workflowId != null) {
-            job.listener(new NodeStatus(stored, workflowId, plan.definition().nodesById().keySet()).jobListener(jobRepository));
+            builder.listener(new NodeStatus(stored, workflowId, plan.definition().nodesById().keySet()).jobListener(jobRepository));
         }
-        return job.build();
+        if (waves.stream().allMatch(wave -> wave.size() == 1)) {
+            SimpleJobBuilder job = null;
+            for (List<WorkflowPlan.Segment> wave : waves) {
+                Step step = step(plan, wave.get(0), workflowId, plan.definition().maxRejects());
+                job = job == null ? builder.start(step) : job.next(step);
+            }
+            return job.build();
+        }
+        // independent segments of a wave run side by side, a thread each, as many at once as there are cores
+        SimpleAsyncTaskExecutor threads = new SimpleAsyncTaskExecutor("workflow-");
+        threads.setConcurrencyLimit(Runtime.getRuntime().availableProcessors());
+        FlowBuilder<FlowJobBuilder> job = null;
+        for (List<WorkflowPlan.Segment> wave : waves) {
+            Flow flow;
+            if (wave.size() == 1) {
+                flow = flowOf(step(plan, wave.get(0), workflowId, plan.definition().maxRejects()));
+            } else {
+                List<Flow> branches = new ArrayList<>();
+                for (WorkflowPlan.Segment segment : wave) {
+                    branches.add(flowOf(step(plan, segment, workflowId, plan.definition().maxRejects())));
+                }
+                flow = new FlowBuilder<SimpleFlow>("workflow.wave-" + (waves.indexOf(wave) + 1)).split(threads)
+                        .add(branches.toArray(Flow[]::new)).build();
+            }
+            job = job == null ? builder.start(flow) : job.next(flow);
+        }
+        return job.end().build();
+    }
+
+    private static Flow flowOf(Step step) {
+        return new FlowBuilder<SimpleFlow>(step.getName()).start(step).build();
     }
 
     /**
@@ -150,7 +190,7 @@ public class WorkflowFamily implements JobFamily {
         if (file == null && id == null) {
             throw new InvalidParametersException(JOB_NAME, List.of("file or id is missing (file=PATH or id=WORKFLOW-ID)"));
         }
-        return WorkflowPlan.of(file != null ? WorkflowFiles.read(Path.of(file), overrides(parameters)) : stored.read(id, overrides(parameters)));
+        return WorkflowPlan.of(file != null ? WorkflowFiles.read(Path.of(file), overrides(parameters)) : stored.read(id, overrides(parameters)), resources);
     }
 
     @SuppressWarnings("unchecked")
@@ -164,22 +204,39 @@ public class WorkflowFamily implements JobFamily {
         return overrides;
     }
 
-    private Step step(WorkflowPlan.Segment segment, String workflowId, long maxRejects) {
-        boolean restartable = segment.blocking() == null;
-        SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", segment.source(),
-                segment.rowFileOf() == null ? null : () -> rowFile(currentStep(), segment.rowFileOf()), restartable, rejectFiles, maxRejects);
+    private Step step(WorkflowPlan plan, WorkflowPlan.Segment segment, String workflowId, long maxRejects) {
+        boolean restartable = segment.writesRowsOf() == null;
+        SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", opener(segment),
+                () -> segment.rowFileOf() != null ? rowFile(currentStep(), segment.rowFileOf()).toString() : segment.describeInput(),
+                segment.source() != null ? segment.source().unit() : "row", restartable, rejectFiles, maxRejects);
+        boolean endsInNode = segment.export() != null || segment.blocking() != null;
+        // a join puts out rows of its own, as a source does
+        NodeRows counts = new NodeRows(segment.stepName() + ".rows", segment.nodeIds(), segment.rowFileOf() == null, restartable, jdbc, workflowId);
+        List<RowOperation> chain = segment.chain();
+        int first = counts.firstOperation();
         // a row a node drops counts as filtered; one it cannot compute is rejected with its source line
         ItemProcessor<SourceRow, Object[]> processor = row -> {
             try {
-                Object[] out = RowOperation.applyAll(segment.chain(), row.values());
+                counts.sourceRow();
+                Object[] current = row.values();
+                for (int i = 0; i < chain.size() && current != null; i++) {
+                    counts.in(first + i);
+                    current = chain.get(i).apply(current);
+                    if (current != null) {
+                        counts.out(first + i);
+                    }
+                }
                 // a value the export's format cannot hold (a control character in XML) is rejected, never altered
-                String refused = out == null || segment.export() == null ? null : segment.export().refusal(segment.output(), out);
+                String refused = current != null && segment.export() instanceof Export file ? file.refusal(segment.output(), current) : null;
                 if (refused != null) {
                     String exportNode = segment.nodeIds().get(segment.nodeIds().size() - 1);
                     reject(segment, row.values(), row.line(), "node " + exportNode + " cannot write it: " + refused, maxRejects);
                     return null;
                 }
-                return out;
+                if (current != null && endsInNode) {
+                    counts.intoLast(segment.export() != null);
+                }
+                return current;
             } catch (InvalidRecordException e) {
                 reject(segment, row.values(), row.line(), e.getMessage(), maxRejects);
                 return null;
@@ -193,17 +250,30 @@ public class WorkflowFamily implements JobFamily {
                 .<SourceRow, Object[]>chunk(SourceRow.CHUNK)
                 .transactionManager(transactionManager)
                 .reader(reader)
-                .processor(processor);
+                .processor(processor)
+                .stream(counts)
+                // first: Spring Batch calls afterStep listeners in reverse order, so these run after the writers' own
+                .listener(counts);
         if (workflowId != null) {
-            // first: Spring Batch calls afterStep listeners in reverse order, so this one runs after the export's publishing
-            step.listener(new NodeStatus(stored, workflowId, segment.nodeIds()).stepListener());
+            step.listener(new NodeStatus(stored, workflowId, segment.nodeIds().stream().map(plan::originOf).distinct().toList()).stepListener());
         }
-        if (segment.export() != null) {
-            SegmentWriters.ExportWriter writer = new SegmentWriters.ExportWriter(segment.stepName() + ".writer", segment.export(), segment.output());
+        if (segment.blocking() instanceof Analysis analysis) {
+            // before the writer, so that it runs after the node finished; after the node status, so that it runs before it
+            step.listener(analysisResults.stepListener(workflowId, segment.blockingNode(), analysis));
+        }
+        if (segment.export() instanceof TableExport table) {
+            TableExport.Writer writer = table.writer(segment.stepName() + ".writer");
+            step.writer(writer).listener(writer);
+        } else if (segment.export() instanceof Export file) {
+            SegmentWriters.ExportWriter writer = new SegmentWriters.ExportWriter(segment.stepName() + ".writer", file, segment.output());
+            step.writer(writer).listener(writer);
+        } else if (segment.materialized() != null) {
+            SegmentWriters.RowFileWriter writer = new SegmentWriters.RowFileWriter(segment.output(),
+                    stepExecution -> rowFile(stepExecution, segment.materialized()));
             step.writer(writer).listener(writer);
         } else if (segment.blocking() != null) {
             SegmentWriters.BlockingWriter writer = new SegmentWriters.BlockingWriter(segment.blocking(),
-                    stepExecution -> rowFile(stepExecution, segment.blockingNode()));
+                    stepExecution -> rowFile(stepExecution, segment.blockingNode()), counts::madeByLast);
             step.writer(writer).listener(writer);
         } else {
             step.writer(chunk -> { });
@@ -211,12 +281,23 @@ public class WorkflowFamily implements JobFamily {
         return step.build();
     }
 
+    /** Opens a segment's records: its source file's, the row file it reads, or the join of two row files. */
+    private SegmentReader.Opener opener(WorkflowPlan.Segment segment) {
+        if (segment.from() instanceof WorkflowPlan.Input.File file) {
+            return rejects -> file.source().records(rejects);
+        }
+        if (segment.from() instanceof WorkflowPlan.Input.Join join) {
+            return rejects -> join.join().open(rowFile(currentStep(), join.left()), rowFile(currentStep(), join.right()));
+        }
+        return rejects -> new RowFile.Reader(rowFile(currentStep(), segment.rowFileOf()));
+    }
+
     /** A row a node refused (a value that does not convert): to the reject file with the source's file and the row's line, the row as a JSON object. */
     private void reject(WorkflowPlan.Segment segment, Object[] row, long line, String reason, long maxRejects) {
-        String file = segment.source() != null ? segment.source().file().toString() : "the rows of node " + segment.rowFileOf();
-        String location = segment.source() != null ? segment.source().location(line) : "row " + line;
-        rejectFiles.current().reject(file, location, reason, JsonExport.object(segment.input(), row));
-        checkRejects(maxRejects, file + " " + location + ": " + reason);
+        String file = segment.describeInput();
+        String unit = segment.source() != null ? segment.source().unit() + " " : "row ";
+        rejectFiles.current().reject(file, unit + line, reason, JsonExport.object(segment.input(), row));
+        checkRejects(maxRejects, file + " " + unit + line + ": " + reason);
     }
 
     /**

@@ -21,30 +21,89 @@ import java.util.Set;
 
 /**
  * A checked workflow turned into steps: every problem of the definition found at once (each naming its
- * node), then the nodes in segments, each one chunk-oriented step: a source (a file, or the rows a
- * blocking node left on disk), a fused chain of row-wise nodes, and where the rows go (an export, a
- * blocking aggregate, or nowhere).
- *
- * <p>This slice runs chains: every node has at most one input and one output. Joins, fan-out and the
- * node types not yet built are refused before launch, naming the node.
+ * node), then the nodes in segments, each one chunk-oriented step: where its rows come from (a source
+ * file, or the row file a materialized node left on disk), a fused chain of row-wise nodes, and where
+ * the rows go (an export, a blocking node such as an aggregate, the row file of a node that feeds
+ * several others, or nowhere). Segments that do not depend on each other form {@link #waves() waves}
+ * that run in parallel.
  */
 final class WorkflowPlan {
 
     /** What a node is to the planner. */
-    enum Kind { SOURCE, ROW, BLOCKING, EXPORT }
+    enum Kind { SOURCE, ROW, BLOCKING, JOIN, EXPORT }
 
     /** The file formats sluice reads and writes. */
     enum Format { CSV, JSON, JSON_LINES, EXCEL, XML }
 
+    /** Where a segment's rows come from. */
+    sealed interface Input {
+
+        /** The nodes whose row files it reads (none for a source file). */
+        List<String> reads();
+
+        /** A source's records: a file's, a query's. */
+        record File(RowSource source) implements Input {
+            @Override
+            public List<String> reads() {
+                return List.of();
+            }
+        }
+
+        /** The rows a materialized node (a blocking node, a fan-out point) left in its row file. */
+        record Rows(String nodeId) implements Input {
+            @Override
+            public List<String> reads() {
+                return List.of(nodeId);
+            }
+        }
+
+        /** The rows of a join of the row files of nodes {@code left} and {@code right}. */
+        record Join(HashJoin join, String left, String right) implements Input {
+            @Override
+            public List<String> reads() {
+                return List.of(left, right);
+            }
+        }
+    }
+
     /**
-     * One step: its rows come from a source file or the row file of the blocking node {@code rowFileOf}, go
-     * through {@code chain}, and end in {@code export} or the blocking node {@code blockingNode} (or neither).
+     * One step: its rows come {@code from} a source file or a materialized node's row file, go through
+     * {@code chain}, and end in {@code export}, in the blocking node {@code blockingNode}, in the row file of the
+     * materialized node {@code materialized} (the chain's last node), or nowhere.
+     *
+     * @param input the schema of the rows {@code from} gives
      */
-    record Segment(String stepName, List<String> nodeIds, FileSource source, String rowFileOf, Schema input,
-                   List<RowOperation> chain, Export export, String blockingNode, BlockingNode blocking) {
+    record Segment(String stepName, List<String> nodeIds, Input from, Schema input,
+                   List<RowOperation> chain, RowTarget export, String blockingNode, BlockingNode blocking, String materialized) {
 
         Schema output() {
             return chain.isEmpty() ? input : chain.get(chain.size() - 1).output();
+        }
+
+        /** The source file it reads, or null. */
+        RowSource source() {
+            return from instanceof Input.File file ? file.source() : null;
+        }
+
+        /** The node whose row file it reads, or null. */
+        String rowFileOf() {
+            return from instanceof Input.Rows rows ? rows.nodeId() : null;
+        }
+
+        /** What its rows come from, for messages: the source file, the rows of node X, or the join of X and Y. */
+        String describeInput() {
+            if (from instanceof Input.File file) {
+                return file.source().where();
+            }
+            if (from instanceof Input.Join join) {
+                return "the join of nodes " + join.left() + " and " + join.right();
+            }
+            return "the rows of node " + ((Input.Rows) from).nodeId();
+        }
+
+        /** The node whose row file it writes (a blocking or a materialized node), or null. */
+        String writesRowsOf() {
+            return blockingNode != null ? blockingNode : materialized;
         }
     }
 
@@ -55,10 +114,17 @@ final class WorkflowPlan {
 
     private final WorkflowDefinition definition;
     private final List<Segment> segments;
+    private final Map<String, String> origins;
 
-    private WorkflowPlan(WorkflowDefinition definition, List<Segment> segments) {
+    private WorkflowPlan(WorkflowDefinition definition, List<Segment> segments, Map<String, String> origins) {
         this.definition = definition;
         this.segments = segments;
+        this.origins = origins;
+    }
+
+    /** The node of the definition that the planned node {@code nodeId} is, or is a part of (an etl-core {@code schema_mapping}'s). */
+    String originOf(String nodeId) {
+        return origins.getOrDefault(nodeId, nodeId);
     }
 
     WorkflowDefinition definition() {
@@ -69,13 +135,21 @@ final class WorkflowPlan {
         return segments;
     }
 
+    /** {@link #of(WorkflowDefinition, WorkflowResources)} with nothing registered and no database. */
+    static WorkflowPlan of(WorkflowDefinition definition) {
+        return of(definition, WorkflowResources.NONE);
+    }
+
     /**
      * Checks {@code definition} and plans its steps.
      *
+     * @param resources where registered datasets and databases are looked up (and sluice's database reached)
      * @throws InvalidInputException naming every problem, each with its node
      */
-    static WorkflowPlan of(WorkflowDefinition definition) {
+    static WorkflowPlan of(WorkflowDefinition given, WorkflowResources resources) {
         List<String> problems = new ArrayList<>();
+        SchemaMapping.Expanded expanded = SchemaMapping.expand(given, problems);
+        WorkflowDefinition definition = expanded.definition();
         Map<String, Node> nodes = new LinkedHashMap<>();
         for (Node node : definition.nodes()) {
             if (nodes.putIfAbsent(node.id(), node) != null) {
@@ -99,8 +173,9 @@ final class WorkflowPlan {
             Kind kind = kind(node);
             if (kind == null) {
                 problems.add("node " + node.id() + " has the type '" + node.type() + "'" + (detail(node).isEmpty() ? "" : " (" + detail(node) + ")")
-                        + ", which sluice cannot run yet (sources: CSV, JSON, JSON Lines, Excel .xlsx and XML files; filter, formula, select, drop, rename,"
-                        + " missing values, type conversion, aggregate, k-means; CSV, JSON, JSON Lines, Excel .xlsx and XML exports)");
+                        + ", which sluice cannot run yet (sources: CSV, JSON, JSON Lines, Excel .xlsx and XML files, registered datasets, SQL queries and tables;"
+                        + " filter, formula, select, drop, rename, missing values, type conversion, join, aggregate, sort, dedupe, normalize, binning,"
+                        + " limit, sample, statistics, correlation, k-means, visualization; CSV, JSON, JSON Lines, Excel .xlsx and XML exports, tables)");
             } else {
                 kinds.put(node.id(), kind);
                 checkEdges(definition, node, kind, problems);
@@ -108,12 +183,12 @@ final class WorkflowPlan {
         }
         List<Segment> segments = new ArrayList<>();
         if (order != null) {
-            segments = segments(definition, nodes, kinds, order, problems);
+            segments = segments(definition, nodes, kinds, order, problems, resources);
         }
         if (!problems.isEmpty()) {
             throw new InvalidInputException("workflow " + definition.name() + " cannot run: " + String.join("; ", problems));
         }
-        return new WorkflowPlan(definition, segments);
+        return new WorkflowPlan(given, segments, expanded.origins());
     }
 
     /**
@@ -189,14 +264,14 @@ final class WorkflowPlan {
         if (kind != Kind.SOURCE && inputs == 0) {
             problems.add(name + " has no input");
         }
-        if (kind != Kind.SOURCE && inputs > 1) {
+        if (kind == Kind.JOIN && inputs != 2) {
+            problems.add(name + " is a join but has " + inputs + " input" + (inputs == 1 ? "" : "s") + "; it takes two, left and right");
+        }
+        if (kind != Kind.SOURCE && kind != Kind.JOIN && inputs > 1) {
             problems.add(name + " has " + inputs + " inputs; it takes one");
         }
         if (kind == Kind.EXPORT && outputs > 0) {
             problems.add(name + " is an export but has " + outputs + " output" + (outputs == 1 ? "" : "s"));
-        }
-        if (outputs > 1) {
-            problems.add(name + " feeds " + outputs + " nodes; sluice runs chains only for now (one output a node)");
         }
         for (Edge edge : definition.outputsOf(node.id())) {
             if (!MAIN_PORTS.contains(edge.sourcePort())) {
@@ -208,18 +283,32 @@ final class WorkflowPlan {
 
     /** What a node type is, in either tool's vocabulary; null when sluice cannot run it yet. */
     static Kind kind(Node node) {
+        Kind twoPass = TwoPassNodes.kind(node);
+        if (twoPass != null) {
+            return twoPass;
+        }
         String type = node.type().toLowerCase(Locale.ROOT);
         return switch (type) {
-            case "data_source", "datasource", "read_csv", "read_json", "read_excel", "read_xml", "source" -> sourceFormat(node) != null ? Kind.SOURCE : null;
+            case "data_source", "datasource", "read_csv", "read_json", "read_excel", "read_xml", "source" -> sourceFormat(node) != null || datasetId(node) != null
+                    || QuerySource.wanted(node) ? Kind.SOURCE : null;
+            case "read_database", "read_sql", "read_table", "read_postgres", "read_postgresql", "read_sqlite" -> Kind.SOURCE;
+            case "write_database", "write_sql", "write_table", "write_postgres", "write_postgresql", "write_sqlite" -> Kind.EXPORT;
             case "filter", "filter_rows", "select_columns", "drop_columns", "rename_columns", "custom_formula", "formula", "type_conversion" -> Kind.ROW;
             case "aggregate", "aggregation", "group_by", "groupby" -> Kind.BLOCKING;
-            case "analysis" -> isKMeans(node) ? Kind.BLOCKING : null;
-            case "export", "output", "write_csv", "write_json", "write_excel", "write_xml" -> exportFormat(node) != null ? Kind.EXPORT : null;
+            case "sort", "sort_values", "drop_duplicates", "deduplicate", "remove_duplicates", "dedupe" -> Kind.BLOCKING;
+            case "analysis" -> isKMeans(node) || analysisType(node) != null ? Kind.BLOCKING : null;
+            case "visualization", "chart" -> Kind.BLOCKING;
+            case SchemaMapping.TYPE -> node.settings().containsKey(SchemaMapping.COLUMNS) ? Kind.ROW
+                    : node.settings().containsKey(SchemaMapping.JOIN_STEP) ? Kind.JOIN : null;
+            case "join", "merge", "merger", "join_datasets", "merge_datasets" -> Kind.JOIN;
+            case "export", "output", "write_csv", "write_json", "write_excel", "write_xml" -> exportFormat(node) != null || TableExport.wanted(node) ? Kind.EXPORT : null;
             case "data_transformation", "transform", "transformation" -> switch (operation(node)) {
                 case "filter_rows", "filter", "select_columns", "select", "drop_columns", "drop", "rename_columns", "rename",
                      "custom_formula", "formula", "derive", "derive_column", "handle_missing", "missing_values", "fill_missing",
                      "drop_missing", "dropna", "fillna" -> Kind.ROW;
                 case "aggregate", "group_by", "groupby", "aggregation" -> Kind.BLOCKING;
+                case "sort", "sort_values", "drop_duplicates", "deduplicate", "remove_duplicates", "dedupe" -> Kind.BLOCKING;
+                case "join", "merge" -> Kind.JOIN;
                 default -> null;
             };
             default -> null;
@@ -233,11 +322,22 @@ final class WorkflowPlan {
                 || analysis != null && analysis.toString().equalsIgnoreCase("kmeans");
     }
 
+    /**
+     * Which pass-through analysis an {@code analysis} node runs, by its {@code analysis_type} (Data Wrangler's
+     * default, when it has none, is {@code statistical}): {@link ColumnStatistics#TYPE}, {@link Correlation#TYPE},
+     * or null for another (k-means is {@link #isKMeans}).
+     */
+    static String analysisType(Node node) {
+        Object analysis = node.settings().get("analysis_type");
+        String type = analysis == null ? ColumnStatistics.TYPE : analysis.toString().toLowerCase(Locale.ROOT);
+        return switch (type) {
+            case "statistical", "statistics", "descriptive_statistics", "descriptive", "summary", "describe", "column_statistics" -> ColumnStatistics.TYPE;
+            case "correlation", "correlation_matrix", "corr" -> Correlation.TYPE;
+            default -> null;
+        };
+    }
+
     private static String detail(Node node) {
-        Object dataset = node.settings().getOrDefault("datasetId", node.settings().get("dataset_id"));
-        if (dataset != null && sourcePath(node) == null) {
-            return "it reads the registered dataset " + dataset + "; give it a source_path instead";
-        }
         String operation = operation(node);
         return operation.isEmpty() ? "" : "operation " + operation;
     }
@@ -323,78 +423,186 @@ final class WorkflowPlan {
         return text.length() <= length ? text : text.substring(0, Math.max(1, length));
     }
 
+    /**
+     * The segments of the checked nodes, in an order where each comes after the segments whose rows it reads.
+     * A segment starts at a source, at a join, or at a node whose input is a materialized node's row file; it
+     * runs its chain of row-wise nodes and ends at an export, a blocking node, a materialized node or nowhere.
+     */
     private static List<Segment> segments(WorkflowDefinition definition, Map<String, Node> nodes, Map<String, Kind> kinds,
-                                          List<String> order, List<String> problems) {
-        List<Segment> segments = new ArrayList<>();
+                                          List<String> order, List<String> problems, WorkflowResources resources) {
         Set<String> ordered = new java.util.HashSet<>(order);
-        sources:
+        Set<String> materialized = materialized(definition, kinds, order);
+        // the schema of each materialized node's row file, once its segment is planned
+        Map<String, Schema> rowFiles = new HashMap<>();
+        Map<String, String> exported = new HashMap<>();
+        List<Segment> segments = new ArrayList<>();
         for (String id : order) {
-            if (kinds.get(id) != Kind.SOURCE) {
+            Kind kind = kinds.get(id);
+            if (kind == null) {
                 continue;
             }
-            Node source = nodes.get(id);
-            Settings settings = new Settings(source, problems);
-            FileSource file = fileSource(definition, settings);
-            if (file == null) {
-                continue;
+            List<Edge> inputs = definition.inputsOf(id);
+            String next = null;
+            Input from;
+            Schema schema;
+            List<String> segmentNodes = new ArrayList<>();
+            if (kind == Kind.SOURCE) {
+                Settings settings = new Settings(nodes.get(id), problems);
+                RowSource file = QuerySource.wanted(nodes.get(id)) ? QuerySource.of(settings, resources) : fileSource(definition, settings, resources);
+                if (file == null) {
+                    continue; // noted
+                }
+                from = new Input.File(file);
+                schema = file.schema();
+                segmentNodes.add(id);
+            } else if (kind == Kind.JOIN) {
+                Input.Join join = join(definition, nodes.get(id), inputs, rowFiles, problems);
+                if (join == null) {
+                    continue; // noted
+                }
+                from = join;
+                schema = join.join().output();
+                segmentNodes.add(id);
+            } else if (inputs.size() == 1 && materialized.contains(inputs.get(0).source())) {
+                String producer = inputs.get(0).source();
+                if (!rowFiles.containsKey(producer)) {
+                    continue; // the node before could not be planned: noted
+                }
+                from = new Input.Rows(producer);
+                schema = rowFiles.get(producer);
+                next = id;
+            } else {
+                continue; // inside another node's segment
             }
-            String rowFileOf = null;
-            Schema schema = file.schema();
-            List<String> segmentNodes = new ArrayList<>(List.of(id));
-            List<RowOperation> chain = new ArrayList<>();
             String current = id;
+            List<RowOperation> chain = new ArrayList<>();
+            Schema segmentInput = schema;
             while (true) {
-                List<Edge> outputs = definition.outputsOf(current);
-                String next = outputs.isEmpty() || !ordered.contains(outputs.get(0).target()) ? null : outputs.get(0).target();
-                Kind kind = next == null ? null : kinds.get(next);
-                if (kind == Kind.ROW) {
+                if (next == null) {
+                    if (materialized.contains(current) && !segmentNodes.isEmpty()) {
+                        segments.add(new Segment(stepName(segmentNodes), List.copyOf(segmentNodes), from, segmentInput, List.copyOf(chain),
+                                null, null, null, current));
+                        rowFiles.put(current, schema);
+                        break;
+                    }
+                    List<Edge> outputs = definition.outputsOf(current);
+                    if (outputs.isEmpty() || !ordered.contains(outputs.get(0).target())) {
+                        segments.add(new Segment(stepName(segmentNodes), List.copyOf(segmentNodes), from, segmentInput, List.copyOf(chain),
+                                null, null, null, null));
+                        break;
+                    }
+                    next = outputs.get(0).target();
+                }
+                Kind nextKind = kinds.get(next);
+                if (nextKind == Kind.ROW) {
                     RowOperation operation = rowOperation(new Settings(nodes.get(next), problems), schema);
                     if (operation == null) {
                         // noted; the nodes after it are checked against its input, plus the column it would add
                         schema = assumedOutput(nodes.get(next), schema);
+                    } else {
+                        chain.add(operation);
+                        schema = operation.output();
+                    }
+                    segmentNodes.add(next);
+                    current = next;
+                    next = null;
+                    continue;
+                }
+                if (nextKind == Kind.BLOCKING) {
+                    BlockingNode blocking = blockingNode(definition, new Settings(nodes.get(next), problems), schema);
+                    if (blocking != null) {
                         segmentNodes.add(next);
-                        current = next;
-                        continue;
+                        segments.add(new Segment(stepName(segmentNodes), List.copyOf(segmentNodes), from, segmentInput, List.copyOf(chain),
+                                null, next, blocking, null));
+                        rowFiles.put(next, blocking.output());
                     }
-                    chain.add(operation);
-                    schema = operation.output();
-                    segmentNodes.add(next);
-                    current = next;
-                    continue;
+                    break; // else noted; the other segments are checked too
                 }
-                String stepName = stepName(segmentNodes);
-                if (kind == Kind.BLOCKING) {
-                    BlockingNode blocking = blockingNode(new Settings(nodes.get(next), problems), schema);
-                    if (blocking == null) {
-                        continue sources; // noted; the other sources' chains are checked too
+                if (nextKind == Kind.EXPORT) {
+                    Settings exportSettings = new Settings(nodes.get(next), problems);
+                    RowTarget export = TableExport.wanted(nodes.get(next)) ? TableExport.of(exportSettings, resources, schema)
+                            : export(definition, exportSettings, schema);
+                    String other = export == null ? null : exported.putIfAbsent(export.where(), next);
+                    if (other != null) {
+                        problems.add("nodes " + other + " and " + next + " both export to " + export.where());
+                    } else if (export != null) {
+                        segmentNodes.add(next);
+                        segments.add(new Segment(stepName(segmentNodes), List.copyOf(segmentNodes), from, segmentInput, List.copyOf(chain),
+                                export, null, null, null));
                     }
-                    segmentNodes.add(next);
-                    segments.add(new Segment(stepName(segmentNodes), List.copyOf(segmentNodes), file, rowFileOf,
-                            inputOf(file, rowFileOf, segments), List.copyOf(chain), null, next, blocking));
-                    file = null;
-                    rowFileOf = next;
-                    schema = blocking.output();
-                    segmentNodes = new ArrayList<>();
-                    chain = new ArrayList<>();
-                    current = next;
-                    continue;
+                    break;
                 }
-                Export export = kind == Kind.EXPORT ? export(definition, new Settings(nodes.get(next), problems), schema) : null;
-                if (kind == Kind.EXPORT) {
-                    if (export == null) {
-                        continue sources; // noted; the other sources' chains are checked too
-                    }
-                    segmentNodes.add(next);
-                    stepName = stepName(segmentNodes);
-                }
-                if (!segmentNodes.isEmpty()) {
-                    segments.add(new Segment(stepName, List.copyOf(segmentNodes), file, rowFileOf, inputOf(file, rowFileOf, segments),
-                            List.copyOf(chain), export, null, null));
-                }
-                break;
+                break; // a source has no input; a node of no kind was noted
             }
         }
         return segments;
+    }
+
+    /**
+     * The nodes whose output is written to a row file for the segments after them: blocking nodes, the
+     * nodes that feed more than one node (fan-out), and the inputs of joins.
+     */
+    private static Set<String> materialized(WorkflowDefinition definition, Map<String, Kind> kinds, List<String> order) {
+        Set<String> materialized = new LinkedHashSet<>();
+        for (String id : order) {
+            List<Edge> outputs = definition.outputsOf(id);
+            if (kinds.get(id) == Kind.BLOCKING || kinds.get(id) != Kind.EXPORT && outputs.size() > 1
+                    || outputs.stream().anyMatch(edge -> kinds.get(edge.target()) == Kind.JOIN)) {
+                materialized.add(id);
+            }
+        }
+        return materialized;
+    }
+
+    /** The ports a join's right input arrives on: Data Wrangler's engine's, its UI's merger node's, etl-core's join_plan's. */
+    private static final Set<String> RIGHT_PORTS = Set.of("right", "right_dataset", "right_input", "right_df", "r");
+
+    /**
+     * A join of its two inputs' row files: the right one arrives on a right port ({@code right_dataset},
+     * {@code right}), the left one on any other; null when the inputs cannot be told apart or were not planned.
+     */
+    private static Input.Join join(WorkflowDefinition definition, Node node, List<Edge> inputs, Map<String, Schema> rowFiles, List<String> problems) {
+        if (inputs.size() != 2) {
+            return null; // noted with the edges
+        }
+        Settings settings = new Settings(node, problems);
+        boolean firstRight = RIGHT_PORTS.contains(inputs.get(0).targetPort().toLowerCase(Locale.ROOT));
+        boolean secondRight = RIGHT_PORTS.contains(inputs.get(1).targetPort().toLowerCase(Locale.ROOT));
+        if (firstRight == secondRight) {
+            settings.problem("cannot tell its left input from its right (" + inputs.get(0).source() + " on '" + inputs.get(0).targetPort() + "', "
+                    + inputs.get(1).source() + " on '" + inputs.get(1).targetPort() + "'); give the right one the targetHandle right_dataset");
+            return null;
+        }
+        String left = (firstRight ? inputs.get(1) : inputs.get(0)).source();
+        String right = (firstRight ? inputs.get(0) : inputs.get(1)).source();
+        if (!rowFiles.containsKey(left) || !rowFiles.containsKey(right)) {
+            return null; // an input could not be planned: noted
+        }
+        HashJoin join = HashJoin.of(settings, rowFiles.get(left), rowFiles.get(right));
+        return join == null ? null : new Input.Join(join, left, right);
+    }
+
+    /**
+     * The segments in waves: each wave's segments read only what earlier waves wrote, so they can run at
+     * the same time; the first wave reads only source files.
+     */
+    List<List<Segment>> waves() {
+        Map<String, Integer> waveOfRows = new HashMap<>();
+        List<List<Segment>> waves = new ArrayList<>();
+        for (Segment segment : segments) {
+            int wave = 0;
+            for (String producer : segment.from().reads()) {
+                wave = Math.max(wave, waveOfRows.getOrDefault(producer, 0) + 1);
+            }
+            if (segment.writesRowsOf() != null) {
+                waveOfRows.put(segment.writesRowsOf(), wave);
+            }
+            while (waves.size() <= wave) {
+                waves.add(new ArrayList<>());
+            }
+            waves.get(wave).add(segment);
+        }
+        return waves;
     }
 
     /** What a row node that could not be built would put out, for checking the nodes after it: its input, with a derived column added. */
@@ -408,29 +616,34 @@ final class WorkflowPlan {
         return input;
     }
 
-    private static Schema inputOf(FileSource file, String rowFileOf, List<Segment> before) {
-        if (file != null) {
-            return file.schema();
-        }
-        for (Segment segment : before) {
-            if (rowFileOf.equals(segment.blockingNode())) {
-                return segment.blocking().output();
-            }
-        }
-        throw new IllegalStateException("no segment ends in " + rowFileOf);
-    }
-
-    private static BlockingNode blockingNode(Settings settings, Schema input) {
+    private static BlockingNode blockingNode(WorkflowDefinition definition, Settings settings, Schema input) {
         Node node = settings.node();
+        if (TwoPassNodes.kind(node) == Kind.BLOCKING) {
+            return TwoPassNodes.blockingNode(settings, input);
+        }
         String type = node.type().toLowerCase(Locale.ROOT);
         if (type.equals("analysis")) {
-            return KMeans.of(settings, input);
+            if (isKMeans(node)) {
+                return KMeans.of(settings, input);
+            }
+            return analysisType(node).equals(Correlation.TYPE) ? Correlation.of(settings, input) : ColumnStatistics.of(settings, input);
         }
-        return Aggregate.of(settings, input);
+        if (type.equals("visualization") || type.equals("chart")) {
+            return Visualization.of(settings, input, definition.baseDir());
+        }
+        String operation = type.equals("data_transformation") || type.equals("transform") || type.equals("transformation") ? operation(node) : type;
+        return switch (operation) {
+            case "sort", "sort_values" -> Sort.of(settings, input);
+            case "drop_duplicates", "deduplicate", "remove_duplicates", "dedupe" -> Dedupe.of(settings, input);
+            default -> Aggregate.of(settings, input);
+        };
     }
 
     private static RowOperation rowOperation(Settings settings, Schema input) {
         Node node = settings.node();
+        if (TwoPassNodes.kind(node) == Kind.ROW) {
+            return TwoPassNodes.rowOperation(settings, input);
+        }
         String type = node.type().toLowerCase(Locale.ROOT);
         String operation = type.equals("data_transformation") || type.equals("transform") || type.equals("transformation") ? operation(node) : type;
         return switch (operation) {
@@ -442,8 +655,15 @@ final class WorkflowPlan {
             case "drop_columns", "drop" -> RowOperations.drop(settings, input, settings.texts("columns", "drop_columns"));
             case "handle_missing", "missing_values", "fill_missing", "drop_missing", "dropna", "fillna" -> RowOperations.missingValues(settings, input);
             case "type_conversion" -> TypeConversion.of(settings, input);
+            case SchemaMapping.TYPE -> RowOperations.project(settings, input, texts(settings.object(SchemaMapping.COLUMNS)));
             default -> RowOperations.rename(settings, input, settings.object("rename_map", "columns", "mapping", "renames"));
         };
+    }
+
+    private static Map<String, String> texts(Map<String, Object> values) {
+        Map<String, String> texts = new LinkedHashMap<>();
+        values.forEach((key, value) -> texts.put(key, String.valueOf(value)));
+        return texts;
     }
 
     private static RowOperation filter(Settings settings, Schema input) {
@@ -464,8 +684,35 @@ final class WorkflowPlan {
                 settings.value("filter_value", "value"));
     }
 
-    private static FileSource fileSource(WorkflowDefinition definition, Settings settings) {
+    /** The node's datasetId (Data Wrangler's UI) or dataset_id (its engine); null when it names none. */
+    private static String datasetId(Node node) {
+        Object id = node.settings().getOrDefault("datasetId", node.settings().get("dataset_id"));
+        return id == null || id.toString().isBlank() ? null : id.toString();
+    }
+
+    private static FileSource fileSource(WorkflowDefinition definition, Settings settings, WorkflowResources resources) {
         Object path = sourcePath(settings.node());
+        Format format = sourceFormat(settings.node());
+        String datasetId = datasetId(settings.node());
+        if (path == null && datasetId != null) {
+            // a registered dataset: its file, in the format its metadata names, else its extension's
+            var dataset = resources.dataset(datasetId);
+            if (dataset.isEmpty()) {
+                settings.problem("reads the registered dataset '" + datasetId + "', which does not exist (no datasets row has that id)");
+                return null;
+            }
+            path = dataset.get().filePath();
+            if (path == null || path.toString().isBlank()) {
+                settings.problem("reads the registered dataset '" + datasetId + "', which has no file_path");
+                return null;
+            }
+            Object named = settings.value("file_type", "format");
+            format = format(named != null ? named : dataset.get().metadata().getOrDefault("file_type", dataset.get().metadata().get("format")), path);
+            if (format == null) {
+                settings.problem("reads the registered dataset '" + datasetId + "', whose file " + path + " is not CSV, JSON, JSON Lines, Excel or XML (give file_type)");
+                return null;
+            }
+        }
         if (path == null) {
             settings.problem("has no source_path");
             return null;
@@ -484,7 +731,6 @@ final class WorkflowPlan {
             return null;
         }
         try {
-            Format format = sourceFormat(settings.node());
             if (format == Format.EXCEL) {
                 return ExcelSource.of(settings, file);
             }

@@ -39,6 +39,8 @@ class EtlCoreJobsTest {
     private static final List<String> PEOPLE_LINES = List.of("{\"id\":1,\"name\":\"Alice\"}", "{\"id\":2,\"name\":\"Bob\"}",
             "{\"id\":3,\"name\":\"Charlie\"}");
 
+    private static final List<String> SELF_JOINED = List.of("id,name_x,name_y", "1,Alice,Alice", "2,Bob,Bob", "3,Charlie,Charlie");
+
     @TempDir
     Path temp;
 
@@ -99,7 +101,13 @@ class EtlCoreJobsTest {
                 // XML passed through: the same records under etl-core's default root and record tags
                 new Job("xml/job_config_xml_row.json", XML, "out.xml", PEOPLE_XML, 0),
                 new Job("xml/job_config_xml_bulk.json", XML, "out.xml", PEOPLE_XML, 0),
-                new Job("xml/job_config_xml_bigdata.json", "xml/test_bigdata.xml", "out.xml", PEOPLE_XML, 0));
+                new Job("xml/job_config_xml_bigdata.json", "xml/test_bigdata.xml", "out.xml", PEOPLE_XML, 0),
+                // the people joined with themselves on id: every id matches once, whatever the join
+                new Job("mapping/csv_bulk_join_inner_csv.json", CSV, "out.csv", SELF_JOINED, 0),
+                new Job("mapping/csv_bigdata_join_inner_csv.json", CSV, "out.csv", SELF_JOINED, 0),
+                new Job("mapping/csv_bulk_join_left_csv.json", CSV, "out.csv", SELF_JOINED, 0),
+                new Job("mapping/csv_bulk_join_right_csv.json", CSV, "out.csv", SELF_JOINED, 0),
+                new Job("mapping/csv_bulk_join_outer_csv.json", CSV, "out.csv", SELF_JOINED, 0));
         return TestDatabase.both().flatMap(database -> jobs.stream().map(job -> Arguments.of(database, job)));
     }
 
@@ -153,6 +161,38 @@ class EtlCoreJobsTest {
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(ExcelExportTest.cells(temp.resolve("out.xlsx"), "Sheet1")).isEqualTo(expected);
         assertThat(Executions.status(database, Executions.newest(database))).isEqualTo("COMPLETED");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_schema_mapping_puts_each_output_port_out_with_its_own_columns(TestDatabase database) throws Exception {
+        // given etl-core's fan-out mapping: port A renames id, name to uid, uname; port B keeps them; each to its own CSV
+        Path a = temp.resolve("a.csv");
+        Path b = temp.resolve("b.csv");
+        Path file = fixtureJob("mapping/csv_bulk_map_fanout_csv.json", FIXTURES.resolve("data").resolve(CSV), a);
+        Files.writeString(file, Files.readString(file).replaceFirst("(\"name\": \"writer_B\"[^}]*\"filepath\": \")[^\"]*", "$1" + b));
+
+        // when
+        Sluice.Result result = new Sluice(database).run("workflow", "run", "--file", file.toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(Files.readAllLines(a)).containsExactly("uid,uname", "1,Alice", "2,Bob", "3,Charlie");
+        assertThat(Files.readAllLines(b)).containsExactly("id,name", "1,Alice", "2,Bob", "3,Charlie");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void two_exports_to_one_file_are_refused_before_launch_naming_both(TestDatabase database) throws Exception {
+        // given the fan-out mapping as the fixture has it: both writers write the one output file
+        Path file = fixtureJob("mapping/csv_bulk_map_fanout_csv.json", FIXTURES.resolve("data").resolve(CSV), temp.resolve("out.csv"));
+
+        // when
+        Sluice.Result result = new Sluice(database).run("workflow", "run", "--file", file.toString());
+
+        // then
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.err()).contains("nodes writer_A and writer_B both export to " + temp.resolve("out.csv"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -103,8 +103,8 @@ class ExcelSourceTest {
                 column("ok", ColumnType.BOOLEAN), column("day", ColumnType.STRING), column("at", ColumnType.STRING),
                 column("time", ColumnType.STRING), column("note", ColumnType.STRING), column("tenfold", ColumnType.LONG));
         assertThat(rows(source)).containsExactly(
-                List.of(1L, 2.5, true, "2024-01-15", "2024-01-15 10:30:00", "12:00:00", "Zoë & co", 10L),
-                Arrays.asList(2L, 3.0, false, null, "1999-12-31 23:59:59", null, null, 20L));
+                List.of(1L, 2.5, true, "2024-01-15", "2024-01-15T10:30:00", "12:00:00", "Zoë & co", 10L),
+                Arrays.asList(2L, 3.0, false, null, "1999-12-31T23:59:59", null, null, 20L));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.sluice.workflow;
 
+import io.sluice.testing.Executions;
 import io.sluice.testing.Rows;
 import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;
@@ -85,6 +86,48 @@ class StoredWorkflowTest {
         assertThat(nodes(database, "wf-fails")).extracting(row -> row.get("id") + "=" + row.get("status"))
                 .containsExactly("f=failed", "g=completed", "o=failed", "s=completed");
         assertThat(Rows.query(database, "SELECT status FROM workflows WHERE id = 'wf-fails'").get(0).get("status")).isEqualTo("failed");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void history_lists_each_execution_with_its_nodes_rows_in_and_out(TestDatabase database) throws Exception {
+        // given a stored workflow over 4 rows: a filter keeps 3 (v > 1), the sum makes 3 groups (a, b, c), and its export fails once
+        Path csv = temp.resolve("in.csv");
+        Files.writeString(csv, "k,v\na,1\nb,2\na,3\nc,4\n");
+        Path blocked = temp.resolve("blocked");
+        Files.writeString(blocked, "a file");
+        Sluice sluice = new Sluice(database);
+        migrate(sluice, "wf-history", """
+                {"name": "history", "nodes": [
+                  {"id": "s", "type": "data_source", "data": {"source_path": "%s", "file_type": "csv"}},
+                  {"id": "f", "type": "filter", "data": {"column": "v", "operator": ">", "value": 1}},
+                  {"id": "g", "type": "aggregate", "data": {"group_columns": ["k"], "aggregation_functions": {"v": "sum"}}},
+                  {"id": "o", "type": "export", "data": {"export_type": "csv", "output_path": "%s"}}],
+                 "edges": [{"id": "sf", "source": "s", "target": "f"}, {"id": "fg", "source": "f", "target": "g"}, {"id": "go", "source": "g", "target": "o"}]}
+                """.formatted(csv, blocked.resolve("out.csv")));
+        Sluice.Result failed = sluice.run("workflow", "run", "wf-history");
+        long first = Executions.newest(database);
+        Files.delete(blocked);
+        Sluice.Result restarted = sluice.run("restart", String.valueOf(first));
+        long second = Executions.newest(database);
+
+        // when
+        Sluice.Result history = sluice.run("workflow", "history", "wf-history");
+
+        // then
+        assertThat(failed.exitCode()).isEqualTo(1);
+        assertThat(restarted.exitCode()).as(restarted.err()).isZero();
+        assertThat(history.exitCode()).as(history.err()).isZero();
+        String out = history.out();
+        assertThat(out.indexOf("Execution " + second + ": COMPLETED")).isNotNegative().isLessThan(out.indexOf("Execution " + first + ": FAILED"));
+        String firstRun = out.substring(out.indexOf("Execution " + first));
+        assertThat(firstRun).containsPattern("(?m)^  s +completed +4 +\\d+$")
+                .containsPattern("(?m)^  f +completed +4 +3 +\\d+$")
+                .containsPattern("(?m)^  g +completed +3 +3 +\\d+$")
+                .containsPattern("(?m)^  o +failed +\\d+ +\\d+ +\\d+$");
+        String secondRun = out.substring(out.indexOf("Execution " + second), out.indexOf("Execution " + first));
+        assertThat(secondRun).containsPattern("(?m)^  o +completed +3 +3 +\\d+$").doesNotContainPattern("(?m)^  s ");
+        assertThat(sluice.run("workflow", "history", "no-such").exitCode()).isEqualTo(4);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -40,13 +40,13 @@ class WorkflowValidationTest {
                      "filter_operator": ">", "filter_value": 1}},
                   {"id": "m", "type": "mystery", "data": {}},
                   {"id": "o", "type": "export", "data": {"export_type": "csv", "output_path": "out.csv"}}],
-                 "edges": [{"source": "s", "target": "f"}, {"source": "f", "target": "o"}, {"source": "s", "target": "m"}]}
+                 "edges": [{"source": "s", "target": "f"}, {"source": "f", "target": "o"}, {"source": "o", "target": "m"}]}
                 """.formatted(csv()));
 
         assertThatThrownBy(() -> plan(file)).isInstanceOf(InvalidInputException.class)
                 .hasMessageContaining("node m has the type 'mystery'")
                 .hasMessageContaining("node f (data_transformation) filters on column nope, which its input does not have (columns: a, price)")
-                .hasMessageContaining("node s (data_source) feeds 2 nodes");
+                .hasMessageContaining("node o (export) is an export but has 1 output");
     }
 
     @Test
