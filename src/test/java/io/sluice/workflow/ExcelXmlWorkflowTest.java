@@ -78,6 +78,32 @@ class ExcelXmlWorkflowTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void a_row_a_later_node_rejects_is_reported_with_its_sheet_and_row(TestDatabase database) throws Exception {
+        // given etl-core's workbook whose ids are eins, 2, 3 (rows 2 to 4), converted to integers with on_error raise
+        Path book = Path.of("..", "shared", "fixtures", "etl-core", "data", "excel", "test_data_types.xlsx").toAbsolutePath().normalize();
+        assumeThat(Files.exists(book)).as("the shared fixtures are beside the project").isTrue();
+        Path out = temp.resolve("typed.csv");
+        Path job = write("typed.json", """
+                {"name": "typed", "components": [
+                  {"name": "reader", "comp_type": "read_excel", "filepath": "%s", "routes": {"out": [{"to": "tc", "in_port": "in"}]}},
+                  {"name": "tc", "comp_type": "type_conversion", "rules": [{"column_path": "id", "target": "integer", "on_error": "raise"}],
+                   "routes": {"out": [{"to": "writer", "in_port": "in"}]}},
+                  {"name": "writer", "comp_type": "write_csv", "filepath": "%s"}]}
+                """.formatted(book, out));
+
+        // when
+        Sluice.Result result = new Sluice(database).run("workflow", "run", "--file", job.toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(Files.readAllLines(out)).containsExactly("id,name", "2,Bob", "3,123");
+        List<String> rejects = rejects(database);
+        assertThat(rejects).hasSize(1);
+        assertThat(rejects.get(0)).contains("test_data_types.xlsx").contains("\"location\":\"sheet Sheet1, row 2\"").contains("'eins' is not an integer");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void xml_records_with_a_misfit_or_an_unknown_field_past_the_sample_are_rejected_with_their_line(TestDatabase database) throws Exception {
         // given 1,003 records one a line (record N on line N + 1): 1,001 has a text amount, 1,002 a field no record before had
         StringBuilder xml = new StringBuilder("<orders>\n");
