@@ -42,13 +42,15 @@ final class Aggregate implements BlockingNode {
     /**
      * From Data Wrangler's settings: {@code group_columns} (or {@code group_by}, {@code groupby}) and
      * {@code aggregation_functions} (or {@code aggregations}) mapping a column to a function or a list of
-     * them; or from etl-core's: {@code group_by} (a list, may be empty) and {@code aggregations}, a list of
-     * {@code {src, op, dest}} ({@code src: "*"} with {@code count} counts rows).
+     * them, each output column {@code <column>_<function>}; from its UI's groupBy form: {@code column} and
+     * {@code aggregate} mapping a column to one function, whose output keeps the column's name (pandas'
+     * {@code agg} of a dict), or to a list of them; or from etl-core's: {@code group_by} (a list, may be empty)
+     * and {@code aggregations}, a list of {@code {src, op, dest}} ({@code src: "*"} with {@code count} counts rows).
      *
      * @return null (problems noted) when a column or function is unknown
      */
     static Aggregate of(Settings settings, Schema input) {
-        List<String> groupColumns = settings.texts("group_columns", "group_by", "groupby", "group_by_columns");
+        List<String> groupColumns = settings.texts("group_columns", "group_by", "groupby", "groupBy", "group_by_columns", "column");
         List<Map<?, ?>> measureList = measures(settings);
         if (measureList == null) {
             return null;
@@ -108,7 +110,7 @@ final class Aggregate implements BlockingNode {
      * @return null (a problem noted) when there are none or they are neither form
      */
     private static List<Map<?, ?>> measures(Settings settings) {
-        Object given = settings.value("aggregation_functions", "aggregations", "aggregates", "agg");
+        Object given = settings.value("aggregation_functions", "aggregations", "aggregates", "agg", "aggregate");
         List<Map<?, ?>> measures = new ArrayList<>();
         if (given instanceof List<?> list) {
             for (Object element : list) {
@@ -119,7 +121,13 @@ final class Aggregate implements BlockingNode {
                 measures.add(measure);
             }
         } else {
-            for (Map.Entry<String, Object> entry : settings.object("aggregation_functions", "aggregations", "aggregates", "agg").entrySet()) {
+            // the UI's groupBy form ({"aggregate": {column: function}}) is pandas' agg of a dict: one function keeps its column's name
+            boolean keepNames = settings.value("aggregation_functions", "aggregations", "aggregates", "agg") == null;
+            for (Map.Entry<String, Object> entry : settings.object("aggregation_functions", "aggregations", "aggregates", "agg", "aggregate").entrySet()) {
+                if (keepNames && !(entry.getValue() instanceof List<?>)) {
+                    measures.add(Map.of("src", entry.getKey(), "op", String.valueOf(entry.getValue()), "dest", entry.getKey()));
+                    continue;
+                }
                 List<?> names = entry.getValue() instanceof List<?> list ? list : List.of(entry.getValue());
                 for (Object name : names) {
                     measures.add(Map.of("src", entry.getKey(), "op", String.valueOf(name)));

@@ -170,6 +170,9 @@ final class WorkflowPlan {
         List<String> order = topologicalOrder(definition, nodes, problems);
         Map<String, Kind> kinds = new HashMap<>();
         for (Node node : nodes.values()) {
+            if (node.type().isBlank() && definition.inputsOf(node.id()).isEmpty() && definition.outputsOf(node.id()).isEmpty()) {
+                continue; // a note on the canvas (a ReactFlow node of no type, joined to nothing): not part of the data flow
+            }
             Kind kind = kind(node);
             if (kind == null) {
                 problems.add("node " + node.id() + " has the type '" + node.type() + "'" + (detail(node).isEmpty() ? "" : " (" + detail(node) + ")")
@@ -377,11 +380,11 @@ final class WorkflowPlan {
                 : name.endsWith(".csv") ? "csv" : name.endsWith(".json") || linesByName ? "json"
                 : name.endsWith(".xlsx") || name.endsWith(".xlsm") || name.endsWith(".xls") ? "excel" : name.endsWith(".xml") ? "xml" : "";
         return switch (type) {
-            case "csv" -> Format.CSV;
-            case "json" -> linesByName ? Format.JSON_LINES : Format.JSON;
-            case "jsonl", "ndjson", "json_lines", "jsonlines" -> Format.JSON_LINES;
-            case "excel", "xlsx", "xlsm", "xls" -> Format.EXCEL;
-            case "xml" -> Format.XML;
+            case "csv", "text/csv", ".csv" -> Format.CSV;
+            case "json", "application/json", ".json" -> linesByName ? Format.JSON_LINES : Format.JSON;
+            case "jsonl", "ndjson", "json_lines", "jsonlines", "application/x-ndjson", "application/jsonl", ".jsonl" -> Format.JSON_LINES;
+            case "excel", "xlsx", "xlsm", "xls", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" -> Format.EXCEL;
+            case "xml", ".xml", "application/xml", "text/xml" -> Format.XML;
             default -> null;
         };
     }
@@ -696,9 +699,10 @@ final class WorkflowPlan {
         String datasetId = datasetId(settings.node());
         if (path == null && datasetId != null) {
             // a registered dataset: its file, in the format its metadata names, else its extension's
-            var dataset = resources.dataset(datasetId);
+            var dataset = resources.dataset(datasetId).or(() -> DataFolderDatasets.find(definition.baseDir(), datasetId));
             if (dataset.isEmpty()) {
-                settings.problem("reads the registered dataset '" + datasetId + "', which does not exist (no datasets row has that id)");
+                settings.problem("reads the registered dataset '" + datasetId + "', which does not exist (no datasets row has that id, nor the catalogues of "
+                        + definition.baseDir() + ")");
                 return null;
             }
             path = dataset.get().filePath();

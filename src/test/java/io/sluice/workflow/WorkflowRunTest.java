@@ -80,6 +80,39 @@ class WorkflowRunTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void the_data_wrangler_fixture_workflows_read_their_datasets_from_their_data_folder(TestDatabase database) throws Exception {
+        // given a copy of the fixtures' data folder, not migrated: its workflows name datasets of its own catalogues
+        Path fixture = FIXTURES.resolve("data-wrangler");
+        assumeThat(Files.isDirectory(fixture)).as("the shared fixtures are beside the project").isTrue();
+        Path folder = temp.resolve("dw");
+        try (Stream<Path> files = Files.walk(fixture)) {
+            for (Path file : files.filter(Files::isRegularFile).filter(file -> !fixture.relativize(file).startsWith("data")).toList()) {
+                Path copy = folder.resolve(fixture.relativize(file).toString());
+                Files.createDirectories(copy.getParent());
+                Files.copy(file, copy);
+            }
+        }
+        Sluice sluice = new Sluice(database);
+        // the orders with more than 5 items, counted here from the sample itself
+        List<String> sales = Files.readAllLines(folder.resolve("samples/sales_analysis.csv"));
+        int quantity = List.of(sales.get(0).split(",")).indexOf("quantity");
+        List<String> big = new ArrayList<>(List.of(sales.get(0)));
+        sales.stream().skip(1).filter(line -> Long.parseLong(line.split(",")[quantity]) > 5).forEach(big::add);
+
+        // when
+        Sluice.Result cleaning = sluice.run("workflow", "run", "--file", folder.resolve("workflows/d8e77a99-c61e-47f6-9963-b6a53ee61b2b.json").toString());
+        Sluice.Result byCategory = sluice.run("workflow", "run", "--file", folder.resolve("workflows/1c2bac65-060f-447b-9079-fe8cb3a4d109.json").toString());
+
+        // then: the filter's rows as they are; the category sums drawn as a bar chart (its note node is not part of the flow)
+        assertThat(cleaning.exitCode()).as(cleaning.err()).isZero();
+        assertThat(Files.readAllLines(folder.resolve("out/big_orders.csv"))).containsExactlyElementsOf(big);
+        assertThat(byCategory.exitCode()).as(byCategory.err()).isZero();
+        assertThat(folder.resolve("visualizations/node-3.png")).isNotEmptyFile();
+        assertThat(folder.resolve("visualizations/node-3.svg")).isNotEmptyFile();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void an_etl_core_job_filters_by_its_rule_and_writes_through_its_routes(TestDatabase database) throws Exception {
         // given etl-core's filter job of the fixtures (name != "Bob" over Alice, Bob, Charlie)
         Path job = FIXTURES.resolve("etl-core/jobs/mixed/file_filter_file/csv_row_filter_csv.json");
