@@ -89,7 +89,8 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
         return Files.isRegularFile(file);
     }
 
-    private static ColumnType inferred(String field) {
+    /** The type a non-empty field's text reads as (null for an empty one): see the class comment. */
+    static ColumnType inferred(String field) {
         if (field.isEmpty()) {
             return null;
         }

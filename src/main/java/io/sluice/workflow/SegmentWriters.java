@@ -18,7 +18,6 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.function.Function;
 
@@ -33,8 +32,9 @@ final class SegmentWriters {
      * length and row count at each chunk commit in the step's context; a restart cuts the file back to
      * that length and appends. What ends the file (a JSON array's closing bracket) is written only when
      * the step completes, never inside a committed length, so a cut-back file always ends after a whole
-     * row. Then the temporary file replaces the export in one move, so a failed or repeated run never
-     * leaves a half-written or doubled export.
+     * row. Then the export is published from it ({@link Export#publish}: the temporary file replaces the
+     * export in one move, or an Excel workbook is built from it beside the export and moved), so a failed
+     * or repeated run never leaves a half-written or doubled export.
      */
     static final class ExportWriter extends ItemStreamSupport implements ItemStreamWriter<Object[]>, StepExecutionListener {
 
@@ -131,7 +131,7 @@ final class SegmentWriters {
                     encoder.flush();
                     writer.flush();
                     channel.force(true);
-                    Files.move(partial, export.file(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                    export.publish(partial, schema);
                 } catch (IOException | RuntimeException e) {
                     // Spring Batch only logs what an afterStep throws: the step must be failed here
                     stepExecution.setStatus(org.springframework.batch.core.BatchStatus.FAILED);

@@ -28,6 +28,6 @@ interface SourceRecords extends Closeable {
      */
     Object[] next() throws IOException;
 
-    /** Where the record last returned by {@link #next()} is: its line in a file (from 1), its row in a row file (from 1). */
+    /** Where the record last returned by {@link #next()} is: its line in a file (from 1; an XML record's start tag), its row in a sheet or a row file (from 1). */
     long line();
 }

@@ -243,6 +243,13 @@ public class WorkflowFamily implements JobFamily {
                     counts.in(first + row.passed()); // the node that dropped it or threw
                 }
                 Object[] result = row.result();
+                // a value the export's format cannot hold (a control character in XML) is rejected, never altered
+                String refused = result != null && segment.export() instanceof Export file ? file.refusal(segment.output(), result) : null;
+                if (refused != null) {
+                    String exportNode = segment.nodeIds().get(segment.nodeIds().size() - 1);
+                    reject(segment, row.values(), row.line(), "node " + exportNode + " cannot write it: " + refused, maxRejects);
+                    return null;
+                }
                 if (result != null && endsInNode) {
                     counts.intoLast(segment.export() != null);
                 }

@@ -33,7 +33,7 @@ final class WorkflowPlan {
     enum Kind { SOURCE, ROW, BLOCKING, JOIN, EXPORT }
 
     /** The file formats sluice reads and writes. */
-    enum Format { CSV, JSON, JSON_LINES }
+    enum Format { CSV, JSON, JSON_LINES, EXCEL, XML }
 
     /** Where a segment's rows come from. */
     sealed interface Input {
@@ -179,9 +179,9 @@ final class WorkflowPlan {
                         + " (its sources and exports are files and SQL databases)");
             } else if (kind == null) {
                 problems.add("node " + node.id() + " has the type '" + node.type() + "'" + (detail(node).isEmpty() ? "" : " (" + detail(node) + ")")
-                        + ", which sluice cannot run yet (sources: CSV, JSON and JSON Lines files, registered datasets, SQL queries and tables;"
+                        + ", which sluice cannot run yet (sources: CSV, JSON, JSON Lines, Excel .xlsx and XML files, registered datasets, SQL queries and tables;"
                         + " filter, formula, select, drop, rename, missing values, type conversion, join, aggregate, sort, dedupe, normalize, binning,"
-                        + " limit, sample, statistics, correlation, k-means, visualization; CSV, JSON and JSON Lines exports, tables)");
+                        + " limit, sample, statistics, correlation, k-means, visualization; CSV, JSON, JSON Lines, Excel .xlsx and XML exports, tables)");
             } else {
                 kinds.put(node.id(), kind);
                 checkEdges(definition, node, kind, problems);
@@ -295,7 +295,7 @@ final class WorkflowPlan {
         }
         String type = node.type().toLowerCase(Locale.ROOT);
         return switch (type) {
-            case "data_source", "datasource", "read_csv", "read_json", "source" -> sourceFormat(node) != null || datasetId(node) != null
+            case "data_source", "datasource", "read_csv", "read_json", "read_excel", "read_xml", "source" -> sourceFormat(node) != null || datasetId(node) != null
                     || QuerySource.wanted(node) ? Kind.SOURCE : null;
             case "read_database", "read_sql", "read_table", "read_postgres", "read_postgresql", "read_sqlite" -> Kind.SOURCE;
             case "write_database", "write_sql", "write_table", "write_postgres", "write_postgresql", "write_sqlite" -> Kind.EXPORT;
@@ -307,7 +307,7 @@ final class WorkflowPlan {
             case SchemaMapping.TYPE -> node.settings().containsKey(SchemaMapping.COLUMNS) ? Kind.ROW
                     : node.settings().containsKey(SchemaMapping.JOIN_STEP) ? Kind.JOIN : null;
             case "join", "merge", "merger", "join_datasets", "merge_datasets" -> Kind.JOIN;
-            case "export", "output", "write_csv", "write_json" -> exportFormat(node) != null || TableExport.wanted(node) ? Kind.EXPORT : null;
+            case "export", "output", "write_csv", "write_json", "write_excel", "write_xml" -> exportFormat(node) != null || TableExport.wanted(node) ? Kind.EXPORT : null;
             case "data_transformation", "transform", "transformation" -> switch (operation(node)) {
                 case "filter_rows", "filter", "select_columns", "select", "drop_columns", "drop", "rename_columns", "rename",
                      "custom_formula", "formula", "derive", "derive_column", "handle_missing", "missing_values", "fill_missing",
@@ -358,6 +358,8 @@ final class WorkflowPlan {
         return format(switch (node.type()) {
             case "read_csv" -> "csv";
             case "read_json" -> "json";
+            case "read_excel" -> "excel";
+            case "read_xml" -> "xml";
             default -> node.settings().getOrDefault("file_type", node.settings().get("format"));
         }, sourcePath(node));
     }
@@ -367,6 +369,8 @@ final class WorkflowPlan {
         return format(switch (node.type()) {
             case "write_csv" -> "csv";
             case "write_json" -> "json";
+            case "write_excel" -> "excel";
+            case "write_xml" -> "xml";
             default -> node.settings().getOrDefault("export_type", node.settings().get("format"));
         }, exportPath(node));
     }
@@ -376,11 +380,14 @@ final class WorkflowPlan {
         String name = path == null ? "" : path.toString().toLowerCase(Locale.ROOT);
         boolean linesByName = name.endsWith(".jsonl") || name.endsWith(".ndjson");
         String type = named != null ? named.toString().toLowerCase(Locale.ROOT)
-                : name.endsWith(".csv") ? "csv" : name.endsWith(".json") || linesByName ? "json" : "";
+                : name.endsWith(".csv") ? "csv" : name.endsWith(".json") || linesByName ? "json"
+                : name.endsWith(".xlsx") || name.endsWith(".xlsm") || name.endsWith(".xls") ? "excel" : name.endsWith(".xml") ? "xml" : "";
         return switch (type) {
             case "csv", "text/csv", ".csv" -> Format.CSV;
             case "json", "application/json", ".json" -> linesByName ? Format.JSON_LINES : Format.JSON;
             case "jsonl", "ndjson", "json_lines", "jsonlines", "application/x-ndjson", "application/jsonl", ".jsonl" -> Format.JSON_LINES;
+            case "excel", "xlsx", "xlsm", "xls", ".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" -> Format.EXCEL;
+            case "xml", ".xml", "application/xml", "text/xml" -> Format.XML;
             default -> null;
         };
     }
@@ -520,7 +527,7 @@ final class WorkflowPlan {
                 if (nextKind == Kind.EXPORT) {
                     Settings exportSettings = new Settings(nodes.get(next), problems);
                     RowTarget export = TableExport.wanted(nodes.get(next)) ? TableExport.of(exportSettings, resources, schema)
-                            : export(definition, exportSettings);
+                            : export(definition, exportSettings, schema);
                     String other = export == null ? null : exported.putIfAbsent(export.where(), next);
                     if (other != null) {
                         problems.add("nodes " + other + " and " + next + " both export to " + export.where());
@@ -709,7 +716,7 @@ final class WorkflowPlan {
             Object named = settings.value("file_type", "format");
             format = format(named != null ? named : dataset.get().metadata().getOrDefault("file_type", dataset.get().metadata().get("format")), path);
             if (format == null) {
-                settings.problem("reads the registered dataset '" + datasetId + "', whose file " + path + " is not CSV, JSON or JSON Lines (give file_type)");
+                settings.problem("reads the registered dataset '" + datasetId + "', whose file " + path + " is not CSV, JSON, JSON Lines, Excel or XML (give file_type)");
                 return null;
             }
         }
@@ -731,6 +738,13 @@ final class WorkflowPlan {
             return null;
         }
         try {
+            if (format == Format.EXCEL) {
+                return ExcelSource.of(settings, file);
+            }
+            if (format == Format.XML) {
+                return XmlSource.open(file, XmlSource.recordTag(settings), settings.text("encoding") == null ? null : charset,
+                        settings.node().type().equals("read_xml"));
+            }
             if (format != Format.CSV) {
                 return JsonSource.open(file, format == Format.JSON_LINES, charset);
             }
@@ -742,7 +756,7 @@ final class WorkflowPlan {
         }
     }
 
-    private static Export export(WorkflowDefinition definition, Settings settings) {
+    private static Export export(WorkflowDefinition definition, Settings settings, Schema schema) {
         Object path = exportPath(settings.node());
         if (path == null) {
             settings.problem("has no output_path");
@@ -752,6 +766,12 @@ final class WorkflowPlan {
         Format format = exportFormat(settings.node());
         if (format == Format.CSV) {
             return new CsvExport(file, character(settings, ',', "delimiter", "separator", "sep"));
+        }
+        if (format == Format.EXCEL) {
+            return ExcelExport.of(settings, file, schema);
+        }
+        if (format == Format.XML) {
+            return XmlExport.of(settings, file, schema);
         }
         String orient = settings.text("orient");
         if (orient != null && !orient.equalsIgnoreCase("records")) {

@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  * etl-core's own job files (the shared fixtures' {@code etl-core/jobs}) run as workflow jobs on both
  * databases, with {@code __IN__} and {@code __OUT__} replaced by etl-core's test data and a temporary
  * output; each expected output is worked out by hand from that data (ids 1, 2, 3 named Alice, Bob,
- * Charlie). The jobs with Excel or XML readers or writers are left out: sluice has none yet.
+ * Charlie; in the XML files Alice, Bob, Carol). A workbook the jobs write is read back cell by cell by
+ * POI's own workbook model, each cell with its type.
  */
 class EtlCoreJobsTest {
 
@@ -28,6 +29,11 @@ class EtlCoreJobsTest {
     private static final String CSV = "csv/test_data.csv";
     private static final String JSON = "json/testdata.json";
     private static final String JSON_LINES = "json/testdata.jsonl";
+    private static final String EXCEL = "excel/test_data.xlsx";
+    private static final String XML = "xml/test_data.xml";
+    private static final List<String> PEOPLE_XML = List.of("<?xml version=\"1.0\" encoding=\"utf-8\"?>", "<rows>",
+            "<row><id>1</id><name>Alice</name></row>", "<row><id>2</id><name>Bob</name></row>", "<row><id>3</id><name>Carol</name></row>",
+            "</rows>");
     private static final List<String> PEOPLE_ARRAY = List.of("[", "{\"id\":1,\"name\":\"Alice\"},", "{\"id\":2,\"name\":\"Bob\"},",
             "{\"id\":3,\"name\":\"Charlie\"}", "]");
     private static final List<String> PEOPLE_LINES = List.of("{\"id\":1,\"name\":\"Alice\"}", "{\"id\":2,\"name\":\"Bob\"}",
@@ -86,6 +92,16 @@ class EtlCoreJobsTest {
                         List.of("[", "{\"id\":2,\"name\":\"Bob\"},", "{\"id\":3,\"name\":\"Charlie\"}", "]"), 0),
                 new Job("mixed/file_filter_file/json_row_filter_csv.json", JSON_LINES, "out.csv",
                         List.of("id,name", "1,Alice", "3,Charlie"), 0),
+                // the workbook's ids are whole numbers, its names text; name != Bob
+                new Job("mixed/file_filter_file/excel_bulk_filter_csv.json", EXCEL, "out.csv", List.of("id,name", "1,Alice", "3,Charlie"), 0),
+                new Job("mixed/file_filter_file/excel_bulk_filter_json.json", EXCEL, "out.json",
+                        List.of("[", "{\"id\":1,\"name\":\"Alice\"},", "{\"id\":3,\"name\":\"Charlie\"}", "]"), 0),
+                // three different names
+                new Job("mixed/file_aggregation_file/excel_bulk_agg_nunique_json.json", EXCEL, "out.json", List.of("[", "{\"names\":3}", "]"), 0),
+                // XML passed through: the same records under etl-core's default root and record tags
+                new Job("xml/job_config_xml_row.json", XML, "out.xml", PEOPLE_XML, 0),
+                new Job("xml/job_config_xml_bulk.json", XML, "out.xml", PEOPLE_XML, 0),
+                new Job("xml/job_config_xml_bigdata.json", "xml/test_bigdata.xml", "out.xml", PEOPLE_XML, 0),
                 // the people joined with themselves on id: every id matches once, whatever the join
                 new Job("mapping/csv_bulk_join_inner_csv.json", CSV, "out.csv", SELF_JOINED, 0),
                 new Job("mapping/csv_bigdata_join_inner_csv.json", CSV, "out.csv", SELF_JOINED, 0),
@@ -139,6 +155,41 @@ class EtlCoreJobsTest {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    static Stream<Arguments> excelJobs() {
+        List<String> header = List.of("s:id", "s:name");
+        List<List<List<String>>> people = List.of(List.of(header, List.of("n:1.0", "s:Alice"), List.of("n:2.0", "s:Bob"), List.of("n:3.0", "s:Charlie")));
+        List<Arguments> jobs = List.of(
+                // the workbook passed through: whole numbers stay numbers, names text
+                Arguments.of("excel/job_config_excel_row.json", EXCEL, people.get(0)),
+                Arguments.of("excel/job_config_excel_bulk.json", EXCEL, people.get(0)),
+                Arguments.of("excel/job_config_excel_bigdata.json", EXCEL, people.get(0)),
+                // name != Bob
+                Arguments.of("mixed/file_filter_file/excel_bulk_filter_excel.json", EXCEL,
+                        List.of(header, List.of("n:1.0", "s:Alice"), List.of("n:3.0", "s:Charlie"))),
+                // etl-core's CSV reader gives text, so the ids are text cells
+                Arguments.of("mixed/file_filter_file/csv_bulk_filter_excel.json", CSV,
+                        List.of(header, List.of("s:1", "s:Alice"), List.of("s:3", "s:Charlie"))),
+                // three rows counted
+                Arguments.of("mixed/file_aggregation_file/csv_bulk_agg_count_excel.json", CSV, List.of(List.of("s:n"), List.of("n:3.0"))));
+        return TestDatabase.both().flatMap(database -> jobs.stream().map(job -> Arguments.of(database, job.get()[0], job.get()[1], job.get()[2])));
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("excelJobs")
+    void an_etl_core_job_writing_a_workbook_writes_typed_cells_under_a_header_in_sheet1(TestDatabase database, String job, String input,
+                                                                                        List<List<String>> expected) throws Exception {
+        // given
+        Path file = fixtureJob(job, FIXTURES.resolve("data").resolve(input), temp.resolve("out.xlsx"));
+
+        // when
+        Sluice.Result result = new Sluice(database).run("workflow", "run", "--file", file.toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(ExcelExportTest.cells(temp.resolve("out.xlsx"), "Sheet1")).isEqualTo(expected);
+        assertThat(Executions.status(database, Executions.newest(database))).isEqualTo("COMPLETED");
     }
 
     @ParameterizedTest(name = "{0}")
