@@ -16,7 +16,9 @@ import java.util.Set;
  * {@code <column>_<function>}; in etl-core's it is the measure's {@code dest}. Functions: {@code sum},
  * {@code mean}, {@code count} (values that are not null; of {@code *}: rows), {@code min}, {@code max},
  * {@code count_distinct} (also {@code nunique}), {@code median} and {@code std} (the sample standard
- * deviation, n - 1, as pandas; null for one value); nulls are skipped as pandas skips NaN. A hash
+ * deviation, n - 1, as pandas; null for one value); nulls are skipped as pandas skips NaN. The sum
+ * of a decimal column is an exact decimal (as pandas sums {@code Decimal} objects); its mean, median
+ * and std are floats (as pandas gives float64); min and max keep the column's type (dates included). A hash
  * aggregation: the groups are held in memory (a median holds its group's values).
  */
 final class Aggregate implements BlockingNode {
@@ -167,7 +169,8 @@ final class Aggregate implements BlockingNode {
 
     private static ColumnType outputType(String function, ColumnType input) {
         return switch (function) {
-            case "sum" -> input == ColumnType.LONG || input == ColumnType.BOOLEAN ? ColumnType.LONG : ColumnType.DOUBLE;
+            case "sum" -> input == ColumnType.LONG || input == ColumnType.BOOLEAN ? ColumnType.LONG
+                    : input == ColumnType.DECIMAL ? ColumnType.DECIMAL : ColumnType.DOUBLE;
             case "mean", "avg", "average", "median", "std" -> ColumnType.DOUBLE;
             case "count", "count_distinct", "nunique", "size" -> ColumnType.LONG;
             case "min", "max", "first", "last" -> input;
@@ -264,6 +267,7 @@ final class Aggregate implements BlockingNode {
         private final ColumnType type;
         private long count;
         private long wholeSum;
+        private java.math.BigDecimal exactSum = java.math.BigDecimal.ZERO;
         private double sum;
         private Object extreme;
         private Object edge;
@@ -292,6 +296,8 @@ final class Aggregate implements BlockingNode {
                     double number = value instanceof Boolean b ? (b ? 1 : 0) : ((Number) value).doubleValue();
                     if (type == ColumnType.LONG) {
                         wholeSum = Math.addExact(wholeSum, value instanceof Long l ? l : (long) number);
+                    } else if (type == ColumnType.DECIMAL) {
+                        exactSum = exactSum.add((java.math.BigDecimal) value);
                     } else {
                         sum += number;
                     }
@@ -332,7 +338,7 @@ final class Aggregate implements BlockingNode {
 
         Object result() {
             return switch (function) {
-                case "sum" -> type == ColumnType.LONG ? (Object) wholeSum : (Object) sum;
+                case "sum" -> type == ColumnType.LONG ? (Object) wholeSum : type == ColumnType.DECIMAL ? (Object) exactSum : (Object) sum;
                 case "mean", "avg", "average" -> count == 0 ? null : (Object) (sum / count);
                 case "count", "size" -> count;
                 case "min", "max" -> extreme;

@@ -119,7 +119,12 @@ final class ColumnStatistics extends PassThroughAnalysis {
         return result;
     }
 
-    /** What one column gathers: its non-null values (numbers) or its distinct values (anything else), and its nulls. */
+    /**
+     * What one column gathers: its non-null values (numbers; a decimal's as a float for the mean, std
+     * and quantiles), its distinct values (anything else, and decimals), its nulls, and the least and
+     * greatest value of a decimal, date or timestamp column (exact; a date or timestamp as its text,
+     * {@code 2024-01-31}, {@code 2024-01-31 10:00:00}).
+     */
     private static final class Column {
         private final ColumnType type;
         private final PrimitiveValues.Longs longs;
@@ -127,12 +132,14 @@ final class ColumnStatistics extends PassThroughAnalysis {
         private final Set<Object> distinct;
         private long count;
         private long nulls;
+        private Object min;
+        private Object max;
 
         Column(ColumnType type) {
             this.type = type;
             this.longs = type == ColumnType.LONG ? new PrimitiveValues.Longs() : null;
-            this.doubles = type == ColumnType.DOUBLE ? new PrimitiveValues.Doubles() : null;
-            this.distinct = type.numeric() ? null : new HashSet<>();
+            this.doubles = type == ColumnType.DOUBLE || type == ColumnType.DECIMAL ? new PrimitiveValues.Doubles() : null;
+            this.distinct = type == ColumnType.LONG || type == ColumnType.DOUBLE ? null : new HashSet<>();
         }
 
         void add(Object value) {
@@ -141,12 +148,21 @@ final class ColumnStatistics extends PassThroughAnalysis {
                 return;
             }
             count++;
+            if (type == ColumnType.DECIMAL || type.temporal()) {
+                if (min == null || Values.compare(value, min) < 0) {
+                    min = value;
+                }
+                if (max == null || Values.compare(value, max) > 0) {
+                    max = value;
+                }
+            }
             if (longs != null) {
                 longs.add(((Number) value).longValue());
             } else if (doubles != null) {
                 doubles.add(((Number) value).doubleValue());
-            } else {
-                distinct.add(value);
+            }
+            if (distinct != null) {
+                distinct.add(Values.normalNumber(value));
             }
         }
 
@@ -156,7 +172,8 @@ final class ColumnStatistics extends PassThroughAnalysis {
                 case LONG -> "int64";
                 case DOUBLE -> "float64";
                 case BOOLEAN -> "bool";
-                case STRING -> "object";
+                case STRING, DECIMAL -> "object";
+                case DATE, TIMESTAMP -> "datetime64[ns]";
             });
             figures.put("count", count);
             if (longs != null) {
@@ -188,10 +205,15 @@ final class ColumnStatistics extends PassThroughAnalysis {
                 double[] quartiles = values.length == 0 ? new double[] {Double.NaN, Double.NaN, Double.NaN}
                         : QUARTILES.evaluate(values, PROBABILITIES);
                 numeric(figures, values.length, moments.getAsDouble(Statistic.MEAN), moments.getAsDouble(Statistic.STANDARD_DEVIATION),
-                        values.length == 0 ? null : Analysis.json(values[0]), values.length == 0 ? null : Analysis.json(values[values.length - 1]), quartiles);
+                        values.length == 0 ? null : type == ColumnType.DECIMAL ? (Number) min : Analysis.json(values[0]),
+                        values.length == 0 ? null : type == ColumnType.DECIMAL ? (Number) max : Analysis.json(values[values.length - 1]), quartiles);
                 figures.put("nulls", nulls);
-                figures.put("distinct", (long) distinctValues);
+                figures.put("distinct", type == ColumnType.DECIMAL ? (long) distinct.size() : (long) distinctValues);
             } else {
+                if (type.temporal()) {
+                    figures.put("min", min == null ? null : Values.text(min));
+                    figures.put("max", max == null ? null : Values.text(max));
+                }
                 figures.put("nulls", nulls);
                 figures.put("distinct", (long) distinct.size());
             }

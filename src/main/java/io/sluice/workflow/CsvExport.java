@@ -11,7 +11,10 @@ import java.nio.file.Path;
 /**
  * A CSV export: a header of the column names, then one line per row, written as pandas'
  * {@code to_csv(index=False)} writes them: null as an empty field, booleans as {@code True}/{@code False},
- * floats as Python's {@code repr} spells them ({@code 3.0}, {@code 1e-05}, {@code 1.5e+16}).
+ * floats as Python's {@code repr} spells them ({@code 3.0}, {@code 1e-05}, {@code 1.5e+16}), decimals as
+ * their plain digits ({@code 1.10}), dates {@code 2024-01-31}, timestamps {@code 2024-01-31 10:00:00}
+ * (with a fraction, {@code .500}, when the value has one: pandas pads every value of a column to the
+ * longest fraction in it, sluice writes each value's own in 3, 6 or 9 digits).
  *
  * @param file      where the export ends up (published when its step completes)
  * @param delimiter the field separator
@@ -69,7 +72,7 @@ record CsvExport(Path file, char delimiter) implements Export {
         if (value instanceof Boolean b) {
             return b ? "True" : "False";
         }
-        return value.toString();
+        return Values.text(value);
     }
 
     /**

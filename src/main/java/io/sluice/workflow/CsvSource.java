@@ -16,7 +16,14 @@ import java.util.List;
 /**
  * A CSV file as a node's source: its header names the columns; their types are given, or inferred as
  * pandas' {@code read_csv} infers them (from the first {@value #SAMPLE} rows here: whole numbers,
- * then numbers, then {@code True}/{@code False}, else text). An empty field is null. RFC 4180
+ * then numbers, then {@code True}/{@code False}, else text). Beyond pandas' default, a column whose
+ * sampled values are all ISO dates ({@code 2024-01-31}) is a {@link ColumnType#DATE} column, and one
+ * whose values are all ISO timestamps ({@code 2024-01-31T10:00:00}, {@code 2024-01-31 10:00:00},
+ * minutes only or a fraction of up to 9 digits; dates among them are midnight) a
+ * {@link ColumnType#TIMESTAMP} column, as {@code read_csv(parse_dates=[...])} would read them; only
+ * these ISO forms, no day-first or month-first dates, no offsets. Decimals are not inferred (pandas
+ * reads {@code 1.10} as the float64 1.1); a {@code type_conversion} to {@code decimal} keeps the digits
+ * of a text column. An empty field is null. RFC 4180
  * quoting, parsed by FastCSV. A record with another field count than the header, or a field that is
  * not a value of its column's type, goes to the reject file with its line.
  *
@@ -105,6 +112,19 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
         }
         if (field.equals("True") || field.equals("False") || field.equals("true") || field.equals("false")) {
             return ColumnType.BOOLEAN;
+        }
+        return temporal(field);
+    }
+
+    /** A field that is not a number or boolean: a date, a timestamp, or text. */
+    static ColumnType temporal(String field) {
+        if (field.length() >= 10 && field.charAt(4) == '-' && Character.isDigit(field.charAt(0))) {
+            if (Values.isDate(field)) {
+                return ColumnType.DATE;
+            }
+            if (Values.isTimestamp(field)) {
+                return ColumnType.TIMESTAMP;
+            }
         }
         return ColumnType.STRING;
     }
@@ -229,6 +249,26 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
                     yield Boolean.FALSE;
                 }
                 throw new NumberFormatException("'" + field + "' is not True or False");
+            }
+            case DECIMAL -> {
+                if (!isNumber(field) || !Character.isDigit(field.charAt(field.length() - 1))) {
+                    throw new NumberFormatException("'" + field + "' is not a decimal number");
+                }
+                yield new java.math.BigDecimal(field.charAt(0) == '+' ? field.substring(1) : field);
+            }
+            case DATE -> {
+                java.time.LocalDate date = Values.parseDate(field);
+                if (date == null) {
+                    throw new NumberFormatException("'" + field + "' is not an ISO date (2024-01-31)");
+                }
+                yield date;
+            }
+            case TIMESTAMP -> {
+                java.time.LocalDateTime time = Values.parseTimestamp(field);
+                if (time == null) {
+                    throw new NumberFormatException("'" + field + "' is not an ISO timestamp (2024-01-31 10:00:00)");
+                }
+                yield time;
             }
         };
     }

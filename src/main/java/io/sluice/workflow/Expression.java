@@ -34,7 +34,11 @@ import java.util.regex.Pattern;
  * null, and a comparison with a null is false ({@code !=} true). Supported: constants, columns,
  * {@code + - * / %}, unary minus, comparisons, {@code && || !}, {@code ?:}, {@code in [list]},
  * {@code size}, {@code int}, {@code double}, {@code string}, and {@code contains}, {@code startsWith},
- * {@code endsWith} on text. Anything else CEL accepts (macros, maps, messages) is refused when compiled.
+ * {@code endsWith} on text. Decimals compute exactly with whole numbers and decimals ({@code + - * %};
+ * {@code /} gives a float; with a float, a float). Dates and timestamps are not CEL timestamps: they
+ * compare with each other and with ISO text ({@code order_date >= '2024-01-01'}, as pandas compares a
+ * {@code datetime64} column with a string), {@code string()} gives their ISO text, and no arithmetic
+ * takes them. Anything else CEL accepts (macros, maps, messages) is refused when compiled.
  */
 final class Expression {
 
@@ -76,7 +80,7 @@ final class Expression {
         return new Expression(source, compiled.function(), compiled.type());
     }
 
-    /** The value for one row: a String, Long, Double, Boolean or null. */
+    /** The value for one row: a String, Long, Double, Boolean, BigDecimal, LocalDate, LocalDateTime or null. */
     Object evaluate(Object[] row) {
         return evaluate.apply(row);
     }
@@ -118,8 +122,9 @@ final class Expression {
         return switch (type) {
             case STRING -> SimpleType.STRING;
             case BOOLEAN -> SimpleType.BOOL;
-            // numbers are dyn, so that a whole-number column and a float column mix as pandas lets them
-            case LONG, DOUBLE -> SimpleType.DYN;
+            // numbers are dyn, so that a whole-number column and a float column mix as pandas lets them;
+            // decimals, dates and timestamps too, computed and compared by Values (not CEL's timestamp)
+            case LONG, DOUBLE, DECIMAL, DATE, TIMESTAMP -> SimpleType.DYN;
         };
     }
 
@@ -209,7 +214,7 @@ final class Expression {
                 case "double" -> toDouble(args.get(0));
                 case "string" -> new Compiled(row -> {
                     Object value = args.get(0).function().apply(row);
-                    return value == null ? null : value.toString();
+                    return value == null ? null : Values.text(value);
                 }, ColumnType.STRING);
                 default -> throw unsupported("the function " + function);
             };
@@ -229,6 +234,9 @@ final class Expression {
             if (a == ColumnType.LONG && b == ColumnType.LONG) {
                 return ColumnType.LONG;
             }
+            if ((a == ColumnType.LONG || a == ColumnType.DECIMAL) && (b == ColumnType.LONG || b == ColumnType.DECIMAL)) {
+                return ColumnType.DECIMAL;
+            }
             if (a != null && b != null && a.numeric() && b.numeric()) {
                 return ColumnType.DOUBLE;
             }
@@ -244,6 +252,9 @@ final class Expression {
                 }
                 if (v instanceof Double d) {
                     return -d;
+                }
+                if (v instanceof java.math.BigDecimal d) {
+                    return d.negate();
                 }
                 if (v == null) {
                     return null;
@@ -325,7 +336,8 @@ final class Expression {
             Function<Object[], Object> value = operand.function();
             return new Compiled(row -> {
                 Object v = value.apply(row);
-                return v == null ? null : (long) v.toString().codePointCount(0, v.toString().length());
+                String text = v == null ? null : Values.text(v);
+                return v == null ? null : (long) text.codePointCount(0, text.length());
             }, ColumnType.LONG);
         }
 
@@ -335,7 +347,7 @@ final class Expression {
             return new Compiled(row -> {
                 Object s = subject.apply(row);
                 Object a = argument.apply(row);
-                return s != null && a != null && test.test(s.toString(), a.toString());
+                return s != null && a != null && test.test(Values.text(s), Values.text(a));
             }, ColumnType.BOOLEAN);
         }
 
@@ -355,6 +367,13 @@ final class Expression {
                 if (v instanceof Boolean b) {
                     return b ? 1L : 0L;
                 }
+                if (v instanceof java.math.BigDecimal d) {
+                    try {
+                        return d.toBigInteger().longValueExact(); // toward zero, as Python's int(Decimal)
+                    } catch (ArithmeticException e) {
+                        throw new ArithmeticException("int(" + d.toPlainString() + ") is beyond a whole number's range");
+                    }
+                }
                 try {
                     return Long.parseLong(v.toString().trim());
                 } catch (NumberFormatException e) {
@@ -372,6 +391,9 @@ final class Expression {
                 }
                 if (v instanceof Long l) {
                     return l.doubleValue();
+                }
+                if (v instanceof java.math.BigDecimal d) {
+                    return d.doubleValue();
                 }
                 try {
                     return Double.parseDouble(v.toString().trim());

@@ -141,6 +141,10 @@ final class FillMissing extends TwoPassNode {
                 settings.problem("fills missing values of column " + name + " with the strategy '" + named
                         + "', which sluice does not know (drop, value, mean, median, mode)");
                 ok = false;
+            } else if ((strategies[i] == Strategy.MEAN || strategies[i] == Strategy.MEDIAN) && type == ColumnType.DECIMAL) {
+                settings.problem("fills the decimal column " + name + " with its " + strategies[i].name().toLowerCase(Locale.ROOT)
+                        + ", a float that the column's exact values would not hold; fill it with a value, or convert it to float first");
+                ok = false;
             } else if ((strategies[i] == Strategy.MEAN || strategies[i] == Strategy.MEDIAN) && !type.numeric()) {
                 settings.problem("fills column " + name + " with its " + strategies[i].name().toLowerCase(Locale.ROOT)
                         + ", but it holds " + type.label() + " values, not numbers");
@@ -176,6 +180,15 @@ final class FillMissing extends TwoPassNode {
                 case LONG -> value instanceof Integer || value instanceof Long || text.matches("[-+]?\\d+")
                         ? (Object) new BigDecimal(text).longValueExact() : (Object) Double.parseDouble(text);
                 case DOUBLE -> Double.parseDouble(text);
+                case DECIMAL -> value instanceof Double || value instanceof Float ? new BigDecimal(value.toString())
+                        : CsvSource.value(text, ColumnType.DECIMAL);
+                case DATE, TIMESTAMP -> {
+                    Object typed = CsvSource.value(text, type);
+                    if (typed == null) {
+                        throw new NumberFormatException();
+                    }
+                    yield typed;
+                }
                 case BOOLEAN -> {
                     if (!text.equalsIgnoreCase("true") && !text.equalsIgnoreCase("false")) {
                         throw new NumberFormatException();

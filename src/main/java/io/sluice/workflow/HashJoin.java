@@ -384,7 +384,13 @@ final class HashJoin {
         for (int i = 0; i < row.length; i++) {
             Object value = leftRow != null && fromLeft[i] >= 0 ? leftRow[fromLeft[i]]
                     : rightRow != null && fromRight[i] >= 0 ? rightRow[fromRight[i]] : null;
-            row[i] = value instanceof Long number && output.column(i).type() == ColumnType.DOUBLE ? (Object) number.doubleValue() : value;
+            ColumnType type = output.column(i).type();
+            if (value instanceof Long number && type == ColumnType.DECIMAL) {
+                value = java.math.BigDecimal.valueOf(number);
+            } else if (value instanceof Number number && !(value instanceof Double) && type == ColumnType.DOUBLE) {
+                value = number.doubleValue(); // a key column of whole numbers or decimals joined with floats, as pandas widens it
+            }
+            row[i] = value;
         }
         return row;
     }

@@ -6,6 +6,7 @@ import tools.jackson.core.json.JsonFactory;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.Writer;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -15,6 +16,11 @@ import java.util.List;
  * values as pandas' {@code to_json(orient="records")} writes them: null as {@code null}, whole numbers
  * and floats as numbers (floats in Python's {@code repr}, NaN and infinities as {@code null}),
  * booleans as {@code true}/{@code false}, text as JSON strings (UTF-8, not escaped to ASCII).
+ * Decimals are numbers of their plain digits ({@code 1.10}; pandas would go through a float, 1.1).
+ * Timestamps are ISO strings as {@code to_json(orient="records", date_format="iso")} writes them,
+ * {@code "2024-01-31T10:00:00.000"} (more fraction digits when the value has them, never cut to
+ * milliseconds), not pandas' default epoch milliseconds, which no reader takes for a time; dates
+ * are {@code "2024-01-31"} (pandas, which has no date type, would write their midnight).
  *
  * <p>A JSON file is one array, an object a line: {@code [}, then each object on its own line with a
  * comma before all but the first, then {@code ]}; a JSON Lines file is one object a line.
@@ -88,6 +94,12 @@ record JsonExport(Path file, boolean lines) implements Export {
                 generator.writeString(text);
             } else if (value instanceof Long number) {
                 generator.writeNumber(number);
+            } else if (value instanceof BigDecimal number) {
+                generator.writeNumber(number.toPlainString());
+            } else if (value instanceof java.time.LocalDate date) {
+                generator.writeString(date.toString());
+            } else if (value instanceof java.time.LocalDateTime time) {
+                generator.writeString(Values.isoText(time));
             } else if (value instanceof Double number) {
                 if (Double.isNaN(number) || Double.isInfinite(number)) {
                     generator.writeNull();

@@ -33,7 +33,10 @@ import java.util.Map;
  * objects (or a single object, one record); a JSON Lines file one object a line, blank lines skipped.
  * The columns are the keys of the first {@value #SAMPLE} objects in the order first seen, typed as
  * pandas would type them: whole numbers, floats (whole numbers and floats mixed too), booleans, else
- * text (values of other kinds mixed too); a nested object or array is its JSON text. A key an object
+ * text (values of other kinds mixed too); a nested object or array is its JSON text. Text values that
+ * are all ISO dates or all ISO timestamps make a date or timestamp column, as {@link CsvSource} infers
+ * them (only ISO forms; pandas' {@code read_json} converts such text only in columns with date-like
+ * names, sluice in any column). A key an object
  * lacks is null, as is {@code NaN}; keys first seen after the sample are not columns.
  *
  * <p>The file is streamed (Jackson's streaming parser), never held whole. An element or line that is
@@ -69,7 +72,7 @@ record JsonSource(Path file, boolean lines, Charset charset, Schema schema) impl
         try (Records records = unknown.new Records(null)) {
             for (int seen = 0; seen < SAMPLE; ) {
                 Records.Found found = records.read((name, value) -> {
-                    ColumnType type = ColumnType.of(value);
+                    ColumnType type = value instanceof String text ? CsvSource.temporal(text) : ColumnType.of(value);
                     types.put(name, types.containsKey(name) ? ColumnType.common(types.get(name), type) : type);
                 });
                 if (found == Records.Found.END) {
@@ -124,6 +127,25 @@ record JsonSource(Path file, boolean lines, Charset charset, Schema schema) impl
                     yield value;
                 }
                 throw new NumberFormatException(describe(value) + " is not true or false");
+            }
+            case DECIMAL -> {
+                if (value instanceof Long l) {
+                    yield java.math.BigDecimal.valueOf(l);
+                }
+                if (value instanceof Double d) {
+                    yield new java.math.BigDecimal(Double.toString(d));
+                }
+                try {
+                    yield CsvSource.value(value.toString(), ColumnType.DECIMAL);
+                } catch (NumberFormatException e) {
+                    throw new NumberFormatException(describe(value) + " is not a decimal number");
+                }
+            }
+            case DATE, TIMESTAMP -> {
+                if (value instanceof String text) {
+                    yield CsvSource.value(text, type);
+                }
+                throw new NumberFormatException(describe(value) + " is not an ISO " + (type == ColumnType.DATE ? "date" : "timestamp"));
             }
         };
     }

@@ -37,11 +37,14 @@ import java.util.TreeMap;
  * <p>The schema comes from the query's result set metadata when the workflow is planned. Types:
  * integer types and NUMERIC/DECIMAL of scale 0 and at most 18 digits are {@link ColumnType#LONG};
  * REAL, FLOAT and DOUBLE are {@link ColumnType#DOUBLE}; BOOLEAN and BIT are {@link ColumnType#BOOLEAN};
- * other NUMERIC/DECIMAL columns are {@link ColumnType#STRING} holding the exact digits (a double would
- * change the value; convert with {@code type_conversion} where that is wanted); DATE, TIME and
- * TIMESTAMP are {@link ColumnType#STRING} in ISO-8601 form ({@code 2024-01-31}, {@code 13:45:00},
- * {@code 2024-01-31T13:45:00}, with the offset when the column has one); text and other types
- * (UUID, JSON) are their text. Binary, array and structured columns are refused, naming the column.
+ * other NUMERIC/DECIMAL columns (a scale, more than 18 digits, or PostgreSQL's unconstrained
+ * {@code numeric}) are {@link ColumnType#DECIMAL}, the driver's BigDecimal with its digits and scale
+ * ({@code numeric(10,2)} gives {@code 1.10}); DATE is {@link ColumnType#DATE} and TIMESTAMP (without a
+ * zone) {@link ColumnType#TIMESTAMP}, as pandas' {@code read_sql} gives {@code datetime64} (a driver
+ * that keeps them as text, SQLite's, must hold ISO text; other text fails the read naming the column
+ * and row). TIME and TIMESTAMP WITH TIME ZONE are {@link ColumnType#STRING} in ISO-8601 form
+ * ({@code 13:45:00}, {@code 2024-01-31T13:45:00+01:00}), so that no offset is dropped; text and other
+ * types (UUID, JSON) are their text. Binary, array and structured columns are refused, naming the column.
  *
  * <p>A restart of a failed step runs the query again and skips the rows its committed chunks read:
  * the query must return its rows in the same order each time, so give it an {@code ORDER BY}.
@@ -231,6 +234,9 @@ final class QuerySource implements RowSource {
             case LONG -> ColumnType.LONG;
             case DOUBLE -> ColumnType.DOUBLE;
             case BOOLEAN -> ColumnType.BOOLEAN;
+            case EXACT -> ColumnType.DECIMAL;
+            case DATE -> ColumnType.DATE;
+            case TIMESTAMP -> ColumnType.TIMESTAMP;
             default -> ColumnType.STRING;
         };
     }
@@ -350,20 +356,49 @@ final class QuerySource implements RowSource {
             case LONG -> rs.getLong(column);
             case DOUBLE -> rs.getDouble(column);
             case BOOLEAN -> rs.getBoolean(column);
-            case EXACT -> {
-                BigDecimal exact = rs.getBigDecimal(column);
-                yield exact == null ? null : exact.toPlainString();
-            }
-            case DATE -> temporal(rs, column, LocalDate.class, DateTimeFormatter.ISO_LOCAL_DATE);
+            case EXACT -> exact(rs, column);
+            case DATE -> typed(rs, column, LocalDate.class, ColumnType.DATE);
             case TIME -> temporal(rs, column, LocalTime.class, DateTimeFormatter.ISO_LOCAL_TIME);
-            case TIMESTAMP -> temporal(rs, column, LocalDateTime.class, DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+            case TIMESTAMP -> typed(rs, column, LocalDateTime.class, ColumnType.TIMESTAMP);
             case TIMESTAMP_WITH_OFFSET -> temporal(rs, column, OffsetDateTime.class, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
             case TEXT -> rs.getString(column);
         };
         return rs.wasNull() ? null : value;
     }
 
-    /** A date or time in ISO form; a driver that keeps it as text (SQLite) gives its text. */
+    /** A NUMERIC value as the driver's BigDecimal; a driver that keeps it as text or a float (SQLite) as its text's digits. */
+    private static BigDecimal exact(ResultSet rs, int column) throws SQLException {
+        try {
+            return rs.getBigDecimal(column);
+        } catch (SQLException | RuntimeException e) {
+            String text = rs.getString(column);
+            try {
+                return text == null ? null : new BigDecimal(text.strip());
+            } catch (NumberFormatException notNumber) {
+                throw new SQLException("column " + rs.getMetaData().getColumnLabel(column) + ", row " + rs.getRow() + ": '" + text + "' is not a decimal number");
+            }
+        }
+    }
+
+    /** A date or timestamp as {@code type}; a driver that keeps it as text (SQLite) gives its ISO text, parsed. */
+    private static <T> Object typed(ResultSet rs, int column, Class<T> type, ColumnType columnType) throws SQLException {
+        try {
+            return rs.getObject(column, type);
+        } catch (SQLException | RuntimeException e) {
+            String text = rs.getString(column);
+            if (text == null) {
+                return null;
+            }
+            Object value = columnType == ColumnType.DATE ? Values.parseDate(text.strip()) : Values.parseTimestamp(text.strip());
+            if (value == null) {
+                throw new SQLException("column " + rs.getMetaData().getColumnLabel(column) + ", row " + rs.getRow() + ": '" + text + "' is not an ISO "
+                        + columnType.label() + " (2024-01-31" + (columnType == ColumnType.DATE ? "" : " 10:00:00") + ")");
+            }
+            return value;
+        }
+    }
+
+    /** A time in ISO form; a driver that keeps it as text (SQLite) gives its text. */
     private static <T extends java.time.temporal.TemporalAccessor> String temporal(ResultSet rs, int column, Class<T> type, DateTimeFormatter format)
             throws SQLException {
         try {

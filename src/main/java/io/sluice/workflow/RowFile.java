@@ -15,7 +15,9 @@ import java.util.List;
 /**
  * The rows a blocking node (an aggregate) hands to the steps after it, on disk between steps: a
  * file of its own format, the schema first (column count, then each name and type), then each row
- * as one tagged value per column (0 null, 1 text, 2 whole number, 3 float, 4 boolean). Written to a
+ * as one tagged value per column (0 null, 1 text, 2 whole number, 3 float,
+ * 4 boolean, 5 decimal as its scale and unscaled bytes, 6 date as its epoch day, 7 timestamp as its
+ * epoch second in UTC and nanosecond; every value is read back equal, a decimal's scale included). Written to a
  * temporary file and moved into place when complete, so a half-written file is never read.
  */
 final class RowFile {
@@ -90,9 +92,24 @@ final class RowFile {
         } else if (value instanceof Double number) {
             out.writeByte(3);
             out.writeDouble(number);
-        } else {
+        } else if (value instanceof Boolean b) {
             out.writeByte(4);
-            out.writeBoolean((Boolean) value);
+            out.writeBoolean(b);
+        } else if (value instanceof java.math.BigDecimal number) {
+            out.writeByte(5);
+            out.writeInt(number.scale());
+            byte[] unscaled = number.unscaledValue().toByteArray();
+            out.writeInt(unscaled.length);
+            out.write(unscaled);
+        } else if (value instanceof java.time.LocalDate date) {
+            out.writeByte(6);
+            out.writeLong(date.toEpochDay());
+        } else if (value instanceof java.time.LocalDateTime time) {
+            out.writeByte(7);
+            out.writeLong(time.toEpochSecond(java.time.ZoneOffset.UTC));
+            out.writeInt(time.getNano());
+        } else {
+            throw new IllegalArgumentException("a row file holds no " + value.getClass().getSimpleName() + " value: " + value);
         }
     }
 
@@ -150,7 +167,16 @@ final class RowFile {
                     }
                     case 2 -> in.readLong();
                     case 3 -> in.readDouble();
-                    default -> in.readBoolean();
+                    case 4 -> in.readBoolean();
+                    case 5 -> {
+                        int scale = in.readInt();
+                        byte[] unscaled = new byte[in.readInt()];
+                        in.readFully(unscaled);
+                        yield new java.math.BigDecimal(new java.math.BigInteger(unscaled), scale);
+                    }
+                    case 6 -> java.time.LocalDate.ofEpochDay(in.readLong());
+                    case 7 -> java.time.LocalDateTime.ofEpochSecond(in.readLong(), in.readInt(), java.time.ZoneOffset.UTC);
+                    default -> throw new IOException("not a row file value tag: " + tag + " (a damaged row file)");
                 };
             }
             rows++;

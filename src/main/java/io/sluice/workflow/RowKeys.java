@@ -5,7 +5,10 @@ import java.util.Arrays;
 /**
  * How the materializing nodes (sort, dedupe, join) compare and hash the values of their key columns,
  * the way pandas does: numbers by value (a whole number and a float of equal value are one key, as
- * {@code 1 == 1.0} in pandas), -0.0 and 0.0 one key, and NaN the same missing value as null.
+ * {@code 1 == 1.0} in pandas), -0.0 and 0.0 one key, and NaN the same missing value as null. A
+ * decimal is one key with every number of its value ({@code 1.10}, {@code 1.1}, and {@code 1} with
+ * {@code 1.00}), as Python's {@code Decimal} equals and hashes; dates and timestamps are keys by
+ * their value and ordered in time.
  */
 final class RowKeys {
 
@@ -23,9 +26,18 @@ final class RowKeys {
     /**
      * A value in the form two equal keys share: null for null and NaN, a whole double as the Long of
      * its value (so {@code 1.0} and {@code 1L} are equal and hash alike, without losing digits of a
-     * large Long as a conversion to double would), -0.0 as 0, anything else as it is.
+     * large Long as a conversion to double would), -0.0 as 0, a decimal as the Long of a whole value,
+     * the Double of a value a double holds exactly, else without trailing zeros; anything else as it is.
      */
     static Object normal(Object value) {
+        if (value instanceof java.math.BigDecimal d) {
+            java.math.BigDecimal stripped = d.signum() == 0 ? java.math.BigDecimal.ZERO : d.stripTrailingZeros();
+            if (stripped.scale() <= 0 && stripped.precision() - stripped.scale() <= 18) {
+                return stripped.longValueExact();
+            }
+            double near = stripped.doubleValue();
+            return !Double.isInfinite(near) && new java.math.BigDecimal(near).compareTo(stripped) == 0 ? (Object) near : stripped;
+        }
         if (value instanceof Double d) {
             if (d.isNaN()) {
                 return null;
@@ -68,7 +80,8 @@ final class RowKeys {
     /**
      * A rough size of a row on the heap, in bytes, for the memory budgets of the nodes that buffer rows:
      * the array and its references, and per value its object (a Long or Double 16 bytes, a String 40
-     * plus its characters at one byte each, as compact strings hold Latin-1 text; booleans are shared).
+     * plus its characters at one byte each, as compact strings hold Latin-1 text; a decimal, date or
+     * timestamp its objects; booleans are shared).
      */
     static long estimatedBytes(Object[] row) {
         long bytes = 16 + 8L * row.length;
@@ -77,6 +90,12 @@ final class RowKeys {
                 bytes += 40 + text.length();
             } else if (value instanceof Long || value instanceof Double) {
                 bytes += 16;
+            } else if (value instanceof java.math.BigDecimal d) {
+                bytes += 72 + d.precision() / 2; // the object, its BigInteger and magnitude array
+            } else if (value instanceof java.time.LocalDate) {
+                bytes += 24;
+            } else if (value instanceof java.time.LocalDateTime) {
+                bytes += 72; // itself, its LocalDate and LocalTime
             }
         }
         return bytes;

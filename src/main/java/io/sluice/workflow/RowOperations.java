@@ -124,14 +124,14 @@ final class RowOperations {
                     values.add(Values.normalNumber(typed(settings, element instanceof String s ? s.trim() : element, type)));
                 }
                 boolean in = op.equals("in");
-                test = v -> v != null && values.contains(Values.normalNumber(v)) == in;
+                test = v -> v != null && values.contains(Values.normalNumber(v instanceof java.time.LocalDate d ? d.atStartOfDay() : v)) == in;
             }
             case "contains", "starts_with", "ends_with" -> {
                 String text = value == null ? "" : value.toString();
                 test = switch (op) {
-                    case "contains" -> v -> v != null && v.toString().contains(text);
-                    case "starts_with" -> v -> v != null && v.toString().startsWith(text);
-                    default -> v -> v != null && v.toString().endsWith(text);
+                    case "contains" -> v -> v != null && Values.text(v).contains(text);
+                    case "starts_with" -> v -> v != null && Values.text(v).startsWith(text);
+                    default -> v -> v != null && Values.text(v).endsWith(text);
                 };
             }
             case "==", "!=", ">", ">=", "<", "<=" -> {
@@ -346,10 +346,31 @@ final class RowOperations {
         }
     }
 
-    /** A setting's value as the column's type, so that {@code quantity >= "3"} compares numbers. */
+    /**
+     * A setting's value as the column's type, so that {@code quantity >= "3"} compares numbers: for a
+     * decimal column an exact decimal ({@code "0.10"}, or a float setting's shortest digits); for a date or
+     * timestamp column the ISO date or timestamp the text is ({@code '2024-01-01'} is that day's
+     * midnight, as pandas compares a {@code datetime64} column with a string), a problem when it is none.
+     */
     private static Object typed(Settings settings, Object value, ColumnType type) {
         if (value == null) {
             return null;
+        }
+        if (type == ColumnType.DECIMAL) {
+            try {
+                String text = value.toString().trim();
+                return new java.math.BigDecimal(text.startsWith("+") ? text.substring(1) : text);
+            } catch (NumberFormatException e) {
+                settings.problem("compares the decimal column with '" + value + "', which is not a number");
+                return null;
+            }
+        }
+        if (type.temporal()) {
+            java.time.LocalDateTime time = Values.parseTimestamp(value.toString().trim());
+            if (time == null) {
+                settings.problem("compares the " + type.label() + " column with '" + value + "', which is not an ISO date or timestamp (2024-01-31, 2024-01-31 10:00:00)");
+            }
+            return time;
         }
         if (type.numeric()) {
             if (value instanceof Number number) {

@@ -57,7 +57,14 @@ enum SqlVendor {
         return this == MYSQL ? "`" + identifier + "`" : "\"" + identifier + "\"";
     }
 
-    /** The SQL type a column of {@code type} is created with. */
+    /**
+     * The SQL type a column of {@code type} is created with. Decimals: PostgreSQL's {@code NUMERIC}
+     * (any digits), HSQLDB's {@code DECIMAL(128,32)} (its plain {@code NUMERIC} has scale 0), MySQL's
+     * {@code DECIMAL(65,30)}, SQLite's {@code TEXT} (its {@code NUMERIC} affinity would store
+     * {@code 1.10} as a float). Dates {@code DATE} (SQLite {@code TEXT}, ISO); timestamps without a zone
+     * {@code TIMESTAMP} (microseconds in PostgreSQL, {@code TIMESTAMP(9)} in HSQLDB, {@code DATETIME(6)}
+     * in MySQL, ISO {@code TEXT} in SQLite).
+     */
     String columnType(ColumnType type) {
         return switch (type) {
             case LONG -> this == SQLITE ? "INTEGER" : "BIGINT";
@@ -67,6 +74,19 @@ enum SqlVendor {
                 default -> "DOUBLE";
             };
             case BOOLEAN -> "BOOLEAN";
+            case DECIMAL -> switch (this) {
+                case POSTGRESQL -> "NUMERIC";
+                case HSQLDB -> "DECIMAL(128,32)";
+                case MYSQL -> "DECIMAL(65,30)";
+                case SQLITE -> "TEXT";
+            };
+            case DATE -> this == SQLITE ? "TEXT" : "DATE";
+            case TIMESTAMP -> switch (this) {
+                case HSQLDB -> "TIMESTAMP(9)";
+                case MYSQL -> "DATETIME(6)";
+                case SQLITE -> "TEXT";
+                default -> "TIMESTAMP";
+            };
             case STRING -> switch (this) {
                 case HSQLDB -> "LONGVARCHAR";
                 case MYSQL -> "LONGTEXT";

@@ -243,7 +243,7 @@ record TableExport(WorkflowResources.SqlDatabase database, String table, IfExist
                 for (Object[] values : chunk) {
                     statement.setLong(1, row++);
                     for (int i = 0; i < values.length; i++) {
-                        bind(statement, i + 2, export.schema().column(i).type(), values[i]);
+                        bind(statement, sql, i + 2, export.schema().column(i).type(), values[i]);
                     }
                     statement.addBatch();
                 }
@@ -257,7 +257,7 @@ record TableExport(WorkflowResources.SqlDatabase database, String table, IfExist
             WriteCounts.addToCurrentStep(chunk.size(), 0, 0);
         }
 
-        private static void bind(PreparedStatement statement, int index, ColumnType type, Object value) throws SQLException {
+        private static void bind(PreparedStatement statement, SqlVendor vendor, int index, ColumnType type, Object value) throws SQLException {
             switch (type) {
                 case LONG -> {
                     if (value == null) statement.setNull(index, Types.BIGINT); else statement.setLong(index, (Long) value);
@@ -270,6 +270,21 @@ record TableExport(WorkflowResources.SqlDatabase database, String table, IfExist
                 }
                 case STRING -> {
                     if (value == null) statement.setNull(index, Types.VARCHAR); else statement.setString(index, value.toString());
+                }
+                case DECIMAL -> {
+                    if (value == null) statement.setNull(index, Types.NUMERIC);
+                    else if (vendor == SqlVendor.SQLITE) statement.setString(index, Values.text(value));
+                    else statement.setBigDecimal(index, (java.math.BigDecimal) value);
+                }
+                case DATE -> {
+                    if (value == null) statement.setNull(index, Types.DATE);
+                    else if (vendor == SqlVendor.SQLITE) statement.setString(index, value.toString());
+                    else statement.setObject(index, value, Types.DATE);
+                }
+                case TIMESTAMP -> {
+                    if (value == null) statement.setNull(index, Types.TIMESTAMP);
+                    else if (vendor == SqlVendor.SQLITE) statement.setString(index, Values.text(value));
+                    else statement.setObject(index, value, Types.TIMESTAMP);
                 }
             }
         }

@@ -22,7 +22,19 @@ import java.util.regex.Pattern;
  *     ({@code "1.5"}, {@code "1e3"}, {@code "inf"});</li>
  * <li>to boolean: a boolean; the numbers 0 and 1; the texts {@code true t 1 yes y} and
  *     {@code false f 0 no n} (any case, blanks around);</li>
- * <li>to string: the value as Python's {@code str} writes it ({@code 3.0}, {@code True}).</li>
+ * <li>to string: the value as Python's {@code str} writes it ({@code 3.0}, {@code True}; a decimal's
+ *     plain digits, a date {@code 2024-01-31}, a timestamp {@code 2024-01-31 10:00:00}).</li>
+ * </ul>
+ * etl-core's schema types stop there; sluice adds three targets of its own (ISO forms only, no
+ * {@code format} setting):
+ * <ul>
+ * <li>to {@code decimal} (or {@code numeric}): a whole number; a decimal; a float as the shortest digits
+ *     that read back as it ({@code 0.1}, as Python's {@code Decimal(str(x))}); a text in Python's
+ *     {@code float} syntax, keeping its digits ({@code "1.10"} stays 1.10); not inf, NaN or a boolean;</li>
+ * <li>to {@code date}: a date; a timestamp at midnight; a text that is an ISO date ({@code 2024-01-31})
+ *     or an ISO timestamp at midnight (a time of day is refused, not cut off);</li>
+ * <li>to {@code datetime} (or {@code timestamp}): a timestamp; a date (its midnight); a text that is an
+ *     ISO date or timestamp ({@code 2024-01-31T10:00:00}, {@code 2024-01-31 10:00:00.5}).</li>
  * </ul>
  * A value that does not convert: with {@code on_error: raise} (the default) its row goes to the
  * reject file with the reason and the others go on (etl-core would stop the job); with {@code null}
@@ -89,7 +101,7 @@ final class TypeConversion implements RowOperation {
             }
             ColumnType target = target(rule.get("target"));
             if (target == null) {
-                settings.problem("converts column " + path + " to '" + rule.get("target") + "', which sluice cannot (integer, float, string, boolean)");
+                settings.problem("converts column " + path + " to '" + rule.get("target") + "', which sluice cannot (integer, float, string, boolean, decimal, date, datetime)");
                 ok = false;
                 continue;
             }
@@ -112,6 +124,9 @@ final class TypeConversion implements RowOperation {
             case "float", "float64", "double", "number" -> ColumnType.DOUBLE;
             case "string", "str", "text" -> ColumnType.STRING;
             case "boolean", "bool" -> ColumnType.BOOLEAN;
+            case "decimal", "numeric" -> ColumnType.DECIMAL;
+            case "date" -> ColumnType.DATE;
+            case "datetime", "timestamp", "datetime64", "datetime64[ns]" -> ColumnType.TIMESTAMP;
             default -> null;
         };
     }
@@ -168,12 +183,75 @@ final class TypeConversion implements RowOperation {
             case LONG -> toInteger(value);
             case DOUBLE -> toFloat(value);
             case BOOLEAN -> toBoolean(value);
+            case DECIMAL -> toDecimal(value);
+            case DATE -> toDate(value);
+            case TIMESTAMP -> toTimestamp(value);
         };
+    }
+
+    private static Object toDecimal(Object value) {
+        if (value instanceof java.math.BigDecimal) {
+            return value;
+        }
+        if (value instanceof Long l) {
+            return java.math.BigDecimal.valueOf(l);
+        }
+        if (value instanceof Double d) {
+            if (d.isInfinite()) {
+                throw new NumberFormatException(CsvExport.field(d) + " is not a decimal number");
+            }
+            return new java.math.BigDecimal(Double.toString(d));
+        }
+        if (value instanceof String text) {
+            String number = text.strip().replace("_", "");
+            if (PYTHON_FLOAT.matcher(number).matches() && !number.toLowerCase(Locale.ROOT).contains("inf")) {
+                return new java.math.BigDecimal(number.startsWith("+") ? number.substring(1) : number);
+            }
+            throw new NumberFormatException("'" + text + "' is not a decimal number");
+        }
+        throw new NumberFormatException(CsvExport.field(value) + " is not a decimal number");
+    }
+
+    private static Object toDate(Object value) {
+        if (value instanceof java.time.LocalDate) {
+            return value;
+        }
+        java.time.LocalDateTime time = value instanceof java.time.LocalDateTime t ? t
+                : value instanceof String text ? Values.parseTimestamp(text.strip()) : null;
+        if (time == null) {
+            throw new NumberFormatException((value instanceof String ? "'" + value + "'" : CsvExport.field(value)) + " is not an ISO date (2024-01-31)");
+        }
+        if (!time.toLocalTime().equals(java.time.LocalTime.MIDNIGHT)) {
+            throw new NumberFormatException("'" + Values.text(time) + "' has a time of day, which a date would drop (convert to datetime)");
+        }
+        return time.toLocalDate();
+    }
+
+    private static Object toTimestamp(Object value) {
+        if (value instanceof java.time.LocalDateTime) {
+            return value;
+        }
+        if (value instanceof java.time.LocalDate date) {
+            return date.atStartOfDay();
+        }
+        java.time.LocalDateTime time = value instanceof String text ? Values.parseTimestamp(text.strip()) : null;
+        if (time == null) {
+            throw new NumberFormatException((value instanceof String ? "'" + value + "'" : CsvExport.field(value))
+                    + " is not an ISO timestamp (2024-01-31 10:00:00)");
+        }
+        return time;
     }
 
     private static Object toInteger(Object value) {
         if (value instanceof Long) {
             return value;
+        }
+        if (value instanceof java.math.BigDecimal d) {
+            try {
+                return d.longValueExact();
+            } catch (ArithmeticException e) {
+                throw new NumberFormatException(d.toPlainString() + " is not a whole number of 64 bits");
+            }
         }
         if (value instanceof Double d) {
             if (d == Math.rint(d) && Math.abs(d) < 0x1p63) {
@@ -232,6 +310,9 @@ final class TypeConversion implements RowOperation {
         }
         if (value instanceof Double d && (d == 0 || d == 1)) {
             return d == 1;
+        }
+        if (value instanceof java.math.BigDecimal d && (d.signum() == 0 || d.compareTo(java.math.BigDecimal.ONE) == 0)) {
+            return d.signum() != 0;
         }
         if (value instanceof String text) {
             String word = text.strip().toLowerCase(Locale.ROOT);

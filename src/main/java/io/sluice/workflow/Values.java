@@ -1,10 +1,21 @@
 package io.sluice.workflow;
 
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.temporal.Temporal;
+
 /**
  * How the workflow engine compares, tests and computes with row values (String, Long, Double,
- * Boolean or null), the way pandas does with its columns.
+ * Boolean, BigDecimal, LocalDate, LocalDateTime or null), the way pandas does with its columns, and
+ * how dates and timestamps are read from and written as text.
  */
 final class Values {
+
+    private static final java.util.regex.Pattern ISO_DATE = java.util.regex.Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
+    private static final java.util.regex.Pattern ISO_TIMESTAMP = java.util.regex.Pattern.compile(
+            "\\d{4}-\\d{2}-\\d{2}[T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?");
+    private static final java.time.format.DateTimeFormatter SECONDS = java.time.format.DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss");
 
     private Values() {
     }
@@ -13,11 +24,28 @@ final class Values {
      * The order of two non-null values: numbers by value (a whole number and a float compare as
      * numbers), text by UTF-16 code units as Python compares ASCII text, booleans false first.
      *
-     * @return negative, zero or positive; null when the two cannot be compared (text with a number)
+     * Decimals compare exactly with whole numbers and decimals, as floats with floats. Dates and
+     * timestamps compare in time (a date as its midnight), and with text that is an ISO date or
+     * timestamp as pandas compares a {@code datetime64} column with a string.
+     *
+     * @return negative, zero or positive; null when the two cannot be compared (text with a number,
+     *         a date with text that is not an ISO date or timestamp)
      */
     static Integer compare(Object a, Object b) {
         if (a instanceof Long x && b instanceof Long y) {
             return Long.compare(x, y);
+        }
+        if (a instanceof BigDecimal || b instanceof BigDecimal) {
+            BigDecimal x = exact(a);
+            BigDecimal y = exact(b);
+            if (x != null && y != null) {
+                return x.compareTo(y);
+            }
+        }
+        if (a instanceof Temporal || b instanceof Temporal) {
+            LocalDateTime x = instant(a);
+            LocalDateTime y = instant(b);
+            return x == null || y == null ? null : x.compareTo(y);
         }
         if (a instanceof Number x && b instanceof Number y) {
             return Double.compare(x.doubleValue(), y.doubleValue());
@@ -29,6 +57,100 @@ final class Values {
             return Boolean.compare(x, y);
         }
         return null;
+    }
+
+    /** A whole number or decimal as a BigDecimal; null for anything else (a float included). */
+    private static BigDecimal exact(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d;
+        }
+        return value instanceof Long l ? BigDecimal.valueOf(l) : null;
+    }
+
+    /** A date (as its midnight), a timestamp, or text that is an ISO date or timestamp, as a timestamp; else null. */
+    private static LocalDateTime instant(Object value) {
+        if (value instanceof LocalDateTime t) {
+            return t;
+        }
+        if (value instanceof LocalDate d) {
+            return d.atStartOfDay();
+        }
+        return value instanceof String text ? parseTimestamp(text) : null;
+    }
+
+    /** Whether {@code text} is an ISO date, {@code 2024-01-31}, of a day that exists. */
+    static boolean isDate(String text) {
+        return parseDate(text) != null;
+    }
+
+    /** Whether {@code text} is an ISO timestamp ({@code 2024-01-31T10:00:00} or with a space, seconds and a fraction optional) of a time that exists. */
+    static boolean isTimestamp(String text) {
+        return text.length() > 10 && parseTimestamp(text) != null;
+    }
+
+    /** An ISO date ({@code 2024-01-31}) as a LocalDate; null when {@code text} is not one or names no day (2024-02-30). */
+    static LocalDate parseDate(String text) {
+        if (text.length() != 10 || !ISO_DATE.matcher(text).matches()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(text);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * An ISO date or timestamp as a LocalDateTime (a date as its midnight): {@code 2024-01-31},
+     * {@code 2024-01-31T10:00}, {@code 2024-01-31 10:00:00}, {@code 2024-01-31T10:00:00.123456}; no
+     * offset or zone. Null when {@code text} is not one of these forms or names no time.
+     */
+    static LocalDateTime parseTimestamp(String text) {
+        if (text.length() == 10) {
+            LocalDate date = parseDate(text);
+            return date == null ? null : date.atStartOfDay();
+        }
+        if (text.length() < 16 || text.length() > 29 || !ISO_TIMESTAMP.matcher(text).matches()) {
+            return null;
+        }
+        try {
+            return LocalDateTime.parse(text.charAt(10) == ' ' ? text.substring(0, 10) + 'T' + text.substring(11) : text);
+        } catch (java.time.DateTimeException e) {
+            return null;
+        }
+    }
+
+    /**
+     * A decimal, date or timestamp as text: a decimal's plain digits ({@code 1.10}, never {@code 1E+3}),
+     * a date {@code 2024-01-31}, a timestamp as pandas' {@code to_csv} writes one,
+     * {@code 2024-01-31 10:00:00}, with its fraction when it has one, in 3, 6 or 9 digits
+     * ({@code 2024-01-31 10:00:00.500}); any other value as {@code toString}.
+     */
+    static String text(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d.toPlainString();
+        }
+        if (value instanceof LocalDateTime t) {
+            return SECONDS.format(t) + fraction(t.getNano());
+        }
+        return value.toString();
+    }
+
+    /** A timestamp in ISO form with a {@code T}, its fraction in 3 (at least, as pandas' {@code to_json(date_format="iso")}), 6 or 9 digits. */
+    static String isoText(LocalDateTime t) {
+        String fraction = fraction(t.getNano());
+        return SECONDS.format(t).replace(' ', 'T') + (fraction.isEmpty() ? ".000" : fraction);
+    }
+
+    private static String fraction(int nanos) {
+        if (nanos == 0) {
+            return "";
+        }
+        String digits = String.format(java.util.Locale.ROOT, "%09d", nanos);
+        if (nanos % 1_000_000 == 0) {
+            return "." + digits.substring(0, 3);
+        }
+        return nanos % 1000 == 0 ? "." + digits.substring(0, 6) : "." + digits;
     }
 
     /** Python's truth of a value: false for null, false, 0, NaN and empty text. */
@@ -45,17 +167,28 @@ final class Values {
         if (value instanceof Double d) {
             return d != 0 && !d.isNaN();
         }
+        if (value instanceof BigDecimal d) {
+            return d.signum() != 0;
+        }
         return !value.toString().isEmpty();
     }
 
-    /** A number as a Double (so that 3 and 3.0 are one value in a set); other values as they are. */
+    /**
+     * A number as a Double (so that 3 and 3.0 are one value in a set), a decimal without trailing zeros
+     * (so that 1.10 and 1.1 are one value); other values as they are.
+     */
     static Object normalNumber(Object value) {
+        if (value instanceof BigDecimal d) {
+            return d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
+        }
         return value instanceof Long l ? Double.valueOf(l) : value;
     }
 
     /**
      * {@code a OPERATOR b} for {@code + - * / %}: null when either is null; whole numbers stay whole
-     * (except {@code /}, true division); text joins with {@code +}.
+     * (except {@code /}, true division); decimals with whole numbers or decimals are exact for
+     * {@code + - * %} (as Python's {@code Decimal}, whose {@code %} takes the dividend's sign) and a float for {@code /}; with a float, a float;
+     * text joins with {@code +}.
      *
      * @throws ArithmeticException on whole-number overflow, a whole-number modulo by zero, or values of other types
      */
@@ -77,9 +210,24 @@ final class Values {
                 }
             };
         }
-        if (a instanceof Number x && b instanceof Number y) {
-            double p = x.doubleValue();
-            double q = y.doubleValue();
+        BigDecimal x = a instanceof Double || b instanceof Double ? null : exact(a);
+        BigDecimal y = x == null ? null : exact(b);
+        if (x != null && y != null && operator != '/') {
+            return switch (operator) {
+                case '+' -> x.add(y);
+                case '-' -> x.subtract(y);
+                case '*' -> x.multiply(y);
+                default -> {
+                    if (y.signum() == 0) {
+                        throw new ArithmeticException("modulo by zero");
+                    }
+                    yield x.remainder(y); // the dividend's sign, as Python's Decimal (not int's floor modulo)
+                }
+            };
+        }
+        if (a instanceof Number p0 && b instanceof Number q0) {
+            double p = p0.doubleValue();
+            double q = q0.doubleValue();
             return switch (operator) {
                 case '+' -> p + q;
                 case '-' -> p - q;
@@ -88,8 +236,8 @@ final class Values {
                 default -> p - q * Math.floor(p / q);
             };
         }
-        if (operator == '+' && a instanceof String x && b instanceof String y) {
-            return x + y;
+        if (operator == '+' && a instanceof String s && b instanceof String t) {
+            return s + t;
         }
         throw new ArithmeticException("cannot compute '" + a + "' " + operator + " '" + b + "'");
     }

@@ -71,7 +71,7 @@ class TypeConversionTest {
         assertThat(problems).containsExactly(
                 "node tc (type_conversion) converts column age, which its input does not have (columns: id, score)",
                 "node tc (type_conversion) converts the nested path payload.items.*.price; sluice converts top-level columns (a nested value is its JSON text)",
-                "node tc (type_conversion) converts column id to 'object', which sluice cannot (integer, float, string, boolean)",
+                "node tc (type_conversion) converts column id to 'object', which sluice cannot (integer, float, string, boolean, decimal, date, datetime)",
                 "node tc (type_conversion) has on_error 'ignore' for column id (raise, null, skip)");
     }
 

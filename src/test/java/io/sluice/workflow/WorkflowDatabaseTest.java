@@ -120,14 +120,66 @@ class WorkflowDatabaseTest {
         // when
         Sluice.Result result = sluice.run("workflow", "run", "--file", workflow.toString());
 
-        // then integers are whole, numeric(10,2) keeps its digits as text, dates and timestamps are ISO text, nulls stay null
+        // then integers are whole, numeric(10,2) keeps its digits, dates and timestamps are written as pandas' to_csv writes them, nulls stay null
         assertThat(result.exitCode()).as(result.err()).isZero();
         assertThat(Files.readAllLines(out)).containsExactly(
                 "id,region,amount,qty2,rate,paid,ordered_on,ordered_at,big,cost",
-                "1,EU,10.50,4,0.5,True,2024-01-31,2024-01-31T13:45:00,123456789012,2.0",
-                "3,EU,5.00,14,,,2024-03-15,2024-03-15T00:00:00,42,");
+                "1,EU,10.50,4,0.5,True,2024-01-31,2024-01-31 13:45:00,123456789012,2.0",
+                "3,EU,5.00,14,,,2024-03-15,2024-03-15 00:00:00,42,");
         assertThat(result.out() + result.err()).doesNotContain(PASSWORD);
         assertThat(Rows.query(database, "SELECT * FROM BATCH_JOB_EXECUTION_PARAMS").toString()).doesNotContain(PASSWORD);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void numeric_date_and_timestamp_columns_of_a_postgresql_query_are_decimals_dates_and_timestamps_through_filter_aggregate_and_exports(
+            TestDatabase database) throws Exception {
+        // given sales with numeric(10,2), date and timestamp columns in a registered PostgreSQL database
+        Sluice sluice = migrated(database);
+        TestDatabase registered = TestDatabase.postgres();
+        try (Connection connection = registered.connect(); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE sales (id bigint PRIMARY KEY, region text, amount numeric(10,2), sold_on date, sold_at timestamp)");
+            statement.execute("""
+                    INSERT INTO sales VALUES
+                      (1, 'EU', 10.10, '2024-01-31', '2024-01-31 13:45:00.25'),
+                      (2, 'EU', 0.20, '2024-02-01', '2024-02-01 08:00:00'),
+                      (3, 'US', 5.00, '2023-12-31', '2023-12-31 23:59:59'),
+                      (4, 'EU', NULL, '2024-02-03', NULL),
+                      (5, 'US', 0.10, '2024-01-01', '2024-01-01 00:00:00')""");
+        }
+        registerPostgres(database, "db_sales", registered);
+        Path summary = temp.resolve("summary.csv");
+        Path workflow = workflowFile("sales.json", """
+                {"name": "sales", "nodes": [
+                  {"id": "sales", "type": "data_source", "data": {"source_type": "database", "database_id": "db_sales",
+                     "query": "SELECT id, region, amount, sold_on, sold_at FROM sales ORDER BY id"}},
+                  {"id": "this_year", "type": "filter", "data": {"column": "sold_on", "operator": ">=", "value": "2024-01-01"}},
+                  {"id": "agg", "type": "data_transformation", "data": {"transformation_type": "aggregate", "group_columns": ["region"],
+                     "aggregation_functions": {"amount": ["sum"], "sold_on": ["min", "max"], "sold_at": ["max"]}}},
+                  {"id": "out", "type": "export", "data": {"export_type": "csv", "output_path": "%s"}},
+                  {"id": "copy", "type": "export", "data": {"export_type": "database", "table_name": "sales_copy"}}],
+                 "edges": [{"source": "sales", "target": "this_year"}, {"source": "this_year", "target": "agg"}, {"source": "agg", "target": "out"},
+                           {"source": "sales", "target": "copy"}]}
+                """.formatted(summary));
+
+        // when
+        Sluice.Result result = sluice.run("workflow", "run", "--file", workflow.toString());
+
+        // then by hand: from 2024 on, EU has 10.10 + 0.20 (and a null) = 10.30 exactly, days 2024-01-31..2024-02-03;
+        // US has 0.10 of 2024-01-01 (its 2023 sale is filtered out)
+        assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+        assertThat(Files.readAllLines(summary)).containsExactly(
+                "region,amount_sum,sold_on_min,sold_on_max,sold_at_max",
+                "EU,10.30,2024-01-31,2024-02-03,2024-02-01 08:00:00",
+                "US,0.10,2024-01-01,2024-01-01,2024-01-01 00:00:00");
+        // the copy in sluice's database has NUMERIC, DATE and TIMESTAMP columns holding the same values
+        List<Map<String, Object>> copied = Rows.query(database, "SELECT \"amount\", \"sold_on\", \"sold_at\" FROM \"sales_copy\" ORDER BY \"id\"");
+        assertThat(copied).hasSize(5);
+        assertThat(((java.math.BigDecimal) copied.get(0).get("amount")).compareTo(new java.math.BigDecimal("10.10"))).isZero();
+        assertThat(copied.get(3).get("amount")).isNull();
+        assertThat(copied.get(0).get("sold_on").toString()).isEqualTo("2024-01-31");
+        assertThat(copied.get(0).get("sold_at").toString()).startsWith("2024-01-31 13:45:00.25");
+        assertThat(copied.get(3).get("sold_at")).isNull();
     }
 
     @ParameterizedTest(name = "{0}")
