@@ -71,12 +71,22 @@ final class TypeConversion implements RowOperation {
     }
 
     /**
-     * From etl-core's settings: {@code rules}, a list of {@code {column_path, target, on_error}}.
+     * From etl-core's settings: {@code rules}, a list of {@code {column_path, target, on_error}}; or from Data
+     * Wrangler's engine: {@code convert_dict} (also {@code dtypes}) mapping a column to a pandas dtype name
+     * ({@code int64}, {@code float64}, {@code str}, {@code object}, {@code bool}, {@code datetime64[ns]}...), or one
+     * {@code column} with its {@code target_type} (also {@code dtype}), each a rule that rejects a row whose value
+     * does not convert.
      *
      * @return null (problems noted) when a rule names an unknown column, target or policy
      */
     static TypeConversion of(Settings settings, Schema input) {
         Object given = settings.value("rules");
+        Map<String, Object> byColumn = settings.object("convert_dict", "conversions", "dtypes", "column_types");
+        if (given == null && !byColumn.isEmpty()) {
+            given = rulesOf(byColumn); // Data Wrangler's engine: pandas' astype of {column: dtype}
+        } else if (given == null && settings.text("column") != null && settings.text("target_type", "dtype", "new_type", "to_type") != null) {
+            given = rulesOf(Map.of(settings.text("column"), settings.text("target_type", "dtype", "new_type", "to_type")));
+        }
         if (!(given instanceof List<?> list) || list.isEmpty()) {
             settings.problem("has no rules (a list of {column_path, target, on_error})");
             return null;
@@ -118,11 +128,18 @@ final class TypeConversion implements RowOperation {
         return ok ? new TypeConversion("node " + settings.node().id() + " (" + settings.node().type() + ")", rules, schema) : null;
     }
 
+    /** Rules of a {@code {column: dtype}} map, each raising (pandas' {@code astype} fails on a value it cannot convert: here the row is rejected). */
+    private static List<Object> rulesOf(Map<String, Object> byColumn) {
+        List<Object> rules = new ArrayList<>();
+        byColumn.forEach((column, dtype) -> rules.add(Map.of("column_path", column, "target", String.valueOf(dtype), "on_error", "raise")));
+        return rules;
+    }
+
     private static ColumnType target(Object name) {
         return switch (name == null ? "" : name.toString().toLowerCase(Locale.ROOT)) {
-            case "integer", "int", "int64", "long" -> ColumnType.LONG;
-            case "float", "float64", "double", "number" -> ColumnType.DOUBLE;
-            case "string", "str", "text" -> ColumnType.STRING;
+            case "integer", "int", "int64", "int32", "long" -> ColumnType.LONG;
+            case "float", "float64", "float32", "double", "number" -> ColumnType.DOUBLE;
+            case "string", "str", "text", "object", "category" -> ColumnType.STRING;
             case "boolean", "bool" -> ColumnType.BOOLEAN;
             case "decimal", "numeric" -> ColumnType.DECIMAL;
             case "date" -> ColumnType.DATE;

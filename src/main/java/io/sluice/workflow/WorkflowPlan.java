@@ -311,7 +311,7 @@ final class WorkflowPlan {
             case "data_transformation", "transform", "transformation" -> switch (operation(node)) {
                 case "filter_rows", "filter", "select_columns", "select", "drop_columns", "drop", "rename_columns", "rename",
                      "custom_formula", "formula", "derive", "derive_column", "handle_missing", "missing_values", "fill_missing",
-                     "drop_missing", "dropna", "fillna" -> Kind.ROW;
+                     "drop_missing", "dropna", "fillna", "type_conversion", "convert_types", "change_type", "astype" -> Kind.ROW;
                 case "aggregate", "group_by", "groupby", "aggregation" -> Kind.BLOCKING;
                 case "sort", "sort_values", "drop_duplicates", "deduplicate", "remove_duplicates", "dedupe" -> Kind.BLOCKING;
                 case "join", "merge" -> Kind.JOIN;
@@ -660,7 +660,7 @@ final class WorkflowPlan {
             case "select_columns", "select" -> RowOperations.select(settings, input, settings.texts("columns", "selected_columns"));
             case "drop_columns", "drop" -> RowOperations.drop(settings, input, settings.texts("columns", "drop_columns"));
             case "handle_missing", "missing_values", "fill_missing", "drop_missing", "dropna", "fillna" -> RowOperations.missingValues(settings, input);
-            case "type_conversion" -> TypeConversion.of(settings, input);
+            case "type_conversion", "convert_types", "change_type", "astype" -> TypeConversion.of(settings, input);
             case SchemaMapping.TYPE -> RowOperations.project(settings, input, texts(settings.object(SchemaMapping.COLUMNS)));
             default -> RowOperations.rename(settings, input, settings.object("rename_map", "columns", "mapping", "renames"));
         };

@@ -113,6 +113,29 @@ class WorkflowRunTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void a_data_wrangler_type_conversion_converts_by_pandas_dtype_and_rejects_what_does_not_convert(TestDatabase database) throws Exception {
+        // given quantities as text (one of them no number at all), converted to float64 as pandas' astype would
+        Path csv = write("qty.csv", "item,qty\na,3\nb,4.5\nc,many\n");
+        Path out = temp.resolve("qty-out.csv");
+        Path workflow = write("astype.json", """
+                {"name": "astype", "nodes": [
+                  {"id": "src", "type": "data_source", "data": {"source_path": "%s"}},
+                  {"id": "types", "type": "data_transformation", "data": {"transformation_type": "type_conversion", "convert_dict": {"qty": "float64"}}},
+                  {"id": "out", "type": "export", "data": {"output_path": "%s"}}],
+                 "edges": [{"source": "src", "target": "types"}, {"source": "types", "target": "out"}]}
+                """.formatted(csv, out));
+
+        // when
+        Sluice.Result result = new Sluice(database).run("workflow", "run", "--file", workflow.toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(Files.readAllLines(out)).containsExactly("item,qty", "a,3.0", "b,4.5");
+        assertThat(Executions.total(database, Executions.newest(database)).rejected()).isEqualTo(1);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void an_etl_core_job_filters_by_its_rule_and_writes_through_its_routes(TestDatabase database) throws Exception {
         // given etl-core's filter job of the fixtures (name != "Bob" over Alice, Bob, Charlie)
         Path job = FIXTURES.resolve("etl-core/jobs/mixed/file_filter_file/csv_row_filter_csv.json");
