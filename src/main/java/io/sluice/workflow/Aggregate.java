@@ -20,7 +20,9 @@ import java.util.Set;
  * {@code <column>_<function>}; in etl-core's it is the measure's {@code dest}. Functions: {@code sum},
  * {@code mean}, {@code count} (values that are not null; of {@code *}: rows), {@code min}, {@code max},
  * {@code count_distinct} (also {@code nunique}), {@code median} and {@code std} (the sample standard
- * deviation, n - 1, as pandas; null for one value); nulls are skipped as pandas skips NaN.
+ * deviation, n - 1, as pandas; null for one value); nulls are skipped as pandas skips NaN. A float sum
+ * (of {@code sum} and {@code mean}) is Kahan-compensated, as pandas' {@code group_sum} and
+ * {@code group_mean} add (ten times 67.9 is 679.0, not 678.9999999999999).
  *
  * <p>A hash aggregation that spills (the hybrid scheme of Grace hash aggregation, as in Graefe's "Query
  * Evaluation Techniques for Large Databases", 1993): the groups' running states are held in a hash table
@@ -28,7 +30,7 @@ import java.util.Set;
  * held groups' partial states and every later row (as the state of one row) go to (at most)
  * {@value #BUCKETS} bucket files by a salted hash of their key, so that all of a key's states meet in one
  * bucket. At {@link #finish}, each bucket is aggregated alone by combining the states (counts and sums
- * added, in input order so that a float sum is the same as in memory; a mean as its sum and count;
+ * added, in input order, so that a float sum is the same as in memory; a mean as its sum and count;
  * std's moments by Chan, Golub and LeVeque's pairwise formula; min, max, the distinct values and a
  * median's values from the values themselves); a bucket still too large is split again with another
  * salt, up to {@value #MAX_DEPTH} levels (a level holding one group is never split: its values are held
@@ -479,7 +481,8 @@ final class Aggregate implements BlockingNode {
     /**
      * One function's running state over one group's values, and that state as columns of a bucket row
      * (its partial state, which {@link #combine} adds to another's): {@code size}, {@code count}: the count;
-     * {@code sum}: the sum (whole for whole numbers); {@code mean}: the sum and the count; {@code std}: the
+     * {@code sum} of whole numbers: the sum; a float {@code sum} and {@code mean}: the sum, its Kahan
+     * compensation and the count; {@code std}: the
      * count, the mean and the sum of squared deviations; the others: one value per bucket row (a median's
      * or count_distinct's values over several rows, a min's, max's, first's or last's one value).
      */
@@ -494,7 +497,9 @@ final class Aggregate implements BlockingNode {
         private final ColumnType type;
         private long count;
         private long wholeSum;
+        /** A float sum with its Kahan compensation, as pandas' {@code group_sum} and {@code group_mean} add. */
         private double sum;
+        private double compensation;
         private Object extreme;
         private Object edge;
         private Set<Object> distinct;
@@ -514,8 +519,8 @@ final class Aggregate implements BlockingNode {
         static List<ColumnType> stateTypes(String function, ColumnType type) {
             return switch (function) {
                 case "size", "count" -> List.of(ColumnType.LONG);
-                case "sum" -> List.of(type);
-                case "mean", "avg", "average" -> List.of(ColumnType.DOUBLE, ColumnType.LONG);
+                case "sum", "mean", "avg", "average" -> type == ColumnType.LONG && function.equals("sum") ? List.of(ColumnType.LONG)
+                        : List.of(ColumnType.DOUBLE, ColumnType.DOUBLE, ColumnType.LONG);
                 case "std" -> List.of(ColumnType.LONG, ColumnType.DOUBLE, ColumnType.DOUBLE);
                 case "median" -> List.of(ColumnType.DOUBLE);
                 case "count_distinct", "nunique" -> List.of(ColumnType.STRING); // any type: a row file tags each value
@@ -543,7 +548,7 @@ final class Aggregate implements BlockingNode {
                     if (type == ColumnType.LONG) {
                         wholeSum = Math.addExact(wholeSum, value instanceof Long l ? l : (long) number);
                     } else {
-                        sum += number;
+                        kahan(number);
                     }
                 }
                 case "min", "max" -> {
@@ -601,10 +606,14 @@ final class Aggregate implements BlockingNode {
         void state(int row, Object[] state, int at) {
             switch (function) {
                 case "size", "count" -> state[at] = row == 0 ? count : 0L;
-                case "sum" -> state[at] = type == ColumnType.LONG ? (Object) (row == 0 ? wholeSum : 0L) : (Object) (row == 0 ? sum : 0.0);
-                case "mean", "avg", "average" -> {
-                    state[at] = row == 0 ? sum : 0.0;
-                    state[at + 1] = row == 0 ? count : 0L;
+                case "sum", "mean", "avg", "average" -> {
+                    if (type == ColumnType.LONG && function.equals("sum")) {
+                        state[at] = row == 0 ? wholeSum : 0L;
+                    } else {
+                        state[at] = row == 0 ? sum : 0.0;
+                        state[at + 1] = row == 0 ? compensation : 0.0;
+                        state[at + 2] = row == 0 ? count : 0L;
+                    }
                 }
                 case "std" -> {
                     state[at] = row == 0 ? count : 0L;
@@ -629,16 +638,14 @@ final class Aggregate implements BlockingNode {
             switch (function) {
                 case "size" -> state[at] = 1L;
                 case "count" -> state[at] = missing ? 0L : 1L;
-                case "sum" -> {
-                    if (type == ColumnType.LONG) {
+                case "sum", "mean", "avg", "average" -> {
+                    if (type == ColumnType.LONG && function.equals("sum")) {
                         state[at] = missing ? 0L : value instanceof Long l ? l : (long) number(value);
                     } else {
                         state[at] = missing ? 0.0 : number(value);
+                        state[at + 1] = 0.0;
+                        state[at + 2] = missing ? 0L : 1L;
                     }
-                }
-                case "mean", "avg", "average" -> {
-                    state[at] = missing ? 0.0 : number(value);
-                    state[at + 1] = missing ? 0L : 1L;
                 }
                 case "std" -> {
                     state[at] = missing ? 0L : 1L;
@@ -657,16 +664,22 @@ final class Aggregate implements BlockingNode {
         long combine(Object[] state, int at) {
             switch (function) {
                 case "size", "count" -> count += (Long) state[at];
-                case "sum" -> {
-                    if (type == ColumnType.LONG) {
+                case "sum", "mean", "avg", "average" -> {
+                    if (type == ColumnType.LONG && function.equals("sum")) {
                         wholeSum = Math.addExact(wholeSum, (Long) state[at]);
-                    } else {
-                        sum += (Double) state[at];
+                        return 0;
                     }
-                }
-                case "mean", "avg", "average" -> {
-                    sum += (Double) state[at];
-                    count += (Long) state[at + 1];
+                    long n = (Long) state[at + 2];
+                    if (n == 0) {
+                        return 0;
+                    }
+                    if (count == 0) {
+                        sum = (Double) state[at]; // a group's first state: as it was, so that the sum is the in-memory one
+                        compensation = (Double) state[at + 1];
+                    } else {
+                        kahan((Double) state[at] - (Double) state[at + 1]);
+                    }
+                    count += n;
                 }
                 case "std" -> {
                     long n = (Long) state[at];
@@ -710,6 +723,14 @@ final class Aggregate implements BlockingNode {
                 case "std" -> count < 2 ? null : (Object) Math.sqrt(squares / (count - 1));
                 default -> null;
             };
+        }
+
+        /** Kahan's compensated step, as pandas' {@code group_sum} takes it. */
+        private void kahan(double value) {
+            double y = value - compensation;
+            double t = sum + y;
+            compensation = t - sum - y;
+            sum = t;
         }
 
         private static double number(Object value) {

@@ -101,6 +101,32 @@ class AggregateSpillTest {
 
     @ParameterizedTest(name = "budget {0} bytes")
     @ValueSource(longs = {1L << 20, 1})
+    void float_sums_and_means_are_compensated_as_pandas_adds_them(long budget) throws IOException {
+        // given ten rows of 67.9 in group a, and 0.1 three times in group b, interleaved with group c's one row:
+        // pandas: df.groupby('k').agg(v_sum=('v', 'sum'), v_mean=('v', 'mean')) gives 679.0 and 67.9,
+        // 0.30000000000000004 and 0.10000000000000002, 1.0 and 1.0 (a plain float sum gives 678.9999999999999)
+        List<Object[]> rows = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            rows.add(row("a", 1L, 67.9, 1L));
+            if (i < 3) {
+                rows.add(row("b", 1L, 0.1, 1L));
+            }
+        }
+        rows.add(row("c", 1L, 1.0, 1L));
+        Aggregate aggregate = Aggregate.of(settings(new ArrayList<>(), "aggregate", "group_columns", List.of("k"),
+                "aggregation_functions", Map.of("v", List.of("sum", "mean"))), ROWS, budget, temp);
+
+        // when
+        List<List<Object>> groups = aggregateAll(aggregate, rows);
+
+        // then
+        assertThat(groups).containsExactly(List.of("a", 679.0, 67.9), List.of("b", 0.30000000000000004, 0.10000000000000002),
+                List.of("c", 1.0, 1.0));
+        assertThat(aggregate.spilled()).isEqualTo(budget == 1);
+    }
+
+    @ParameterizedTest(name = "budget {0} bytes")
+    @ValueSource(longs = {1L << 20, 1})
     void without_group_columns_all_rows_are_one_group_held_whole_however_small_the_budget(long budget) throws IOException {
         // given: pandas: s = df['v']; s.count(), s.sum(), s.mean(), s.median(), s.std(), s.nunique(), len(s), s.min(), s.max()
         List<Map<String, String>> measures = new ArrayList<>();
