@@ -6,6 +6,10 @@ import org.hipparchus.clustering.KMeansPlusPlusClusterer;
 import org.hipparchus.clustering.distance.EuclideanDistance;
 import org.hipparchus.random.JDKRandomGenerator;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,11 +21,24 @@ import java.util.Map;
 
 /**
  * Data Wrangler's clustering analysis ({@code analysis_type: clustering}, {@code algorithm: kmeans}):
- * k-means++ seeding and Lloyd's iterations (Arthur and Vassilvitskii 2007; Hipparchus'
- * {@code KMeansPlusPlusClusterer}) over the feature columns, seeded ({@code random_state}, default 42)
- * so that a run is repeatable. Every input row comes out with a column {@code cluster}: the number
- * (0 to k-1) of its nearest centroid, or null when one of its features is null. The input rows wait
- * in a row file; the feature vectors are held in memory (8 bytes a feature a row).
+ * k-means++ seeding and Lloyd's iterations (Arthur and Vassilvitskii 2007) over the feature columns,
+ * seeded ({@code random_state}, default 42) so that a run is repeatable. Every input row comes out with
+ * a column {@code cluster}: the number (0 to k-1) of its nearest centroid, or null when one of its
+ * features is null.
+ *
+ * <p>Bounded memory: the input rows wait in a row file and the feature vectors in a file of doubles;
+ * only a sample of at most {@value #SAMPLE} points is held (a reservoir sample, Vitter's algorithm R,
+ * drawn with the seed; every point when there are no more). Hipparchus' {@code KMeansPlusPlusClusterer}
+ * (k-means++ seeding, then Lloyd's iterations until no point of the sample changes cluster) clusters
+ * the sample; its centroids start Lloyd's iterations over all points, streamed from the file, each
+ * pass assigning every point to its nearest centroid and moving each centroid to the mean of its
+ * points (a centroid without points stays). The passes stop, as scikit-learn's {@code KMeans} does
+ * with its defaults, after {@code max_iter} (300) passes or once the centroids moved by at most
+ * {@code tol} (1e-4) relative: the sum over the centroids of their squared shift at most {@code tol}
+ * times the mean of the features' variances (scikit-learn's {@code _tolerance} and
+ * {@code _kmeans_single_lloyd}; its other stop, no label changed, is not checked, as the labels are not
+ * kept). When every point is in the sample the sample's clustering has converged already: the first
+ * pass moves no centroid (beyond rounding) and the result is Hipparchus' own.
  *
  * <p>Its result (an {@link Analysis}, {@code analysis_type: clustering}, in Data Wrangler's shape):
  * {@code n_clusters}, {@code feature_columns}, {@code random_state}, {@code inertia} (the sum of the
@@ -33,7 +50,11 @@ import java.util.Map;
 final class KMeans implements BlockingNode, Analysis {
 
     static final String CLUSTER = "cluster";
+    /** The most points held for the seeding: 100,000 (a megabyte and a bit a feature). */
+    static final int SAMPLE = 100_000;
     private static final int DEFAULT_ITERATIONS = 300;
+    /** scikit-learn's default relative tolerance. */
+    private static final double TOLERANCE = 1e-4;
 
     private final int k;
     private final int[] features;
@@ -41,11 +62,26 @@ final class KMeans implements BlockingNode, Analysis {
     private final int maxIterations;
     private final Schema input;
     private final Schema output;
+    private final int sampleSize;
     private Path spill;
     private RowFile.Writer spilled;
+    private Path pointsFile;
+    private DataOutputStream points;
+    /** The points with all features present. */
+    private long pointCount;
+    private final List<double[]> sample = new ArrayList<>();
+    private final JDKRandomGenerator sampling;
+    /** Welford's running mean and sum of squared deviations per feature, for the tolerance. */
+    private final double[] featureMeans;
+    private final double[] featureSquares;
     private Map<String, Object> result;
 
-    private KMeans(int k, int[] features, long seed, int maxIterations, Schema input) {
+    private KMeans(int k, int[] features, long seed, int maxIterations, Schema input, int sampleSize) {
+        this.sampleSize = Math.max(1, sampleSize);
+        this.sampling = new JDKRandomGenerator();
+        sampling.setSeed(seed);
+        this.featureMeans = new double[features.length];
+        this.featureSquares = new double[features.length];
         this.k = k;
         this.features = features;
         this.seed = seed;
@@ -61,6 +97,11 @@ final class KMeans implements BlockingNode, Analysis {
      * @return null (problems noted) when they do not describe a k-means this input can run
      */
     static KMeans of(Settings settings, Schema input) {
+        return of(settings, input, SAMPLE);
+    }
+
+    /** Like {@link #of(Settings, Schema)}, seeding on at most {@code sampleSize} points (at least 1). */
+    static KMeans of(Settings settings, Schema input, int sampleSize) {
         Object clusters = settings.value("n_clusters", "k", "clusters", "num_clusters");
         int k;
         try {
@@ -102,7 +143,7 @@ final class KMeans implements BlockingNode, Analysis {
         if (seed == null || iterations == null) {
             return null;
         }
-        return new KMeans(k, features, seed, (int) Math.min(Integer.MAX_VALUE, Math.max(1, iterations)), input);
+        return new KMeans(k, features, seed, (int) Math.min(Integer.MAX_VALUE, Math.max(1, iterations)), input, sampleSize);
     }
 
     /** A whole-number setting (42 and 42.0 alike); null, with a problem noted, when it is not one. */
@@ -129,8 +170,32 @@ final class KMeans implements BlockingNode, Analysis {
         if (spilled == null) {
             spill = Files.createTempFile("sluice-kmeans-", ".rows");
             spilled = new RowFile.Writer(spill, input);
+            pointsFile = Files.createTempFile("sluice-kmeans-", ".points");
+            points = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(pointsFile), 1 << 16));
         }
         spilled.append(row);
+        double[] point = point(row);
+        if (point == null) {
+            return;
+        }
+        for (double x : point) {
+            points.writeDouble(x);
+        }
+        pointCount++;
+        for (int i = 0; i < point.length; i++) {
+            double delta = point[i] - featureMeans[i];
+            featureMeans[i] += delta / pointCount;
+            featureSquares[i] += delta * (point[i] - featureMeans[i]);
+        }
+        // algorithm R: the n-th point replaces a random one of the sample with probability size / n
+        if (sample.size() < sampleSize) {
+            sample.add(point);
+        } else {
+            long slot = (long) (sampling.nextDouble() * pointCount);
+            if (slot < sampleSize) {
+                sample.set((int) slot, point);
+            }
+        }
     }
 
     /** Clusters the spilled rows' features, then writes every spilled row with its cluster number. */
@@ -142,8 +207,9 @@ final class KMeans implements BlockingNode, Analysis {
             return 0;
         }
         spilled.commit();
+        points.close();
         try {
-            List<double[]> centroids = centroids();
+            List<double[]> centroids = lloyd(seeds());
             long[] counts = new long[centroids.size()];
             double inertia = 0;
             long written = 0;
@@ -166,27 +232,72 @@ final class KMeans implements BlockingNode, Analysis {
             return written;
         } finally {
             Files.deleteIfExists(spill);
+            Files.deleteIfExists(pointsFile);
         }
     }
 
-    private List<double[]> centroids() throws IOException {
-        List<DoublePoint> points = new ArrayList<>();
-        try (RowFile.Reader reader = new RowFile.Reader(spill)) {
-            for (Object[] row = reader.next(); row != null; row = reader.next()) {
-                double[] point = point(row);
-                if (point != null) {
-                    points.add(new DoublePoint(point));
-                }
-            }
+    /** The sample clustered by Hipparchus (k-means++ seeding and Lloyd's iterations): the starting centroids. */
+    private List<double[]> seeds() {
+        List<DoublePoint> held = new ArrayList<>(sample.size());
+        for (double[] point : sample) {
+            held.add(new DoublePoint(point));
         }
+        sample.clear();
         List<double[]> centroids = new ArrayList<>();
-        if (!points.isEmpty()) {
+        if (!held.isEmpty()) {
             JDKRandomGenerator random = new JDKRandomGenerator();
             random.setSeed(seed);
-            KMeansPlusPlusClusterer<DoublePoint> clusterer = new KMeansPlusPlusClusterer<>(Math.min(k, points.size()), maxIterations,
+            KMeansPlusPlusClusterer<DoublePoint> clusterer = new KMeansPlusPlusClusterer<>(Math.min(k, held.size()), maxIterations,
                     new EuclideanDistance(), random);
-            for (CentroidCluster<DoublePoint> cluster : clusterer.cluster(points)) {
-                centroids.add(cluster.getCenter().getPoint());
+            for (CentroidCluster<DoublePoint> cluster : clusterer.cluster(held)) {
+                centroids.add(cluster.getCenter().getPoint().clone());
+            }
+        }
+        return centroids;
+    }
+
+    /** Lloyd's passes over the points file from {@code centroids} until they move less than the tolerance, or {@code max_iter} passes. */
+    private List<double[]> lloyd(List<double[]> centroids) throws IOException {
+        if (centroids.isEmpty()) {
+            return centroids;
+        }
+        double meanVariance = 0;
+        for (double squares : featureSquares) {
+            meanVariance += squares / pointCount; // numpy's var: the population variance
+        }
+        double tolerance = meanVariance / features.length * TOLERANCE;
+        int d = features.length;
+        double[] point = new double[d];
+        for (int pass = 0; pass < maxIterations; pass++) {
+            double[][] sums = new double[centroids.size()][d];
+            long[] counts = new long[centroids.size()];
+            try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(pointsFile), 1 << 16))) {
+                for (long p = 0; p < pointCount; p++) {
+                    for (int i = 0; i < d; i++) {
+                        point[i] = in.readDouble();
+                    }
+                    int cluster = nearest(centroids, point);
+                    counts[cluster]++;
+                    double[] sum = sums[cluster];
+                    for (int i = 0; i < d; i++) {
+                        sum[i] += point[i];
+                    }
+                }
+            }
+            double shift = 0;
+            for (int c = 0; c < centroids.size(); c++) {
+                if (counts[c] == 0) {
+                    continue; // no point is nearest: it stays
+                }
+                double[] moved = new double[d];
+                for (int i = 0; i < d; i++) {
+                    moved[i] = sums[c][i] / counts[c];
+                }
+                shift += squaredDistance(centroids.get(c), moved);
+                centroids.set(c, moved);
+            }
+            if (shift <= tolerance) {
+                break;
             }
         }
         return centroids;
@@ -232,10 +343,18 @@ final class KMeans implements BlockingNode, Analysis {
 
     @Override
     public void close() throws IOException {
+        sample.clear();
+        pointCount = 0;
+        Arrays.fill(featureMeans, 0);
+        Arrays.fill(featureSquares, 0);
+        sampling.setSeed(seed);
         if (spilled != null) {
             spilled.close();
+            points.close();
             Files.deleteIfExists(spill);
+            Files.deleteIfExists(pointsFile);
             spilled = null;
+            points = null;
         }
     }
 

@@ -260,7 +260,14 @@ class ColumnTypesTest {
         int sum = aggregate.output().indexOf("amount_sum");
         assertThat(aggregate.output().column(sum).type()).isEqualTo(ColumnType.DECIMAL);
         assertThat(aggregate.output().column(min).type()).isEqualTo(ColumnType.DATE);
-        List<Object[]> groups = aggregate.results();
+        Path groupsFile = temp.resolve("groups.rows");
+        aggregate.finish(groupsFile);
+        List<Object[]> groups = new java.util.ArrayList<>();
+        try (RowFile.Reader reader = new RowFile.Reader(groupsFile)) {
+            for (Object[] group = reader.next(); group != null; group = reader.next()) {
+                groups.add(group);
+            }
+        }
         assertThat(groups).hasSize(2);
         assertThat(groups.get(0)[0]).isEqualTo("EU");
         assertThat(List.of(groups.get(0)[min], groups.get(0)[max], groups.get(0)[sum])).containsExactly(JAN_31, FEB_1, new BigDecimal("3.445"));

@@ -64,14 +64,14 @@ class TypeConversionTest {
         Settings settings = new Settings(new WorkflowDefinition.Node("tc", "type_conversion", Map.of("rules", List.of(
                 Map.of("column_path", "age", "target", "integer"),
                 Map.of("column_path", "payload.items.*.price", "target", "float"),
-                Map.of("column_path", "id", "target", "object"),
+                Map.of("column_path", "id", "target", "complex128"),
                 Map.of("column_path", "id", "target", "integer", "on_error", "ignore")))), problems);
 
         assertThat(TypeConversion.of(settings, PEOPLE)).isNull();
         assertThat(problems).containsExactly(
                 "node tc (type_conversion) converts column age, which its input does not have (columns: id, score)",
                 "node tc (type_conversion) converts the nested path payload.items.*.price; sluice converts top-level columns (a nested value is its JSON text)",
-                "node tc (type_conversion) converts column id to 'object', which sluice cannot (integer, float, string, boolean, decimal, date, datetime)",
+                "node tc (type_conversion) converts column id to 'complex128', which sluice cannot (integer, float, string, boolean, decimal, date, datetime)",
                 "node tc (type_conversion) has on_error 'ignore' for column id (raise, null, skip)");
     }
 
