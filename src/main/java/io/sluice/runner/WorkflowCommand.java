@@ -16,6 +16,7 @@ import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,29 @@ import java.util.concurrent.Callable;
 class WorkflowCommand {
 
     private static final String JOB = "workflow";
+
+    /** A read of the stored workflows over plain JDBC, without a Spring context. */
+    @FunctionalInterface
+    interface CatalogueQuery<T> {
+        T read(WorkflowCatalogue catalogue) throws SQLException;
+    }
+
+    /**
+     * What {@code query} reads from the sluice database the environment names; empty when that database does
+     * not exist yet (nothing was ever stored) or the query gives null.
+     */
+    static <T> Optional<T> read(CatalogueQuery<T> query) throws SQLException {
+        DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
+        Optional<Connection> connection = Connections.openForReading(settings);
+        if (connection.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(query.read(new WorkflowCatalogue(connection.get())));
+        } finally {
+            Connections.closeReader(connection.get());
+        }
+    }
 
     /** The workflow job's parameters: the stored workflow's id or the file, and each {@code --set} as {@code set.KEY}. */
     static Map<String, String> parameters(String id, Path file, List<String> settings) {
@@ -141,17 +165,7 @@ class WorkflowCommand {
 
         @Override
         public Integer call() throws Exception {
-            DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
-            Optional<Connection> connection = Connections.openForReading(settings);
-            List<WorkflowCatalogue.Summary> workflows = List.of();
-            if (connection.isPresent()) {
-                try {
-                    workflows = new WorkflowCatalogue(connection.get()).list();
-                } finally {
-                    Connections.closeReader(connection.get());
-                }
-            }
-            WorkflowCatalogue.printList(workflows, System.out);
+            WorkflowCatalogue.printList(read(WorkflowCatalogue::list).orElse(List.of()), System.out);
             return ExitCode.SUCCESS.code();
         }
     }
@@ -165,18 +179,9 @@ class WorkflowCommand {
 
         @Override
         public Integer call() throws Exception {
-            DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
-            Optional<Connection> connection = Connections.openForReading(settings);
-            Optional<Map<String, Object>> workflow = Optional.empty();
-            if (connection.isPresent()) {
-                try {
-                    workflow = new WorkflowCatalogue(connection.get()).find(id);
-                } finally {
-                    Connections.closeReader(connection.get());
-                }
-            }
-            WorkflowCatalogue.printWorkflow(workflow.orElseThrow(() -> new NotFoundException("no workflow with id '" + id + "'; see `sluice workflow list`")),
-                    System.out);
+            Map<String, Object> workflow = read(catalogue -> catalogue.find(id)).flatMap(found -> found)
+                    .orElseThrow(() -> new NotFoundException("no workflow with id '" + id + "'; see `sluice workflow list`"));
+            WorkflowCatalogue.printWorkflow(workflow, System.out);
             return ExitCode.SUCCESS.code();
         }
     }
@@ -190,20 +195,9 @@ class WorkflowCommand {
 
         @Override
         public Integer call() throws Exception {
-            DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
-            Optional<Connection> connection = Connections.openForReading(settings);
-            if (connection.isEmpty()) {
-                throw new NotFoundException("no workflow with id '" + id + "'; see `sluice workflow list`");
-            }
-            try {
-                WorkflowCatalogue catalogue = new WorkflowCatalogue(connection.get());
-                if (catalogue.find(id).isEmpty()) {
-                    throw new NotFoundException("no workflow with id '" + id + "'; see `sluice workflow list`");
-                }
-                WorkflowCatalogue.printHistory(id, catalogue.history(id), System.out);
-            } finally {
-                Connections.closeReader(connection.get());
-            }
+            List<WorkflowCatalogue.Run> runs = read(catalogue -> catalogue.find(id).isPresent() ? catalogue.history(id) : null)
+                    .orElseThrow(() -> new NotFoundException("no workflow with id '" + id + "'; see `sluice workflow list`"));
+            WorkflowCatalogue.printHistory(id, runs, System.out);
             return ExitCode.SUCCESS.code();
         }
     }

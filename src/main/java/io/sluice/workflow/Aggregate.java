@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.Set;
 
 /**
@@ -445,35 +444,7 @@ final class Aggregate implements BlockingNode {
 
         /** Merges files of groups in key order (no key in two files) into {@code sink}, and deletes them. */
         private void mergeByKey(List<Path> sortedFiles, Sink sink) throws IOException {
-            record Head(Object[] row, int file) {
-            }
-            List<RowFile.Reader> readers = new ArrayList<>();
-            PriorityQueue<Head> heads = new PriorityQueue<>(Math.max(1, sortedFiles.size()), (a, b) -> compareKeys(Arrays.asList(a.row()), Arrays.asList(b.row())));
-            try {
-                for (int i = 0; i < sortedFiles.size(); i++) {
-                    RowFile.Reader reader = new RowFile.Reader(sortedFiles.get(i));
-                    readers.add(reader);
-                    Object[] row = reader.next();
-                    if (row != null) {
-                        heads.add(new Head(row, i));
-                    }
-                }
-                while (!heads.isEmpty()) {
-                    Head head = heads.poll();
-                    sink.accept(head.row());
-                    Object[] row = readers.get(head.file()).next();
-                    if (row != null) {
-                        heads.add(new Head(row, head.file()));
-                    }
-                }
-            } finally {
-                for (RowFile.Reader reader : readers) {
-                    reader.close();
-                }
-            }
-            for (Path file : sortedFiles) {
-                Files.deleteIfExists(file);
-            }
+            RowFile.merge(sortedFiles, (a, b) -> compareKeys(Arrays.asList(a), Arrays.asList(b)), sink::accept);
         }
 
         void closeBuckets() throws IOException {

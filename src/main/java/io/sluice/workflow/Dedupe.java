@@ -9,7 +9,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.PriorityQueue;
 
 /**
  * A dedupe node, pandas' {@code drop_duplicates(subset=[...], keep='first'|'last'|False)}: of the rows with
@@ -277,37 +276,11 @@ final class Dedupe implements BlockingNode {
             mergeByPosition(keptFiles, sink);
         }
 
+        /** Merges the buckets' kept rows (each file in input order) back into input order, into {@code sink}, and deletes them. */
         private void mergeByPosition(List<Path> keptFiles, Sink sink) throws IOException {
-            record Head(Object[] row, long position, int file) {
-            }
             int at = schema.size();
-            List<RowFile.Reader> readers = new ArrayList<>();
-            PriorityQueue<Head> heads = new PriorityQueue<>(keptFiles.size(), (a, b) -> Long.compare(a.position(), b.position()));
-            try {
-                for (int i = 0; i < keptFiles.size(); i++) {
-                    RowFile.Reader reader = new RowFile.Reader(keptFiles.get(i));
-                    readers.add(reader);
-                    Object[] row = reader.next();
-                    if (row != null) {
-                        heads.add(new Head(row, (Long) row[at], i));
-                    }
-                }
-                while (!heads.isEmpty()) {
-                    Head head = heads.poll();
-                    sink.accept(Arrays.copyOf(head.row(), at), head.position(), (Long) head.row()[at + 1]);
-                    Object[] row = readers.get(head.file()).next();
-                    if (row != null) {
-                        heads.add(new Head(row, (Long) row[at], head.file()));
-                    }
-                }
-            } finally {
-                for (RowFile.Reader reader : readers) {
-                    reader.close();
-                }
-            }
-            for (Path file : keptFiles) {
-                Files.deleteIfExists(file);
-            }
+            RowFile.merge(keptFiles, (a, b) -> Long.compare((Long) a[at], (Long) b[at]),
+                    row -> sink.accept(Arrays.copyOf(row, at), (Long) row[at], (Long) row[at + 1]));
         }
 
         void closeBuckets() throws IOException {

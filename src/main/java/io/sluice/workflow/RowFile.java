@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.PriorityQueue;
+import java.util.Comparator;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -187,5 +189,56 @@ final class RowFile {
         public void close() throws IOException {
             in.close();
         }
+    }
+
+    /** Where {@link #merge} hands each row. */
+    @FunctionalInterface
+    interface RowSink {
+        void accept(Object[] row) throws IOException;
+    }
+
+    /**
+     * A k-way merge: the rows of {@code files}, each already in {@code order}, handed to {@code sink} in that
+     * order, equal rows from the earlier file first (so a merge of stable runs is stable); then the files are
+     * deleted. Holds one row a file.
+     *
+     * @return how many rows it handed on
+     */
+    static long merge(List<Path> files, Comparator<Object[]> order, RowSink sink) throws IOException {
+        record Head(Object[] row, int file) {
+        }
+        List<Reader> readers = new ArrayList<>();
+        PriorityQueue<Head> heads = new PriorityQueue<>(Math.max(1, files.size()), (a, b) -> {
+            int c = order.compare(a.row(), b.row());
+            return c != 0 ? c : Integer.compare(a.file(), b.file());
+        });
+        long count = 0;
+        try {
+            for (int i = 0; i < files.size(); i++) {
+                Reader reader = new Reader(files.get(i));
+                readers.add(reader);
+                Object[] row = reader.next();
+                if (row != null) {
+                    heads.add(new Head(row, i));
+                }
+            }
+            while (!heads.isEmpty()) {
+                Head head = heads.poll();
+                sink.accept(head.row());
+                count++;
+                Object[] row = readers.get(head.file()).next();
+                if (row != null) {
+                    heads.add(new Head(row, head.file()));
+                }
+            }
+        } finally {
+            for (Reader reader : readers) {
+                reader.close();
+            }
+        }
+        for (Path file : files) {
+            Files.deleteIfExists(file);
+        }
+        return count;
     }
 }

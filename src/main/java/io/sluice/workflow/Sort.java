@@ -8,7 +8,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.PriorityQueue;
 
 /**
  * A sort node, pandas' {@code sort_values(by=[...], ascending=[...], kind='stable', na_position='last')}:
@@ -233,9 +232,6 @@ final class Sort implements BlockingNode {
                 }
                 Path into = spillFolder.resolve("merged-" + merged++ + ".rows");
                 merge(group, into);
-                for (Path run : group) {
-                    Files.deleteIfExists(run);
-                }
                 next.add(into);
             }
             level = next;
@@ -243,42 +239,13 @@ final class Sort implements BlockingNode {
         return merge(level, rowFile);
     }
 
-    /** Merges sorted runs, in their order, into {@code into}; equal rows come from the earlier run first. */
+    /** Merges sorted runs, in their order, into {@code into} (and deletes them); equal rows come from the earlier run first. */
     private long merge(List<Path> sorted, Path into) throws IOException {
-        record Head(Object[] row, int run) {
-        }
-        List<RowFile.Reader> readers = new ArrayList<>();
-        PriorityQueue<Head> heads = new PriorityQueue<>(Math.max(1, sorted.size()),
-                (a, b) -> {
-                    int c = order.compare(a.row(), b.row());
-                    return c != 0 ? c : Integer.compare(a.run(), b.run());
-                });
-        long count = 0;
         try (RowFile.Writer writer = new RowFile.Writer(into, schema)) {
-            for (int i = 0; i < sorted.size(); i++) {
-                RowFile.Reader reader = new RowFile.Reader(sorted.get(i));
-                readers.add(reader);
-                Object[] row = reader.next();
-                if (row != null) {
-                    heads.add(new Head(row, i));
-                }
-            }
-            while (!heads.isEmpty()) {
-                Head head = heads.poll();
-                writer.append(head.row());
-                count++;
-                Object[] row = readers.get(head.run()).next();
-                if (row != null) {
-                    heads.add(new Head(row, head.run()));
-                }
-            }
+            long count = RowFile.merge(sorted, order, writer::append);
             writer.commit();
-        } finally {
-            for (RowFile.Reader reader : readers) {
-                reader.close();
-            }
+            return count;
         }
-        return count;
     }
 
     /** Deletes the spill folder and its runs. */
