@@ -1,10 +1,11 @@
 -- What each node of a workflow run did, one row a node and step execution (a restart adds its own
--- rows): rows in and out, status and time. `workflow_nodes` keeps only the last run's status and
--- time; this table is the history (`sluice workflow history ID`). workflow_id is NULL for a run of a
+-- rows): rows in and out, status and time, and the node's place in its step (0 first).
+-- `workflow_nodes` keeps only the last run's status and time; this table is the history (`sluice workflow history ID`). workflow_id is NULL for a run of a
 -- file that is not stored. Rows go when their job execution is purged.
 CREATE TABLE workflow_node_executions (
     step_execution_id bigint       NOT NULL,
     node_id           varchar(100) NOT NULL,
+    position          integer      NOT NULL,
     job_execution_id  bigint       NOT NULL,
     workflow_id       varchar(64),
     status            varchar(20)  NOT NULL,

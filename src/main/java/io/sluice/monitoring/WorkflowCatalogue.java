@@ -30,7 +30,7 @@ public final class WorkflowCatalogue {
             SELECT n.job_execution_id, n.node_id, n.status, n.rows_in, n.rows_out, n.execution_time_ms
             FROM workflow_node_executions n
             WHERE n.workflow_id = ?
-            ORDER BY n.job_execution_id, n.step_execution_id, n.node_id
+            ORDER BY n.job_execution_id, n.step_execution_id, n.position
             """;
 
     private final Connection connection;

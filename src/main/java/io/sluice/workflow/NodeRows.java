@@ -25,8 +25,8 @@ final class NodeRows extends ItemStreamSupport implements StepExecutionListener 
 
     private static final String INSERT = """
             INSERT INTO workflow_node_executions
-              (step_execution_id, node_id, job_execution_id, workflow_id, status, rows_in, rows_out, execution_time_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+              (step_execution_id, node_id, position, job_execution_id, workflow_id, status, rows_in, rows_out, execution_time_ms)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """;
 
     private final List<String> nodeIds;
@@ -122,7 +122,7 @@ final class NodeRows extends ItemStreamSupport implements StepExecutionListener 
         long ms = Duration.between(started == null ? LocalDateTime.now() : started, LocalDateTime.now()).toMillis();
         for (int i = 0; i < nodeIds.size(); i++) {
             Long rowsIn = fromSource && i == 0 ? null : in[i];
-            jdbc.update(INSERT, step.getId(), nodeIds.get(i), step.getJobExecutionId(), workflowId,
+            jdbc.update(INSERT, step.getId(), nodeIds.get(i), i, step.getJobExecutionId(), workflowId,
                     completed ? "completed" : "failed", rowsIn, out[i], ms);
         }
         return step.getExitStatus();
