@@ -1,7 +1,8 @@
 -- What each node of a workflow run did, one row a node and step execution (a restart adds its own
 -- rows): rows in and out, status and time, and the node's place in its step (0 first).
--- `workflow_nodes` keeps only the last run's status and time; this table is the history (`sluice workflow history ID`). workflow_id is NULL for a run of a
--- file that is not stored. Rows go when their job execution is purged.
+-- `workflow_nodes` keeps only the last run's status and time; this table is the history
+-- (`sluice workflow history ID`). workflow_id is NULL for a run of a file that is not stored.
+-- Rows go when their job execution is purged.
 CREATE TABLE workflow_node_executions (
     step_execution_id bigint       NOT NULL,
     node_id           varchar(100) NOT NULL,
