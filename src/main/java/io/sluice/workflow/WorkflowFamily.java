@@ -206,7 +206,9 @@ public class WorkflowFamily implements JobFamily {
 
     private Step step(WorkflowPlan plan, WorkflowPlan.Segment segment, String workflowId, long maxRejects) {
         boolean restartable = segment.writesRowsOf() == null;
-        SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", opener(segment),
+        Path sourceFile = segment.from() instanceof WorkflowPlan.Input.File file && file.source() instanceof FileSource source
+                ? source.file() : null;
+        SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", opener(segment), sourceFile,
                 () -> segment.rowFileOf() != null ? rowFile(currentStep(), segment.rowFileOf()).toString() : segment.describeInput(),
                 segment.source() != null ? segment.source().unit() : "row", restartable, rejectFiles, maxRejects);
         boolean endsInNode = segment.export() != null || segment.blocking() != null;
