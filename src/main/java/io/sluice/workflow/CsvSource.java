@@ -275,7 +275,7 @@ record CsvSource(Path file, char delimiter, char quote, Charset charset, Schema 
         }
 
         private void reject(CsvRecord record, String reason) {
-            rejects.current().reject(file.toString(), "line " + record.getStartingLineNumber(), reason, String.join(String.valueOf(delimiter), record.getFields()));
+            rejects.currentInChunk().reject(file.toString(), "line " + record.getStartingLineNumber(), reason, String.join(String.valueOf(delimiter), record.getFields()));
         }
 
         @Override

@@ -374,7 +374,7 @@ record JsonSource(Path file, boolean lines, Charset charset, Schema schema) impl
 
         private void reject(String location, String reason, String raw) {
             if (rejects != null) {
-                rejects.current().reject(file.toString(), location, reason, raw);
+                rejects.currentInChunk().reject(file.toString(), location, reason, raw);
             }
         }
 

@@ -291,7 +291,7 @@ public class WorkflowFamily implements JobFamily {
     private void reject(WorkflowPlan.Segment segment, Object[] row, long line, String reason, long maxRejects) {
         String file = segment.describeInput();
         String unit = segment.source() != null ? segment.source().unit() + " " : "row ";
-        rejectFiles.current().reject(file, unit + line, reason, JsonExport.object(segment.input(), row));
+        rejectFiles.currentInChunk().reject(file, unit + line, reason, JsonExport.object(segment.input(), row));
         checkRejects(maxRejects, file + " " + unit + line + ": " + reason);
     }
 

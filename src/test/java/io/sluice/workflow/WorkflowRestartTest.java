@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,6 +84,29 @@ class WorkflowRestartTest {
         // and a new run of the corrected file exports every row once
         assertThat(sluice.run("workflow", "run", "--file", workflow.toString()).exitCode()).isZero();
         assertThat(Files.readAllLines(out)).hasSize(20_001);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_restart_over_an_unchanged_source_file_resumes_after_the_committed_rows(TestDatabase database) throws Exception {
+        // given a run that failed at a bad row after its first chunk was committed
+        Path in = numbers(temp.resolve("in.csv"), 20_000, 10_000);
+        Path out = temp.resolve("out").resolve("numbers.csv");
+        Path workflow = copyWorkflow(temp.resolve("copy.json"), in, out, 0);
+        Sluice sluice = new Sluice(database);
+        assertThat(sluice.run("workflow", "run", "--file", workflow.toString()).exitCode()).isEqualTo(1);
+        long failed = Executions.newest(database);
+
+        // when the workflow allows a rejected row and the execution is restarted, the source file untouched
+        copyWorkflow(workflow, in, out, 1);
+        Sluice.Result restarted = sluice.run("restart", Long.toString(failed));
+
+        // then the rows after the committed chunk are read, and every good row is exported once
+        assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
+        Executions.StepCounts step = Executions.steps(database, Executions.newest(database)).get(0);
+        assertThat(step.read()).isLessThan(20_000 - 1);
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines).hasSize(20_000).doesNotHaveDuplicates().doesNotContain("10000,20000");
     }
 
     /** {@code n} rows {@code i,i*2}, the one numbered {@code bad} (none when negative) with a third field, which the CSV source rejects. */
