@@ -42,6 +42,23 @@ public class RejectFiles {
         };
     }
 
+    /**
+     * As {@link #current}, for records a step turns away inside a chunk that a restart reads again (a
+     * workflow's source rows and node rows): their count is taken back if the chunk rolls back, so that
+     * a restart does not count them twice. The reject file keeps the line.
+     */
+    public Rejects currentInChunk() {
+        StepContext context = StepSynchronizationManager.getContext();
+        if (context == null) {
+            throw new IllegalStateException("no step is running on this thread");
+        }
+        RejectFile file = forExecution(context.getStepExecution().getJobExecutionId());
+        return (source, location, reason, raw) -> {
+            file.reject(source, location, reason, raw);
+            WriteCounts.addRejectedToCurrentStep();
+        };
+    }
+
     /** Where a step sends a record it cannot migrate. */
     @FunctionalInterface
     public interface Rejects {

@@ -60,6 +60,19 @@ public final class WriteCounts {
         }
     }
 
+    /**
+     * Counts one record the step running on this thread turned away itself (a source row that does not
+     * fit, a row a node cannot compute) inside a chunk that a restart reads again: taken back if the
+     * current transaction rolls back, so that a row read again is not counted twice.
+     */
+    public static void addRejectedToCurrentStep() {
+        StepContext step = StepSynchronizationManager.getContext();
+        if (step != null) {
+            undoneOnRollback(step.getStepExecution()).rejected++;
+            addRejected(step.getStepExecution());
+        }
+    }
+
     /** Counts one record skipped by the step (read, process or write skip): kept whatever the transaction does. */
     public static void addRejected(StepExecution step) {
         ExecutionContext context = step.getExecutionContext();
@@ -125,6 +138,8 @@ public final class WriteCounts {
         private long updated;
         private long unchanged;
         private long refused;
+        /** Rows turned away by the step itself, not skips ({@link #addRejectedToCurrentStep}). */
+        private long rejected;
 
         void add(long inserted, long updated, long unchanged, long refused) {
             this.inserted += inserted;
@@ -144,7 +159,7 @@ public final class WriteCounts {
             context.putLong(INSERTED, context.getLong(INSERTED, 0L) - inserted);
             context.putLong(UPDATED, context.getLong(UPDATED, 0L) - updated);
             context.putLong(UNCHANGED, context.getLong(UNCHANGED, 0L) - unchanged);
-            context.putLong(REJECTED, context.getLong(REJECTED, 0L) - refused);
+            context.putLong(REJECTED, context.getLong(REJECTED, 0L) - refused - rejected);
             step.setWriteSkipCount(step.getWriteSkipCount() - refused);
         }
     }

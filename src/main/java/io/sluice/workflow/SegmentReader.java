@@ -1,6 +1,7 @@
 package io.sluice.workflow;
 
 import io.sluice.batch.ReadAhead;
+import io.sluice.batch.FileFingerprint;
 import io.sluice.batch.RejectFiles;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.batch.infrastructure.item.ItemStreamException;
@@ -30,6 +31,12 @@ import java.util.function.Supplier;
  * <p>When {@code restartable}, the count of source records consumed is saved with each chunk and a
  * restart skips them; a segment that ends in an aggregate reads its source again from the start
  * instead (its groups live in memory).
+ *
+ * <p>A source file's fingerprint ({@link FileFingerprint#ofWhole}: its size, modification time and
+ * its first and last 4 KiB) is saved beside that count when the step first opens the file. A count
+ * means nothing in a file that changed since: a restart that would skip rows of a changed file fails
+ * instead, naming it, rather than put out rows of two files. A restart that reads from the start
+ * takes the file as it is now.
  */
 final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<SourceRow> {
 
@@ -37,8 +44,11 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     /** Rows handed from the reading thread to the step's at a time, and how many such batches may wait. */
     private static final int BATCH = 1024;
     private static final int BATCHES_AHEAD = 4;
+    private static final String FINGERPRINT = "source-fingerprint";
 
     private final Opener opener;
+    /** The source file, fingerprinted; null when the records are not a source file's (a row file, a join, a query). */
+    private final Path sourceFile;
     private final Supplier<String> description;
     /** What {@link SourceRecords#line()} counts, for messages: {@code line} of a file, {@code row} of a row file or a query. */
     private final String unit;
@@ -64,16 +74,20 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     private record Rejection(String file, String location, String reason, String raw) {
     }
 
+    private String fingerprint;
+
     /**
      * @param opener      opens the records at their first (a source file's, a row file's, a join's), with where
      *                    a record that does not fit goes
+     * @param sourceFile  the source file the opener reads, to notice on restart that it changed; null if none
      * @param description what the records are, for messages (the file)
      * @param unit        what a record's number counts ({@code line}, {@code row})
      * @param chain       the segment's row-wise nodes: each row goes through them on the reading thread, and the
      *                    step gets the result with the row ({@link SourceRow#through})
      */
-    SegmentReader(String name, Opener opener, Supplier<String> description, String unit, boolean restartable, RejectFiles rejectFiles,
-                  long maxRejects, List<RowOperation> chain) {
+    SegmentReader(String name, Opener opener, Path sourceFile, Supplier<String> description, String unit, boolean restartable,
+                  RejectFiles rejectFiles, long maxRejects, List<RowOperation> chain) {
+        this.sourceFile = sourceFile;
         setName(name);
         this.opener = opener;
         this.description = description;
@@ -90,6 +104,14 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
         consumed = 0;
         ended = false;
         try {
+            if (sourceFile != null) {
+                // before the file is opened, so that a write to it while it is read counts as a change
+                fingerprint = FileFingerprint.ofWhole(sourceFile);
+                String saved = context.getString(getExecutionContextKey(FINGERPRINT), null);
+                if (skip > 0 && saved != null && !saved.equals(fingerprint)) {
+                    throw new SourceChangedException(sourceFile);
+                }
+            }
             records = opener.open((file, location, reason, raw) -> pending = new Rejection(file, location, reason, raw));
             for (; consumed < skip && records.skip(); consumed++) {
                 // skipped: committed before the restart
@@ -110,6 +132,8 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
                     throw new java.io.UncheckedIOException(e);
                 }
             });
+        } catch (SourceChangedException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new ItemStreamException("cannot read " + describe() + ": " + e.getMessage(), e);
         }
@@ -138,7 +162,7 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
             }
             if (read.rejection() != null) {
                 Rejection r = read.rejection();
-                rejectFiles.current().reject(r.file(), r.location(), r.reason(), r.raw());
+                rejectFiles.currentInChunk().reject(r.file(), r.location(), r.reason(), r.raw());
             }
             WorkflowFamily.checkRejects(maxRejects, describe() + " " + unit + " " + line);
         }
@@ -161,6 +185,16 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     public void update(ExecutionContext context) {
         if (restartable) {
             context.putLong(getExecutionContextKey(CONSUMED), consumed);
+            if (fingerprint != null) {
+                context.putString(getExecutionContextKey(FINGERPRINT), fingerprint);
+            }
+        }
+    }
+
+    /** A restart would resume in a source file that changed since the run that failed: it must be run anew. */
+    static final class SourceChangedException extends ItemStreamException {
+        SourceChangedException(Path file) {
+            super(file + " changed since the run that failed; run it anew (sluice workflow run) instead of restarting this execution");
         }
     }
 

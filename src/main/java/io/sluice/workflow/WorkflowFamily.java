@@ -223,7 +223,9 @@ public class WorkflowFamily implements JobFamily {
     private Step step(WorkflowPlan plan, WorkflowPlan.Segment segment, String workflowId, long maxRejects) {
         boolean restartable = segment.writesRowsOf() == null;
         List<RowOperation> chain = segment.chain();
-        SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", opener(segment),
+        Path sourceFile = segment.from() instanceof WorkflowPlan.Input.File file && file.source() instanceof FileSource source
+                ? source.file() : null;
+        SegmentReader reader = new SegmentReader(segment.stepName() + ".reader", opener(segment), sourceFile,
                 () -> segment.rowFileOf() != null ? rowFile(currentStep(), segment.rowFileOf()).toString() : segment.describeInput(),
                 segment.source() != null ? segment.source().unit() : "row", restartable, rejectFiles, maxRejects, chain);
         boolean endsInNode = segment.export() != null || segment.blocking() != null;
@@ -313,7 +315,7 @@ public class WorkflowFamily implements JobFamily {
     private void reject(WorkflowPlan.Segment segment, Object[] row, long line, String reason, long maxRejects) {
         String file = segment.describeInput();
         String unit = segment.source() != null ? segment.source().unit() + " " : "row ";
-        rejectFiles.current().reject(file, unit + line, reason, JsonExport.object(segment.input(), row));
+        rejectFiles.currentInChunk().reject(file, unit + line, reason, JsonExport.object(segment.input(), row));
         checkRejects(maxRejects, file + " " + unit + line + ": " + reason);
     }
 

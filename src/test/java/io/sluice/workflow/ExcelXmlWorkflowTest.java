@@ -185,18 +185,18 @@ class ExcelXmlWorkflowTest {
         assertThat(Executions.steps(database, first).get(0).written()).isEqualTo(2 * 8192);
         assertThat(out).doesNotExist();
 
-        // when the row is mended and the execution restarted
-        workbook("big.xlsx", "Sheet1", 20_000, id -> (long) id, 0);
+        // when the workflow allows the one bad row (the workbook left as it was: a changed source refuses a restart)
+        Files.writeString(workflow, Files.readString(workflow).replace("\"max_rejects\": 0", "\"max_rejects\": 1"));
         Sluice.Result restarted = sluice.run("restart", Long.toString(first));
 
-        // then each id is there once, in order
+        // then each other id is there once, in order
         assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
         List<Object> ids = new ArrayList<>();
         FileSource written = format.equals("xlsx") ? ExcelSource.open(out, null, 0, 0) : XmlSource.open(out, "row", null, false);
         ExcelSourceTest.rows(written).forEach(row -> ids.add(row.get(0)));
-        assertThat(ids).hasSize(20_000);
+        assertThat(ids).hasSize(19_999);
         for (int i = 0; i < ids.size(); i++) {
-            assertThat(ids.get(i)).isEqualTo((long) i + 1);
+            assertThat(ids.get(i)).isEqualTo(i < 17_999 ? (long) i + 1 : (long) i + 2);
         }
     }
 
