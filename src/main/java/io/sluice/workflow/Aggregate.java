@@ -29,7 +29,7 @@ import java.util.Set;
  * Evaluation Techniques for Large Databases", 1993): the groups' running states are held in a hash table
  * up to a budget (estimated bytes; a median or count_distinct holds its group's values). Past it, the
  * held groups' partial states and every later row (as the state of one row) go to (at most)
- * {@value #BUCKETS} bucket files by a salted hash of their key, so that all of a key's states meet in one
+ * {@value HashBuckets#COUNT} bucket files by a salted hash of their key, so that all of a key's states meet in one
  * bucket. At {@link #finish}, each bucket is aggregated alone by combining the states (counts and sums
  * added, in input order, so that a float sum is the same as in memory; a mean as its sum and count;
  * std's moments by Chan, Golub and LeVeque's pairwise formula; min, max, the distinct values and a
@@ -46,8 +46,6 @@ final class Aggregate implements BlockingNode {
 
     /** The budget of {@link #of(Settings, Schema)}, in estimated bytes of held groups. */
     static final long DEFAULT_BUDGET_BYTES = 24L << 20;
-    /** The buckets a spilling level splits into. */
-    static final int BUCKETS = 32;
     /** The most levels of splitting; a bucket at the last level is held whole, however large. */
     static final int MAX_DEPTH = 6;
     /** A held group's cost beyond its key's values: the key list, the hash table's entry, the state array. */
@@ -293,8 +291,8 @@ final class Aggregate implements BlockingNode {
         private final int depth;
         private final Map<List<Object>, Accumulator[]> groups = new HashMap<>();
         private long heldBytes;
-        private RowFile.Writer[] buckets;
-        private Path[] bucketFiles;
+        /** Where the groups go once past the budget; null before. */
+        private HashBuckets buckets;
 
         Level(int depth) {
             this.depth = depth;
@@ -309,7 +307,7 @@ final class Aggregate implements BlockingNode {
                     Accumulator.rowState(measures.get(i).function(), output.column(groupBy.length + i).type(),
                             column < 0 ? null : row[column], state, stateAt[i]);
                 }
-                toBucket(key, state);
+                buckets.append(key, state);
                 return;
             }
             Accumulator[] accumulators = held(key);
@@ -325,7 +323,7 @@ final class Aggregate implements BlockingNode {
         void addState(Object[] state) throws IOException {
             List<Object> key = Arrays.asList(Arrays.copyOf(state, groupBy.length));
             if (buckets != null) {
-                toBucket(key, state);
+                buckets.append(key, state);
                 return;
             }
             Accumulator[] accumulators = held(key);
@@ -369,8 +367,7 @@ final class Aggregate implements BlockingNode {
                         : Files.createTempDirectory(Files.createDirectories(spillParent), "sluice-aggregate-");
             }
             spilled = true;
-            buckets = new RowFile.Writer[BUCKETS];
-            bucketFiles = new Path[BUCKETS];
+            buckets = new HashBuckets(stateSchema, depth, bucket -> spillFolder.resolve("bucket-" + depth + "-" + files++ + ".rows"));
             for (Map.Entry<List<Object>, Accumulator[]> entry : groups.entrySet()) {
                 Accumulator[] accumulators = entry.getValue();
                 int rows = 1;
@@ -382,20 +379,11 @@ final class Aggregate implements BlockingNode {
                     for (int i = 0; i < accumulators.length; i++) {
                         accumulators[i].state(r, state, stateAt[i]);
                     }
-                    toBucket(entry.getKey(), state);
+                    buckets.append(entry.getKey(), state);
                 }
             }
             groups.clear();
             heldBytes = 0;
-        }
-
-        private void toBucket(List<Object> key, Object[] state) throws IOException {
-            int bucket = Math.floorMod(RowKeys.hash(key, depth), BUCKETS);
-            if (buckets[bucket] == null) {
-                bucketFiles[bucket] = spillFolder.resolve("bucket-" + depth + "-" + files++ + ".rows");
-                buckets[bucket] = new RowFile.Writer(bucketFiles[bucket], stateSchema);
-            }
-            buckets[bucket].append(state);
         }
 
         /** Hands one output row per group to {@code sink} in key order, and drops this level's files. */
@@ -418,19 +406,19 @@ final class Aggregate implements BlockingNode {
                 return;
             }
             List<Path> sortedFiles = new ArrayList<>();
-            for (int i = 0; i < BUCKETS; i++) {
-                if (buckets[i] == null) {
+            Path[] bucketFiles = buckets.commit();
+            buckets = null;
+            for (Path bucketFile : bucketFiles) {
+                if (bucketFile == null) {
                     continue; // no key hashed here
                 }
-                buckets[i].commit();
-                buckets[i] = null;
                 Level child = new Level(depth + 1);
-                try (RowFile.Reader reader = new RowFile.Reader(bucketFiles[i])) {
+                try (RowFile.Reader reader = new RowFile.Reader(bucketFile)) {
                     for (Object[] state = reader.next(); state != null; state = reader.next()) {
                         child.addState(state);
                     }
                 }
-                Files.deleteIfExists(bucketFiles[i]);
+                Files.deleteIfExists(bucketFile);
                 Path sortedFile = spillFolder.resolve("groups-" + depth + "-" + files++ + ".rows");
                 try (RowFile.Writer writer = new RowFile.Writer(sortedFile, output)) {
                     child.emit(writer::append);
@@ -438,7 +426,6 @@ final class Aggregate implements BlockingNode {
                 }
                 sortedFiles.add(sortedFile);
             }
-            buckets = null;
             mergeByKey(sortedFiles, sink);
         }
 
@@ -449,11 +436,7 @@ final class Aggregate implements BlockingNode {
 
         void closeBuckets() throws IOException {
             if (buckets != null) {
-                for (RowFile.Writer writer : buckets) {
-                    if (writer != null) {
-                        writer.close();
-                    }
-                }
+                buckets.close();
                 buckets = null;
             }
         }

@@ -18,7 +18,7 @@ import java.util.Map;
  *
  * <p>Bounded memory: the distinct keys' rows are held in a hash table up to a budget (estimated bytes);
  * past it, the held rows and every row after them go, with their input position and how many rows they
- * stand for, to (at most) {@value #BUCKETS} bucket files by a hash of their key, so that all rows of a key meet in
+ * stand for, to (at most) {@value HashBuckets#COUNT} bucket files by a hash of their key, so that all rows of a key meet in
  * one bucket. At {@link #finish}, each bucket is deduplicated alone (a bucket that is still too large
  * is split again, with another hash, up to {@value #MAX_DEPTH} levels), its kept rows written in input
  * order, and the buckets' kept rows merged back into input order by position (a k-way merge).
@@ -30,8 +30,6 @@ final class Dedupe implements BlockingNode {
 
     /** The budget of {@link #of}, in estimated bytes of held rows. */
     static final long DEFAULT_BUDGET_BYTES = 24L << 20;
-    /** The buckets a spilling level splits into. */
-    static final int BUCKETS = 32;
     /** The most levels of splitting; a bucket at the last level is held whole, however large. */
     static final int MAX_DEPTH = 6;
     /** A held row's cost beyond the row: its key list, its entry and the hash table's entry. */
@@ -173,8 +171,8 @@ final class Dedupe implements BlockingNode {
         private final int depth;
         private final Map<List<Object>, Held> held = new HashMap<>();
         private long heldBytes;
-        private RowFile.Writer[] buckets;
-        private Path[] bucketFiles;
+        /** Where the rows go once past the budget; null before. */
+        private HashBuckets buckets;
 
         Level(int depth) {
             this.depth = depth;
@@ -209,8 +207,7 @@ final class Dedupe implements BlockingNode {
                         : Files.createTempDirectory(Files.createDirectories(spillParent), "sluice-dedupe-");
             }
             spilled = true;
-            buckets = new RowFile.Writer[BUCKETS];
-            bucketFiles = new Path[BUCKETS];
+            buckets = new HashBuckets(bucketSchema, depth, bucket -> spillFolder.resolve("bucket-" + depth + "-" + files++ + ".rows"));
             for (Map.Entry<List<Object>, Held> entry : held.entrySet()) {
                 Held kept = entry.getValue();
                 toBucket(entry.getKey(), kept.row, kept.position, kept.count);
@@ -220,15 +217,7 @@ final class Dedupe implements BlockingNode {
         }
 
         private void toBucket(List<Object> key, Object[] row, long rowPosition, long count) throws IOException {
-            Object[] extended = Arrays.copyOf(row, schema.size() + 2);
-            extended[schema.size()] = rowPosition;
-            extended[schema.size() + 1] = count;
-            int bucket = Math.floorMod(RowKeys.hash(key, depth), BUCKETS);
-            if (buckets[bucket] == null) {
-                bucketFiles[bucket] = spillFolder.resolve("bucket-" + depth + "-" + files++ + ".rows");
-                buckets[bucket] = new RowFile.Writer(bucketFiles[bucket], bucketSchema);
-            }
-            buckets[bucket].append(extended);
+            buckets.append(key, extended(row, rowPosition, count));
         }
 
         /** Hands the kept rows to {@code sink} in input order, and drops this level's files. */
@@ -248,31 +237,26 @@ final class Dedupe implements BlockingNode {
                 return;
             }
             List<Path> keptFiles = new ArrayList<>();
-            for (int i = 0; i < BUCKETS; i++) {
-                if (buckets[i] == null) {
+            Path[] bucketFiles = buckets.commit();
+            buckets = null;
+            for (Path bucketFile : bucketFiles) {
+                if (bucketFile == null) {
                     continue; // no key hashed here
                 }
-                buckets[i].commit();
                 Level child = new Level(depth + 1);
-                try (RowFile.Reader reader = new RowFile.Reader(bucketFiles[i])) {
+                try (RowFile.Reader reader = new RowFile.Reader(bucketFile)) {
                     for (Object[] row = reader.next(); row != null; row = reader.next()) {
                         child.add(row, (Long) row[schema.size()], (Long) row[schema.size() + 1]);
                     }
                 }
-                Files.deleteIfExists(bucketFiles[i]);
+                Files.deleteIfExists(bucketFile);
                 Path keptFile = spillFolder.resolve("kept-" + depth + "-" + files++ + ".rows");
                 try (RowFile.Writer writer = new RowFile.Writer(keptFile, bucketSchema)) {
-                    child.emit((row, rowPosition, count) -> {
-                        Object[] extended = Arrays.copyOf(row, schema.size() + 2);
-                        extended[schema.size()] = rowPosition;
-                        extended[schema.size() + 1] = count;
-                        writer.append(extended);
-                    });
+                    child.emit((row, rowPosition, count) -> writer.append(extended(row, rowPosition, count)));
                     writer.commit();
                 }
                 keptFiles.add(keptFile);
             }
-            buckets = null;
             mergeByPosition(keptFiles, sink);
         }
 
@@ -283,13 +267,17 @@ final class Dedupe implements BlockingNode {
                     row -> sink.accept(Arrays.copyOf(row, at), (Long) row[at], (Long) row[at + 1]));
         }
 
+        /** A row as the bucket files hold it: its values, then its position and count. */
+        private Object[] extended(Object[] row, long rowPosition, long count) {
+            Object[] extended = Arrays.copyOf(row, schema.size() + 2);
+            extended[schema.size()] = rowPosition;
+            extended[schema.size() + 1] = count;
+            return extended;
+        }
+
         void closeBuckets() throws IOException {
             if (buckets != null) {
-                for (RowFile.Writer writer : buckets) {
-                    if (writer != null) {
-                        writer.close();
-                    }
-                }
+                buckets.close();
                 buckets = null;
             }
         }

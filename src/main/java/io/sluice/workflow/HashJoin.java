@@ -453,11 +453,6 @@ final class HashJoin {
         }
 
         @Override
-        public boolean skip() throws IOException {
-            return next() != null;
-        }
-
-        @Override
         public Object[] next() throws IOException {
             Object[] row = reader.next();
             if (row == null) {
@@ -495,11 +490,6 @@ final class HashJoin {
             this.table = table;
             this.leftReader = leftReader;
             this.spill = spill;
-        }
-
-        @Override
-        public boolean skip() throws IOException {
-            return next() != null;
         }
 
         @Override
@@ -554,11 +544,6 @@ final class HashJoin {
         Sorted(RowFile.Reader reader, Path spill) {
             this.reader = reader;
             this.spill = spill;
-        }
-
-        @Override
-        public boolean skip() throws IOException {
-            return next() != null;
         }
 
         @Override

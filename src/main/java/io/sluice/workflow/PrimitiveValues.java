@@ -16,67 +16,70 @@ final class PrimitiveValues {
     }
 
     /** Whole numbers. */
-    static final class Longs {
-        private final List<long[]> blocks = new ArrayList<>();
-        private int inLast = BLOCK;
-        private long size;
+    static final class Longs extends Blocks<long[]> {
 
         void add(long value) {
-            if (inLast == BLOCK) {
-                blocks.add(new long[BLOCK]);
-                inLast = 0;
-            }
-            blocks.get(blocks.size() - 1)[inLast++] = value;
-            size++;
+            int at = next();
+            last[at] = value;
         }
 
-        long size() {
-            return size;
-        }
-
-        /**
-         * @throws IllegalStateException when there are more values than a Java array holds
-         */
-        long[] toArray() {
-            long[] all = new long[arraySize(size)];
-            int at = 0;
-            for (int b = 0; b < blocks.size(); b++) {
-                int length = b == blocks.size() - 1 ? inLast : BLOCK;
-                System.arraycopy(blocks.get(b), 0, all, at, length);
-                at += length;
-                blocks.set(b, null);
-            }
-            blocks.clear();
-            inLast = BLOCK;
-            size = 0;
-            return all;
+        @Override
+        long[] newBlock(int length) {
+            return new long[length];
         }
     }
 
     /** Floating-point numbers. */
-    static final class Doubles {
-        private final List<double[]> blocks = new ArrayList<>();
+    static final class Doubles extends Blocks<double[]> {
+
+        void add(double value) {
+            int at = next();
+            last[at] = value;
+        }
+
+        @Override
+        double[] newBlock(int length) {
+            return new double[length];
+        }
+    }
+
+    /**
+     * The blocks of one primitive array type {@code A} ({@code long[]}, {@code double[]}).
+     *
+     * @param <A> the array type
+     */
+    private abstract static class Blocks<A> {
+        private final List<A> blocks = new ArrayList<>();
+        /** The block being filled. */
+        A last;
         private int inLast = BLOCK;
         private long size;
 
-        void add(double value) {
+        /** A new array of {@code length} values. */
+        abstract A newBlock(int length);
+
+        /** Makes room for one more value: its index in {@link #last}. */
+        final int next() {
             if (inLast == BLOCK) {
-                blocks.add(new double[BLOCK]);
+                last = newBlock(BLOCK);
+                blocks.add(last);
                 inLast = 0;
             }
-            blocks.get(blocks.size() - 1)[inLast++] = value;
             size++;
+            return inLast++;
         }
 
-        long size() {
+        final long size() {
             return size;
         }
 
         /**
+         * All values, in the order added, as one array; the blocks are released and the collection is empty again.
+         *
          * @throws IllegalStateException when there are more values than a Java array holds
          */
-        double[] toArray() {
-            double[] all = new double[arraySize(size)];
+        final A toArray() {
+            A all = newBlock(arraySize(size));
             int at = 0;
             for (int b = 0; b < blocks.size(); b++) {
                 int length = b == blocks.size() - 1 ? inLast : BLOCK;
@@ -85,6 +88,7 @@ final class PrimitiveValues {
                 blocks.set(b, null);
             }
             blocks.clear();
+            last = null;
             inLast = BLOCK;
             size = 0;
             return all;

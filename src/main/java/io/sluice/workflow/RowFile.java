@@ -137,11 +137,6 @@ final class RowFile {
         }
 
         @Override
-        public boolean skip() throws IOException {
-            return next() != null;
-        }
-
-        @Override
         public long line() {
             return rows;
         }

@@ -16,10 +16,14 @@ interface SourceRecords extends Closeable {
 
     /**
      * Steps over the next record without converting or reporting it (one that was committed before a restart).
+     * By default it reads the record with {@link #next()}: a source whose {@code next()} reports records to the
+     * reject file (or that can step over a record more cheaply) overrides it.
      *
      * @return false at the end
      */
-    boolean skip() throws IOException;
+    default boolean skip() throws IOException {
+        return next() != null;
+    }
 
     /**
      * The next record as a row of the source's schema.
