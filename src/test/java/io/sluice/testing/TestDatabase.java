@@ -94,6 +94,30 @@ public final class TestDatabase {
     }
 
     /**
+     * Waits until a killed sluice process's lock on the embedded database's files has gone stale (HSQLDB
+     * keeps a heartbeat in its lock file for some seconds), so that the files can be opened again; at
+     * once on PostgreSQL.
+     *
+     * @throws SQLException when the database cannot be opened for another reason, or is still locked after a minute
+     */
+    public void awaitReleasedByKilledProcess() throws SQLException, InterruptedException {
+        if (url != null) {
+            return;
+        }
+        java.time.Instant deadline = java.time.Instant.now().plus(java.time.Duration.ofMinutes(1));
+        while (true) {
+            try (Connection connection = connect()) {
+                return;
+            } catch (SQLException locked) {
+                if (!String.valueOf(locked.getMessage()).toLowerCase(Locale.ROOT).contains("lock") || java.time.Instant.now().isAfter(deadline)) {
+                    throw locked;
+                }
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    /**
      * A connection while a sluice process of its own runs on this database: on HSQLDB through that process's
      * loopback server (whose port is in {@code sluice.server}), as the files are that process's.
      */

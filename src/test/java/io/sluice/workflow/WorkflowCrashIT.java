@@ -136,7 +136,7 @@ class WorkflowCrashIT {
                 """.formatted(String.join(", ", steps.stream().map(step -> "'" + step + "'").toList()));
         long killed = awaitMidStep(database, process, after, steps, midStep);
         process.destroyForcibly().waitFor();
-        awaitFilesReleased(database);
+        database.awaitReleasedByKilledProcess();
         assertThat(Executions.status(database, killed)).isEqualTo("STARTED");
         assertThat(Executions.steps(database, killed)).as("killed part way through one of " + steps)
                 .anyMatch(step -> steps.contains(step.name()) && step.status().equals("STARTED") && step.commits() >= 1);
@@ -217,27 +217,6 @@ class WorkflowCrashIT {
         }
         try (Stream<Path> files = Files.list(folder)) {
             return files.filter(file -> file.getFileName().toString().endsWith(".sluice-partial")).toList();
-        }
-    }
-
-    /**
-     * On HSQLDB, waits until the killed process's lock on the database files has gone stale (HSQLDB
-     * keeps a heartbeat in its lock file for some seconds), so that the files can be opened again.
-     */
-    private static void awaitFilesReleased(TestDatabase database) throws Exception {
-        if (database.isPostgres()) {
-            return;
-        }
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
-        while (true) {
-            try (Connection connection = database.connect()) {
-                return;
-            } catch (SQLException locked) {
-                if (!String.valueOf(locked.getMessage()).toLowerCase().contains("lock") || Instant.now().isAfter(deadline)) {
-                    throw locked;
-                }
-            }
-            Thread.sleep(200);
         }
     }
 }

@@ -9,10 +9,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -62,7 +59,7 @@ class DataWranglerCrashIT {
         Process process = PackagedJar.start(database, temp.resolve("killed.log"), "migrate", store.toString(), "--chunk-size", "500");
         PackagedJar.awaitCount(database, process, "SELECT count(*) FROM workflows", WORKFLOWS_BEFORE_KILL, Duration.ofMinutes(5));
         process.destroyForcibly().waitFor();
-        awaitFilesReleased(database);
+        database.awaitReleasedByKilledProcess();
 
         // then the execution is left running; recover and restart complete it
         Sluice sluice = new Sluice(database);
@@ -119,30 +116,6 @@ class DataWranglerCrashIT {
                      {"id": "e3", "source": "node-3", "target": "node-4", "sourceHandle": "out", "type": "default"}]"""));
         }
         return store.write();
-    }
-
-
-
-
-    /**
-     * On HSQLDB, waits until the killed process's lock on the database files has gone stale (HSQLDB
-     * keeps a heartbeat in its lock file for some seconds), so that the files can be opened again.
-     */
-    private static void awaitFilesReleased(TestDatabase database) throws Exception {
-        if (database.isPostgres()) {
-            return;
-        }
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(1));
-        while (true) {
-            try (Connection connection = database.connect()) {
-                return;
-            } catch (SQLException locked) {
-                if (!String.valueOf(locked.getMessage()).toLowerCase().contains("lock") || Instant.now().isAfter(deadline)) {
-                    throw locked;
-                }
-            }
-            Thread.sleep(200);
-        }
     }
 
     private static String status(TestDatabase database, long id) throws Exception {
