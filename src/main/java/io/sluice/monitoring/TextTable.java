@@ -8,7 +8,7 @@ import java.util.List;
  * A table for people: each column as wide as its widest cell, numbers aligned right, text left,
  * two spaces between columns, and the last column never padded (it may hold a long path).
  */
-final class TextTable {
+public final class TextTable {
 
     private final String indent;
     private final String[] headers;
@@ -16,7 +16,7 @@ final class TextTable {
     private final List<String[]> rows = new ArrayList<>();
 
     /** @param columns each header, ending in {@code >} for a right-aligned (numeric) column */
-    TextTable(String indent, String... columns) {
+    public TextTable(String indent, String... columns) {
         this.indent = indent;
         headers = new String[columns.length];
         right = new boolean[columns.length];
@@ -26,7 +26,7 @@ final class TextTable {
         }
     }
 
-    TextTable row(Object... cells) {
+    public TextTable row(Object... cells) {
         if (cells.length != headers.length) {
             throw new IllegalArgumentException(cells.length + " cells for " + headers.length + " columns");
         }
@@ -38,7 +38,7 @@ final class TextTable {
         return this;
     }
 
-    void print(PrintStream out) {
+    public void print(PrintStream out) {
         int[] widths = new int[headers.length];
         for (int i = 0; i < headers.length; i++) {
             widths[i] = headers[i].length();

@@ -21,6 +21,21 @@ public final class Sluice {
     }
 
     public synchronized Result run(String... arguments) {
+        return runWithInput("", arguments);
+    }
+
+    /** Runs a command line with {@code input} as its standard input (a password for {@code --password-stdin}). */
+    public synchronized Result runWithInput(String input, String... arguments) {
+        java.io.InputStream originalIn = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)));
+        try {
+            return runCapturing(arguments);
+        } finally {
+            System.setIn(originalIn);
+        }
+    }
+
+    private Result runCapturing(String... arguments) {
         List<String> all = new ArrayList<>(List.of(arguments));
         all.addAll(database.arguments());
         PrintStream originalOut = System.out;
