@@ -21,7 +21,8 @@ import java.util.Optional;
         description = "sluice runs batch/ETL jobs on Spring Batch: it migrates legacy JSON and SQLite stores into one database,"
                 + " restarts what failed where it stopped, and shows what every job is doing.",
         subcommands = {MigrateCommand.class, RunCommand.class, StatusCommand.class, ShowCommand.class, RestartCommand.class,
-                StopCommand.class, RecoverCommand.class, AbandonCommand.class, PurgeCommand.class, WorkflowCommand.class, DbCommand.class},
+                StopCommand.class, RecoverCommand.class, AbandonCommand.class, PurgeCommand.class, WorkflowCommand.class, DbCommand.class,
+                AnalyzeSchemaCommand.class},
         footer = {"", "Database: the embedded HSQLDB under ./data unless DATABASE_URL is set: a JDBC URL, or postgresql://user:pass@host:port/db"
                 + " (also postgres:// and postgresql+psycopg2://, +asyncpg://...).",
                 "Logs: data/logs/sluice.log (--verbose shows them here too).",

@@ -1,0 +1,560 @@
+package io.sluice.schema;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import io.sluice.NotFoundException;
+import io.sluice.batch.InvalidParametersException;
+import io.sluice.batch.JobFamily;
+import io.sluice.batch.ParameterReader;
+import io.sluice.batch.StepProgress;
+import io.sluice.persistence.DatabaseCatalog;
+import io.sluice.persistence.RegisteredDatabase;
+import io.sluice.persistence.RegisteredDatabases;
+import io.sluice.persistence.TableSchema;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.InvalidJobParametersException;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.job.parameters.JobParametersValidator;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.batch.core.listener.StepExecutionListener;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.infrastructure.item.ExecutionContext;
+import org.springframework.batch.infrastructure.item.ItemStreamException;
+import org.springframework.batch.infrastructure.item.ItemStreamReader;
+import org.springframework.batch.infrastructure.item.ItemStreamSupport;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@code analyze-schema} family: a registered database's schema extracted, snapshotted and cached,
+ * its tables clustered, and its concepts, attributes and relationships derived, with no language model.
+ * Parameters: {@code database} (the registered database's id), {@code method} ({@code schema-affinity},
+ * the default, or {@code fk-communities}: see {@link TableClustering}), {@code resolution} (modularity's,
+ * default 1), {@code ground-truth} (a CSV file of {@code table,cluster} rows: the clustering's ARI and AMI
+ * are computed against it, and the other method's clustering is stored too, inactive, to compare with).
+ *
+ * <p>Steps: {@code analyze-schema.list-tables} (the snapshot's table list, once per job instance),
+ * {@code analyze-schema.extract-tables} ({@value #TABLES_PER_CHUNK} tables a chunk; a restart goes on at
+ * the first table not yet described), {@code analyze-schema.save-snapshot} ({@code schema_json} cached, and
+ * what changed since the database's last snapshot), {@code analyze-schema.cluster-tables},
+ * {@code analyze-schema.derive-concepts} ({@value #CONCEPTS_PER_CHUNK} entity tables a chunk, each sampled at
+ * most {@value JdbcSampler#SAMPLE_ROWS} rows a query; a restart goes on after the last committed chunk) and
+ * {@code analyze-schema.derive-relationships}. Each reports its progress (tables done of all) through the
+ * job repository. A database that cannot be reached fails the first step with one line, and its status
+ * becomes {@code failed}.
+ */
+@Component
+public class AnalyzeSchemaFamily implements JobFamily {
+
+    static final String JOB_NAME = "analyze-schema";
+    static final int TABLES_PER_CHUNK = 100;
+    static final int CONCEPTS_PER_CHUNK = 20;
+    private static final String DATABASE = "database";
+    private static final String METHOD = "method";
+    private static final String RESOLUTION = "resolution";
+    private static final String GROUND_TRUTH = "ground-truth";
+    private static final String LAUNCHED_AT = "launchedAt";
+    private static final String SUMMARY = "sluice.analysis.summary";
+
+    private final JobRepository jobRepository;
+    private final PlatformTransactionManager transactionManager;
+    private final RegisteredDatabases databases;
+    private final SchemaSnapshots snapshots;
+    private final SchemaAnalyses analyses;
+
+    AnalyzeSchemaFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, RegisteredDatabases databases,
+                        SchemaSnapshots snapshots, SchemaAnalyses analyses) {
+        this.jobRepository = jobRepository;
+        this.transactionManager = transactionManager;
+        this.databases = databases;
+        this.snapshots = snapshots;
+        this.analyses = analyses;
+    }
+
+    @Override
+    public String name() {
+        return JOB_NAME;
+    }
+
+    @Override
+    public JobParameters parameters(Map<String, String> given) {
+        ParameterReader reader = new ParameterReader(name(), given);
+        String database = reader.required(DATABASE, "db_0123456789");
+        String method = reader.text(METHOD);
+        String resolution = reader.text(RESOLUTION);
+        Path groundTruth = reader.existingPath(GROUND_TRUTH, false, "clusters.csv");
+        reader.check();
+        JobParametersBuilder builder = new JobParametersBuilder()
+                .addString(DATABASE, database)
+                .addString(METHOD, method == null ? TableClustering.Method.SCHEMA_AFFINITY.label() : method)
+                .addDouble(RESOLUTION, resolution == null ? 1.0 : parseResolution(resolution))
+                .addLong(LAUNCHED_AT, System.currentTimeMillis());
+        if (groundTruth != null) {
+            builder.addString(GROUND_TRUTH, groundTruth.toAbsolutePath().normalize().toString());
+        }
+        JobParameters parameters = builder.toJobParameters();
+        check(parameters);
+        return parameters;
+    }
+
+    @Override
+    public JobParametersValidator validator() {
+        return parameters -> {
+            try {
+                check(parameters);
+            } catch (InvalidParametersException | NotFoundException e) {
+                throw new InvalidJobParametersException(e.getMessage());
+            }
+        };
+    }
+
+    private void check(JobParameters parameters) {
+        List<String> problems = new ArrayList<>();
+        try {
+            TableClustering.Method.of(parameters.getString(METHOD));
+        } catch (IllegalArgumentException e) {
+            problems.add(METHOD + ": " + e.getMessage());
+        }
+        String groundTruth = parameters.getString(GROUND_TRUTH);
+        if (groundTruth != null) {
+            try {
+                groundTruth(Path.of(groundTruth));
+            } catch (IllegalArgumentException e) {
+                problems.add(GROUND_TRUTH + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidParametersException(JOB_NAME, problems);
+        }
+        databases.get(parameters.getString(DATABASE));
+    }
+
+    private static double parseResolution(String text) {
+        try {
+            double value = Double.parseDouble(text);
+            if (value > 0 && value <= 100) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new InvalidParametersException(JOB_NAME, List.of(RESOLUTION + " must be a number above 0 and at most 100, not '" + text + "'"));
+    }
+
+    /**
+     * A ground truth: CSV rows {@code table,cluster} (a first row {@code table,cluster} is a header), tables
+     * in any case.
+     *
+     * @throws IllegalArgumentException naming the file and line of a row that is not two fields, or a table given twice
+     */
+    static Map<String, String> groundTruth(Path file) {
+        Map<String, String> clusters = new LinkedHashMap<>();
+        try (CsvReader<CsvRecord> csv = CsvReader.builder().skipEmptyLines(true).allowExtraFields(true).allowMissingFields(true)
+                .ofCsvRecord(file)) {
+            for (CsvRecord record : csv) {
+                List<String> fields = record.getFields();
+                if (record.getStartingLineNumber() == 1 && fields.size() == 2 && fields.get(0).trim().equalsIgnoreCase("table")) {
+                    continue;
+                }
+                if (fields.size() != 2 || fields.get(0).isBlank() || fields.get(1).isBlank()) {
+                    throw new IllegalArgumentException(file + " line " + record.getStartingLineNumber() + ": expected table,cluster");
+                }
+                String table = fields.get(0).trim().toLowerCase(Locale.ROOT);
+                if (clusters.put(table, fields.get(1).trim()) != null) {
+                    throw new IllegalArgumentException(file + " line " + record.getStartingLineNumber() + ": table " + fields.get(0).trim() + " is given twice");
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            throw new IllegalArgumentException(file + ": cannot be read (" + e.getMessage() + ")");
+        }
+        if (clusters.isEmpty()) {
+            throw new IllegalArgumentException(file + " holds no table,cluster rows");
+        }
+        return clusters;
+    }
+
+    @Override
+    public Job create(JobParameters parameters) {
+        String databaseId = parameters.getString(DATABASE);
+        TableClustering.Method method = TableClustering.Method.of(parameters.getString(METHOD));
+        double resolution = parameters.getDouble(RESOLUTION) == null ? 1.0 : parameters.getDouble(RESOLUTION);
+        String groundTruth = parameters.getString(GROUND_TRUTH);
+        return new JobBuilder(JOB_NAME, jobRepository)
+                .validator(validator())
+                .listener(summaryListener())
+                .start(listTables(databaseId))
+                .next(extractTables(databaseId))
+                .next(saveSnapshot(databaseId))
+                .next(clusterTables(databaseId, method, resolution, groundTruth == null ? null : Path.of(groundTruth)))
+                .next(deriveConcepts(databaseId))
+                .next(deriveRelationships(databaseId))
+                .build();
+    }
+
+    private Step listTables(String databaseId) {
+        return new StepBuilder(JOB_NAME + ".list-tables", jobRepository).tasklet((contribution, context) -> {
+            StepExecution step = contribution.getStepExecution();
+            long instance = step.getJobExecution().getJobInstance().getInstanceId();
+            if (snapshots.ofInstance(instance).isEmpty()) {
+                RegisteredDatabase database = databases.get(databaseId);
+                List<TableSchema.Name> tables;
+                try (Connection connection = connect(database)) {
+                    tables = DatabaseCatalog.of(connection).tables(connection);
+                    connection.rollback();
+                } catch (SQLException e) {
+                    throw unreachable(database, e);
+                }
+                databases.recordConnected(databaseId);
+                snapshots.create(databaseId, instance, tables);
+                summary(step, "tables: " + tables.size() + " listed");
+            }
+            return RepeatStatus.FINISHED;
+        }, transactionManager).build();
+    }
+
+    private Step extractTables(String databaseId) {
+        ExtractReader reader = new ExtractReader();
+        return new StepBuilder(JOB_NAME + ".extract-tables", jobRepository)
+                .<SchemaSnapshots.PendingTable, SchemaSnapshots.PendingTable>chunk(TABLES_PER_CHUNK)
+                .transactionManager(transactionManager)
+                .reader(reader)
+                .writer(chunk -> {
+                    List<SchemaSnapshots.PendingTable> tables = new ArrayList<>(chunk.getItems());
+                    RegisteredDatabase database = databases.get(databaseId);
+                    List<TableSchema> described;
+                    try (Connection connection = connect(database)) {
+                        described = DatabaseCatalog.of(connection).describe(connection, tables.stream().map(SchemaSnapshots.PendingTable::name).toList());
+                        connection.rollback();
+                    } catch (SQLException e) {
+                        throw unreachable(database, e);
+                    }
+                    snapshots.described(reader.snapshot, tables, described);
+                })
+                .listener(reader)
+                .build();
+    }
+
+    /** The snapshot's tables not yet described, in order; it publishes how many of all are. */
+    private final class ExtractReader extends ItemStreamSupport implements ItemStreamReader<SchemaSnapshots.PendingTable>, StepExecutionListener {
+        private long snapshot;
+        private List<SchemaSnapshots.PendingTable> pending = List.of();
+        private int next;
+        private int total;
+
+        ExtractReader() {
+            setName(JOB_NAME + ".extract-tables.reader");
+        }
+
+        @Override
+        public void beforeStep(StepExecution stepExecution) {
+            snapshot = snapshots.ofInstance(stepExecution.getJobExecution().getJobInstance().getInstanceId())
+                    .orElseThrow(() -> new ItemStreamException("no snapshot was started for this job instance"));
+        }
+
+        @Override
+        public void open(ExecutionContext context) {
+            pending = snapshots.pending(snapshot);
+            total = snapshots.size(snapshot);
+            next = 0;
+        }
+
+        @Override
+        public SchemaSnapshots.PendingTable read() {
+            return next < pending.size() ? pending.get(next++) : null;
+        }
+
+        @Override
+        public void update(ExecutionContext context) {
+            StepProgress.publish(context, total - (pending.size() - next), total, "tables");
+        }
+    }
+
+    private Step saveSnapshot(String databaseId) {
+        return new StepBuilder(JOB_NAME + ".save-snapshot", jobRepository).tasklet((contribution, context) -> {
+            StepExecution step = contribution.getStepExecution();
+            long snapshot = snapshotOf(step);
+            List<TableSchema> tables = snapshots.tables(snapshot);
+            var previous = snapshots.previous(databaseId, snapshot);
+            SchemaChanges changes = previous.map(p -> SchemaChanges.between(snapshots.tables(p), tables)).orElse(null);
+            snapshots.complete(snapshot, tables, changes == null ? null : changes.json());
+            summary(step, "schema: " + tables.size() + " tables" + (changes == null ? " (the first snapshot)"
+                    : "; since the last snapshot: " + changes.summary()));
+            return RepeatStatus.FINISHED;
+        }, transactionManager).build();
+    }
+
+    private Step clusterTables(String databaseId, TableClustering.Method method, double resolution, Path groundTruth) {
+        return new StepBuilder(JOB_NAME + ".cluster-tables", jobRepository).tasklet((contribution, context) -> {
+            StepExecution step = contribution.getStepExecution();
+            List<TableSchema> tables = snapshots.tables(snapshotOf(step));
+            TableClustering.SchemaIndex index = new TableClustering.SchemaIndex(tables);
+            Map<String, String> truth = groundTruth == null ? null : groundTruth(groundTruth);
+            String when = LocalDateTime.now().format(DateTimeFormatter.ofPattern("dd/MM/yyyy, HH:mm:ss"));
+            String line = null;
+            for (TableClustering.Method each : TableClustering.Method.values()) {
+                boolean chosen = each == method;
+                if (!chosen && truth == null) {
+                    continue; // the other method only to compare with, against a ground truth
+                }
+                List<TableClustering.Cluster> clusters = TableClustering.cluster(tables, each, resolution);
+                Double ari = null;
+                Double ami = null;
+                Map<String, Object> settings = new LinkedHashMap<>();
+                settings.put("method", each.label());
+                settings.put("resolution", resolution);
+                settings.put("snapshot", snapshotOf(step));
+                if (truth != null) {
+                    double[] quality = agreement(index, clusters, truth, settings);
+                    ari = quality[0];
+                    ami = quality[1];
+                }
+                analyses.saveClustering(databaseId, "Clustering " + when + " (" + each.label() + ")", each.label(), settings, clusters, chosen, ari, ami);
+                if (chosen) {
+                    line = "clusters: " + clusters.size() + " by " + each.label() + (ari == null ? "" : String.format(Locale.ROOT, " (ARI %.3f, AMI %.3f)", ari, ami));
+                } else {
+                    line = line + String.format(Locale.ROOT, "; %s: ARI %.3f, AMI %.3f", each.label(), ari, ami);
+                }
+            }
+            analyses.dropUnconfirmed(databaseId);
+            summary(step, line);
+            return RepeatStatus.FINISHED;
+        }, transactionManager).build();
+    }
+
+    /** ARI and AMI of {@code clusters} against the ground truth, over the tables both name; notes in {@code settings} how many. */
+    private static double[] agreement(TableClustering.SchemaIndex index, List<TableClustering.Cluster> clusters, Map<String, String> truth,
+                                      Map<String, Object> settings) {
+        List<String> expected = new ArrayList<>();
+        List<Integer> predicted = new ArrayList<>();
+        for (TableClustering.Cluster cluster : clusters) {
+            for (String table : cluster.tables()) {
+                String lower = table.toLowerCase(Locale.ROOT);
+                String plain = lower.contains(".") ? lower.substring(lower.lastIndexOf('.') + 1) : lower;
+                String label = truth.containsKey(lower) ? truth.get(lower) : truth.get(plain);
+                if (label != null) {
+                    expected.add(label);
+                    predicted.add(cluster.clusterId());
+                }
+            }
+        }
+        settings.put("groundTruthTables", expected.size());
+        settings.put("tablesNotInGroundTruth", index.tables.size() - expected.size());
+        if (expected.isEmpty()) {
+            throw new IllegalArgumentException("the ground truth names none of the schema's " + index.tables.size() + " tables");
+        }
+        double ari = PartitionAgreement.adjustedRandIndex(expected, predicted);
+        double ami = PartitionAgreement.adjustedMutualInformation(expected, predicted);
+        settings.put("ari", ari);
+        settings.put("ami", ami);
+        return new double[] {ari, ami};
+    }
+
+    private Step deriveConcepts(String databaseId) {
+        ConceptReader reader = new ConceptReader();
+        return new StepBuilder(JOB_NAME + ".derive-concepts", jobRepository)
+                .<Integer, Concepts.Concept>chunk(CONCEPTS_PER_CHUNK)
+                .transactionManager(transactionManager)
+                .reader(reader)
+                .processor(table -> {
+                    try {
+                        return Concepts.concept(databaseId, reader.index, table, reader.clusterOf.getOrDefault(table, -1), reader.sampler());
+                    } catch (SQLException e) {
+                        throw unreachable(databases.get(databaseId), e);
+                    }
+                })
+                .writer(chunk -> analyses.saveConcepts(databaseId, chunk.getItems()))
+                .listener(reader)
+                .build();
+    }
+
+    /**
+     * The entity tables of the snapshot, in order, by their index; restartable by the count read (the snapshot
+     * does not change). It holds a pooled connection to the analysed database for the samples while the step runs.
+     */
+    private final class ConceptReader extends ItemStreamSupport implements ItemStreamReader<Integer>, StepExecutionListener {
+        private static final String READ = "read";
+        TableClustering.SchemaIndex index;
+        Map<Integer, Integer> clusterOf = new HashMap<>();
+        private List<Integer> entities = List.of();
+        private int next;
+        private Connection connection;
+        private JdbcSampler sampler;
+        private String databaseId;
+
+        ConceptReader() {
+            setName(JOB_NAME + ".derive-concepts.reader");
+        }
+
+        @Override
+        public void beforeStep(StepExecution stepExecution) {
+            long snapshot = snapshotOf(stepExecution);
+            databaseId = snapshots.databaseOf(snapshot);
+            List<TableSchema> tables = snapshots.tables(snapshot);
+            index = new TableClustering.SchemaIndex(tables);
+            entities = new ArrayList<>();
+            for (int t = 0; t < tables.size(); t++) {
+                if (Concepts.role(index, t) == Concepts.Role.ENTITY) {
+                    entities.add(t);
+                }
+            }
+            clusterOf = activeClusters(index, databaseId);
+        }
+
+        @Override
+        public ExitStatus afterStep(StepExecution stepExecution) {
+            closeConnection();
+            if (stepExecution.getStatus() == BatchStatus.COMPLETED) {
+                summary(stepExecution, "concepts: " + analyses.conceptCount(databaseId));
+            }
+            return null;
+        }
+
+        JdbcSampler sampler() throws SQLException {
+            if (sampler == null) {
+                connection = connect(databases.get(databaseId));
+                sampler = new JdbcSampler(connection);
+            }
+            return sampler;
+        }
+
+        @Override
+        public void open(ExecutionContext context) {
+            next = context.getInt(getExecutionContextKey(READ), 0);
+        }
+
+        @Override
+        public Integer read() {
+            return next < entities.size() ? entities.get(next++) : null;
+        }
+
+        @Override
+        public void update(ExecutionContext context) {
+            context.putInt(getExecutionContextKey(READ), next);
+            StepProgress.publish(context, next, entities.size(), "tables");
+        }
+
+        @Override
+        public void close() {
+            closeConnection();
+        }
+
+        private void closeConnection() {
+            if (connection != null) {
+                try {
+                    connection.rollback();
+                    connection.close();
+                } catch (SQLException e) {
+                    // the pool drops a broken connection
+                }
+                connection = null;
+                sampler = null;
+            }
+        }
+    }
+
+    /** Each table's cluster in the database's active clustering, by the table's index. */
+    private Map<Integer, Integer> activeClusters(TableClustering.SchemaIndex index, String databaseId) {
+        Map<Integer, Integer> clusterOf = new HashMap<>();
+        for (TableClustering.Cluster cluster : analyses.activeClusters(databaseId)) {
+            for (String table : cluster.tables()) {
+                int dot = table.indexOf('.');
+                Integer found = dot > 0 ? index.find(table.substring(0, dot), table.substring(dot + 1)) : index.find(null, table);
+                if (found != null) {
+                    clusterOf.put(found, cluster.clusterId());
+                }
+            }
+        }
+        return clusterOf;
+    }
+
+    private Step deriveRelationships(String databaseId) {
+        return new StepBuilder(JOB_NAME + ".derive-relationships", jobRepository).tasklet((contribution, context) -> {
+            StepExecution step = contribution.getStepExecution();
+            List<TableSchema> tables = snapshots.tables(snapshotOf(step));
+            TableClustering.SchemaIndex index = new TableClustering.SchemaIndex(tables);
+            Map<Integer, String> conceptOf = new HashMap<>();
+            for (int t = 0; t < tables.size(); t++) {
+                Concepts.Role role = Concepts.role(index, t);
+                if (role == Concepts.Role.ENTITY) {
+                    conceptOf.put(t, Concepts.id("cpt", databaseId, index.display(t)));
+                } else if (role == Concepts.Role.EXTENSION) {
+                    int entity = Concepts.extended(index, t).orElseThrow();
+                    conceptOf.put(t, Concepts.id("cpt", databaseId, index.display(entity)));
+                }
+            }
+            RegisteredDatabase database = databases.get(databaseId);
+            int saved;
+            try (Connection connection = connect(database)) {
+                saved = analyses.saveRelationships(databaseId, Concepts.relationships(databaseId, index, conceptOf, new JdbcSampler(connection)));
+                connection.rollback();
+            } catch (SQLException e) {
+                throw unreachable(database, e);
+            }
+            summary(step, "relationships: " + saved);
+            return RepeatStatus.FINISHED;
+        }, transactionManager).build();
+    }
+
+    private Connection connect(RegisteredDatabase database) throws SQLException {
+        return databases.openForReading(database);
+    }
+
+    /** The one line a database that cannot be reached fails a step with; its status becomes failed. */
+    private IllegalStateException unreachable(RegisteredDatabase database, SQLException e) {
+        databases.recordFailed(database.id());
+        return new IllegalStateException("cannot reach " + database.describe() + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+    }
+
+    private long snapshotOf(StepExecution step) {
+        return snapshots.ofInstance(step.getJobExecution().getJobInstance().getInstanceId())
+                .orElseThrow(() -> new IllegalStateException("no snapshot was started for this job instance"));
+    }
+
+    /** A step's line for the job's summary. */
+    private static void summary(StepExecution step, String line) {
+        step.getExecutionContext().putString(SUMMARY, line);
+    }
+
+    /** The summary lines of the steps, as the completed job's exit description. */
+    private static JobExecutionListener summaryListener() {
+        return new JobExecutionListener() {
+            @Override
+            public void afterJob(JobExecution execution) {
+                if (execution.getStatus() != BatchStatus.COMPLETED) {
+                    return;
+                }
+                List<String> lines = new ArrayList<>();
+                for (StepExecution step : execution.getStepExecutions()) {
+                    String line = step.getExecutionContext().getString(SUMMARY, null);
+                    if (line != null) {
+                        lines.add(line);
+                    }
+                }
+                execution.setExitStatus(execution.getExitStatus().addExitDescription(String.join("\n", lines)));
+            }
+        };
+    }
+}
