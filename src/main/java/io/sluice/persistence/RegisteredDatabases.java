@@ -6,6 +6,9 @@ import io.sluice.InvalidInputException;
 import io.sluice.NotFoundException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 import org.sqlite.SQLiteConfig;
 
 import java.security.SecureRandom;
@@ -68,12 +71,16 @@ public class RegisteredDatabases implements AutoCloseable {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final JdbcClient jdbc;
+    /** Status notes commit on their own: a failed step's rollback must not take back that its database failed. */
+    private final TransactionTemplate ownTransaction;
     private final SluiceProperties properties;
     private final Map<String, HikariDataSource> pools = new ConcurrentHashMap<>();
     private volatile SecretCipher cipher;
 
-    RegisteredDatabases(JdbcClient jdbc, SluiceProperties properties) {
+    RegisteredDatabases(JdbcClient jdbc, PlatformTransactionManager transactionManager, SluiceProperties properties) {
         this.jdbc = jdbc;
+        this.ownTransaction = new TransactionTemplate(transactionManager);
+        this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.properties = properties;
     }
 
@@ -196,14 +203,14 @@ public class RegisteredDatabases implements AutoCloseable {
         }
     }
 
-    /** Notes in the database's row that a connection succeeded now. */
+    /** Notes in the database's row that a connection succeeded now, in a transaction of its own. */
     public void recordConnected(String id) {
-        jdbc.sql(UPDATE_CONNECTED).param("id", id).param("now", Timestamp.from(Instant.now())).update();
+        ownTransaction.executeWithoutResult(status -> jdbc.sql(UPDATE_CONNECTED).param("id", id).param("now", Timestamp.from(Instant.now())).update());
     }
 
-    /** Notes in the database's row that it could not be reached. */
+    /** Notes in the database's row that it could not be reached, in a transaction of its own. */
     public void recordFailed(String id) {
-        jdbc.sql(UPDATE_FAILED).param("id", id).param("now", Timestamp.from(Instant.now())).update();
+        ownTransaction.executeWithoutResult(status -> jdbc.sql(UPDATE_FAILED).param("id", id).param("now", Timestamp.from(Instant.now())).update());
     }
 
     /**
@@ -215,7 +222,13 @@ public class RegisteredDatabases implements AutoCloseable {
      */
     public Connection openForReading(RegisteredDatabase database) throws SQLException {
         try {
-            return pools.computeIfAbsent(database.id(), id -> newPool(database)).getConnection();
+            HikariDataSource pool = pools.get(database.id());
+            if (pool == null) {
+                // one connection of its own first: a refused one fails at once, where the pool would retry until its timeout
+                openDirect(database, true).close();
+                pool = pools.computeIfAbsent(database.id(), id -> newPool(database));
+            }
+            return pool.getConnection();
         } catch (IllegalStateException e) {
             throw new SQLException(e.getMessage());
         } catch (SQLException e) {

@@ -52,8 +52,8 @@ import java.util.Map;
  * The {@code analyze-schema} family: a registered database's schema extracted, snapshotted and cached,
  * its tables clustered, and its concepts, attributes and relationships derived, with no language model.
  * Parameters: {@code database} (the registered database's id), {@code method} ({@code schema-affinity},
- * the default, or {@code fk-communities}: see {@link TableClustering}), {@code resolution} (modularity's,
- * default 1), {@code ground-truth} (a CSV file of {@code table,cluster} rows: the clustering's ARI and AMI
+ * the default, or {@code fk-communities}: see {@link TableClustering}), {@code resolution} (modularity's;
+ * by default {@link TableClustering#defaultResolution}), {@code ground-truth} (a CSV file of {@code table,cluster} rows: the clustering's ARI and AMI
  * are computed against it, and the other method's clustering is stored too, inactive, to compare with).
  *
  * <p>Steps: {@code analyze-schema.list-tables} (the snapshot's table list, once per job instance),
@@ -110,8 +110,10 @@ public class AnalyzeSchemaFamily implements JobFamily {
         JobParametersBuilder builder = new JobParametersBuilder()
                 .addString(DATABASE, database)
                 .addString(METHOD, method == null ? TableClustering.Method.SCHEMA_AFFINITY.label() : method)
-                .addDouble(RESOLUTION, resolution == null ? 1.0 : parseResolution(resolution))
                 .addLong(LAUNCHED_AT, System.currentTimeMillis());
+        if (resolution != null) {
+            builder.addDouble(RESOLUTION, parseResolution(resolution));
+        }
         if (groundTruth != null) {
             builder.addString(GROUND_TRUTH, groundTruth.toAbsolutePath().normalize().toString());
         }
@@ -200,7 +202,7 @@ public class AnalyzeSchemaFamily implements JobFamily {
     public Job create(JobParameters parameters) {
         String databaseId = parameters.getString(DATABASE);
         TableClustering.Method method = TableClustering.Method.of(parameters.getString(METHOD));
-        double resolution = parameters.getDouble(RESOLUTION) == null ? 1.0 : parameters.getDouble(RESOLUTION);
+        Double resolution = parameters.getDouble(RESOLUTION);
         String groundTruth = parameters.getString(GROUND_TRUTH);
         return new JobBuilder(JOB_NAME, jobRepository)
                 .validator(validator())
@@ -306,7 +308,8 @@ public class AnalyzeSchemaFamily implements JobFamily {
         }, transactionManager).build();
     }
 
-    private Step clusterTables(String databaseId, TableClustering.Method method, double resolution, Path groundTruth) {
+    /** @param given the resolution given, or null for each method's default */
+    private Step clusterTables(String databaseId, TableClustering.Method method, Double given, Path groundTruth) {
         return new StepBuilder(JOB_NAME + ".cluster-tables", jobRepository).tasklet((contribution, context) -> {
             StepExecution step = contribution.getStepExecution();
             List<TableSchema> tables = snapshots.tables(snapshotOf(step));
@@ -319,6 +322,7 @@ public class AnalyzeSchemaFamily implements JobFamily {
                 if (!chosen && truth == null) {
                     continue; // the other method only to compare with, against a ground truth
                 }
+                double resolution = given != null ? given : TableClustering.defaultResolution(each, tables.size());
                 List<TableClustering.Cluster> clusters = TableClustering.cluster(tables, each, resolution);
                 Double ari = null;
                 Double ami = null;

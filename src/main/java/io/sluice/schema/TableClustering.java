@@ -86,6 +86,8 @@ final class TableClustering {
     static final int HUB_MIN = 5;
     /** Words or columns in more tables than this are too common to say that tables belong together. */
     static final int COMMON_MAX = 40;
+    private static final java.util.regex.Pattern AUDIT = java.util.regex.Pattern.compile(
+            "(created|updated|modified|deleted|inserted|changed)(_?(at|on|by|date|time|timestamp))?|version|row_?version|last_?modified");
     private static final long SEED = 20_240_611L;
     private static final int RANDOM_STARTS = 10;
     private static final Set<String> GENERIC_COLUMNS = Set.of("id", "name", "title", "description", "created", "updated", "created_at",
@@ -93,6 +95,17 @@ final class TableClustering {
             "version", "uuid", "code", "notes", "note", "comment", "comments", "active", "enabled", "uri", "url", "date", "timestamp");
 
     private TableClustering() {
+    }
+
+    /**
+     * The resolution a method clusters with unless told: 1 (Newman's modularity) for the baseline, and for
+     * {@link Method#SCHEMA_AFFINITY} {@code max(1, tables / 150)}. Modularity cannot tell apart communities
+     * smaller than about the square root of the graph's weight (Fortunato and Barthelemy, "Resolution limit in
+     * community detection", 2007): in a schema of thousands of tables it would merge modules of ten or twenty
+     * tables, which is what schemas are made of, so the resolution grows with the schema.
+     */
+    static double defaultResolution(Method method, int tables) {
+        return method == Method.FOREIGN_KEY_COMMUNITIES ? 1.0 : Math.max(1.0, tables / 150.0);
     }
 
     /**
@@ -202,7 +215,9 @@ final class TableClustering {
         Map<String, List<Integer>> byColumn = new HashMap<>();
         for (int i = 0; i < tables.size(); i++) {
             for (String word : new HashSet<>(TableNames.tokens(tables.get(i).name()))) {
-                byWord.computeIfAbsent(word, w -> new ArrayList<>()).add(i);
+                if (!Character.isDigit(word.charAt(0))) {
+                    byWord.computeIfAbsent(word, w -> new ArrayList<>()).add(i);
+                }
             }
             for (TableSchema.Column column : tables.get(i).columns()) {
                 String name = column.name().toLowerCase(Locale.ROOT);
@@ -213,12 +228,15 @@ final class TableClustering {
         }
         int commonMax = Math.max(2, Math.min(COMMON_MAX, tables.size() / 3));
         Map<Long, Double> words = new HashMap<>();
-        for (List<Integer> sharing : byWord.values()) {
+        for (Map.Entry<String, List<Integer>> word : byWord.entrySet()) {
+            List<Integer> sharing = word.getValue();
             if (sharing.size() >= 2 && sharing.size() <= commonMax) {
                 double rarity = 1.0 / Math.log(1 + sharing.size());
                 for (int a = 0; a < sharing.size(); a++) {
                     for (int b = a + 1; b < sharing.size(); b++) {
-                        words.merge(key(sharing.get(a), sharing.get(b)), rarity, Double::sum);
+                        // a shared first word (a module's prefix: hr_, sales_) says more than a shared later one
+                        boolean prefix = isFirstWord(index, sharing.get(a), word.getKey()) && isFirstWord(index, sharing.get(b), word.getKey());
+                        words.merge(key(sharing.get(a), sharing.get(b)), prefix ? rarity : rarity / 2, Double::sum);
                     }
                 }
             }
@@ -226,7 +244,7 @@ final class TableClustering {
         for (Map.Entry<Long, Double> pair : words.entrySet()) {
             int a = (int) (pair.getKey() >>> 32);
             int b = (int) (pair.getKey() & 0xffffffffL);
-            int most = Math.max(TableNames.tokens(tables.get(a).name()).size(), TableNames.tokens(tables.get(b).name()).size());
+            int most = Math.max(index.words.get(a).size(), index.words.get(b).size());
             add(edges, a, b, SHARED_WORDS * Math.min(1.0, pair.getValue() / most));
         }
         for (List<Integer> sharing : byColumn.values()) {
@@ -239,6 +257,11 @@ final class TableClustering {
             }
         }
         return edges;
+    }
+
+    private static boolean isFirstWord(SchemaIndex index, int table, String word) {
+        List<String> tokens = index.words.get(table);
+        return !tokens.isEmpty() && tokens.get(0).equals(word);
     }
 
     private static void add(Map<Long, Double> edges, int a, int b, double weight) {
@@ -311,7 +334,10 @@ final class TableClustering {
         final List<TableSchema> tables;
         private final Map<String, Integer> byQualified = new HashMap<>();
         private final Map<String, List<Integer>> byName = new HashMap<>();
-        private final Map<String, List<Integer>> byEntity = new HashMap<>();
+        /** Tables by the last word of their name ({@code sales_orders}: {@code order}). */
+        private final Map<String, List<Integer>> byLastWord = new HashMap<>();
+        /** Each table's name as its words. */
+        final List<List<String>> words = new ArrayList<>();
         private final Map<String, List<Integer>> byPrimaryKeyColumn = new HashMap<>();
         private final boolean severalSchemas;
         private final List<List<Reference>> references;
@@ -324,7 +350,11 @@ final class TableClustering {
                 schemas.add(String.valueOf(table.schema()));
                 byQualified.put(String.valueOf(table.schema()) + "." + table.name(), i);
                 byName.computeIfAbsent(table.name().toLowerCase(Locale.ROOT), n -> new ArrayList<>()).add(i);
-                byEntity.computeIfAbsent(TableNames.entity(table.name()), n -> new ArrayList<>()).add(i);
+                List<String> tokens = TableNames.tokens(table.name());
+                words.add(tokens);
+                if (!tokens.isEmpty()) {
+                    byLastWord.computeIfAbsent(tokens.get(tokens.size() - 1), n -> new ArrayList<>()).add(i);
+                }
                 if (table.primaryKey().size() == 1) {
                     byPrimaryKeyColumn.computeIfAbsent(table.primaryKey().get(0).toLowerCase(Locale.ROOT), n -> new ArrayList<>()).add(i);
                 }
@@ -375,11 +405,7 @@ final class TableClustering {
                 if (sameKey.size() == 1 && sameKey.get(0) != i && !lower.equals("id")) {
                     target = sameKey.get(0); // rel_paper_topic.PaperID, papers' key PaperID
                 } else {
-                    String entity = TableNames.referencedEntity(column.name());
-                    List<Integer> named = entity == null ? List.of() : byEntity.getOrDefault(entity, List.of());
-                    if (named.size() == 1 && named.get(0) != i) {
-                        target = named.get(0);
-                    }
+                    target = namedBy(i, TableNames.referencedEntity(column.name()));
                 }
                 if (target != null) {
                     TableSchema referenced = tables.get(target);
@@ -387,6 +413,29 @@ final class TableClustering {
                 }
             }
             return found;
+        }
+
+        /**
+         * The table a reference column of table {@code from} names by the words {@code entity}: the one table whose
+         * name ends with those words ({@code order_id}: {@code orders}, {@code sales_orders}); among several, the
+         * one whose name starts as {@code from}'s does ({@code sales_order_lines.order_id}: {@code sales_orders});
+         * null when none or several are left.
+         */
+        private Integer namedBy(int from, List<String> entity) {
+            if (entity.isEmpty()) {
+                return null;
+            }
+            List<Integer> candidates = byLastWord.getOrDefault(entity.get(entity.size() - 1), List.of()).stream()
+                    .filter(t -> t != from && endsWith(words.get(t), entity)).toList();
+            if (candidates.size() > 1 && !words.get(from).isEmpty()) {
+                String prefix = words.get(from).get(0);
+                candidates = candidates.stream().filter(t -> words.get(t).get(0).equals(prefix)).toList();
+            }
+            return candidates.size() == 1 ? candidates.get(0) : null;
+        }
+
+        private static boolean endsWith(List<String> name, List<String> end) {
+            return name.size() >= end.size() && name.subList(name.size() - end.size(), name.size()).equals(end);
         }
 
         /** A column of a key: the table's primary key, or a reference. */
@@ -398,8 +447,9 @@ final class TableClustering {
         }
 
         /**
-         * A link table: it references at least two other tables, and besides its reference columns and an
-         * {@code id} it has at most two columns (a timestamp, a role) of its own.
+         * A link table: it references at least two other tables, and besides its reference columns, an {@code id}
+         * and audit columns ({@code created_at}, {@code updated_by}...) it has at most one column of its own, or at
+         * most three when its primary key is made of its reference columns ({@code (person_id, paper_id)} with a role).
          */
         boolean isLinkTable(int table) {
             List<Reference> refs = references(table).stream().filter(r -> r.target() != null && r.target() != table).toList();
@@ -410,9 +460,11 @@ final class TableClustering {
             refs.forEach(r -> r.columns().forEach(c -> referenceColumns.add(c.toLowerCase(Locale.ROOT))));
             long own = tables.get(table).columns().stream()
                     .map(c -> c.name().toLowerCase(Locale.ROOT))
-                    .filter(c -> !referenceColumns.contains(c) && !c.equals("id"))
+                    .filter(c -> !referenceColumns.contains(c) && !c.equals("id") && !AUDIT.matcher(c).matches())
                     .count();
-            return own <= 2;
+            List<String> key = tables.get(table).primaryKey().stream().map(c -> c.toLowerCase(Locale.ROOT)).toList();
+            boolean keyOfReferences = !key.isEmpty() && referenceColumns.containsAll(key);
+            return own <= 1 || keyOfReferences && own <= 3;
         }
     }
 }

@@ -40,20 +40,13 @@ final class TableNames {
         return Pluralize.singular(word);
     }
 
-    /** The entity a reference column names, as its tokens joined ({@code customer_id}: {@code customer}), or null when it names none. */
-    static String referencedEntity(String column) {
+    /** The words of the entity a reference column names ({@code customer_id}, {@code CustomerID}: {@code customer}), or empty when it names none. */
+    static List<String> referencedEntity(String column) {
         Matcher matcher = REFERENCE.matcher(column);
         if (!matcher.matches()) {
-            return null;
+            return List.of();
         }
-        String stem = matcher.group(1) != null ? matcher.group(1) : matcher.group(2);
-        List<String> tokens = tokens(stem);
-        return tokens.isEmpty() ? null : String.join("", tokens);
-    }
-
-    /** A table's entity, its singular tokens joined ({@code order_items}: {@code orderitem}), to match reference columns with. */
-    static String entity(String table) {
-        return String.join("", tokens(table));
+        return tokens(matcher.group(1) != null ? matcher.group(1) : matcher.group(2));
     }
 
     /** A singular name for people: {@code persons}: {@code Person}, {@code order_items}: {@code Order Item}. */
