@@ -3,6 +3,8 @@ package io.sluice.runner;
 import io.sluice.InvalidInputException;
 import io.sluice.monitoring.TextTable;
 import io.sluice.persistence.DatabaseCreator;
+import io.sluice.persistence.DatabaseSchemas;
+import io.sluice.persistence.SchemaJson;
 import io.sluice.persistence.RegisteredDatabase;
 import io.sluice.persistence.RegisteredDatabases;
 import picocli.CommandLine.ArgGroup;
@@ -27,7 +29,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "db", mixinStandardHelpOptions = true,
         description = "Register the databases sluice analyses and reads: add, list, test, remove, or create one from a SQL script.",
-        subcommands = {DbCommand.Add.class, DbCommand.ListDatabases.class, DbCommand.Test.class, DbCommand.Remove.class, DbCommand.Create.class})
+        subcommands = {DbCommand.Add.class, DbCommand.ListDatabases.class, DbCommand.Test.class, DbCommand.Remove.class, DbCommand.Create.class,
+                DbCommand.Schema.class})
 class DbCommand {
 
     /** Where a server is: host, port and user, or a JDBC URL. */
@@ -195,6 +198,32 @@ class DbCommand {
                         + " ran, " + outcome.failures().size() + " failed, " + outcome.skipped().size() + " not run ("
                         + "psql meta-commands and whole-database statements)");
                 System.out.println(outcome.database().id());
+                return ExitCode.SUCCESS.code();
+            }
+        }
+    }
+
+    @Command(name = "schema", mixinStandardHelpOptions = true,
+            description = {"Show a registered database's tables: columns with their types, keys, indexes and row estimates.",
+                    "It reads the live database, or, when that cannot be reached, the schema the last analyze-schema cached, and says which."})
+    static class Schema implements Callable<Integer> {
+
+        @Parameters(index = "0", paramLabel = "ID", description = "The database's id, as `sluice db list` shows it.")
+        String id;
+
+        @Option(names = "--json", description = "Print the schema as JSON, in Hamilton's schema_json shape.")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            try (BootContext boot = BootContext.start()) {
+                DatabaseSchemas.Found found = boot.bean(DatabaseSchemas.class).schema(id);
+                if (json) {
+                    System.out.println(SchemaJson.hamilton(found.tables()));
+                } else {
+                    System.out.println(found.source());
+                    SchemaPrinter.print(found.tables(), System.out);
+                }
                 return ExitCode.SUCCESS.code();
             }
         }

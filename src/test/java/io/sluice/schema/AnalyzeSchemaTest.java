@@ -136,6 +136,49 @@ class AnalyzeSchemaTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
+    void db_schema_reads_the_live_database_or_else_the_cache_saying_which(TestDatabase database) throws Exception {
+        // given an analysed database, which then moves out of reach
+        String name = "sluice_schema_" + Long.toHexString(System.nanoTime());
+        Path script = temp.resolve("shop.sql");
+        Files.writeString(script, """
+                CREATE TABLE customers (id int PRIMARY KEY, email text UNIQUE NOT NULL);
+                CREATE TABLE orders (id int PRIMARY KEY, customer_id int REFERENCES customers (id), total numeric(10, 2) DEFAULT 0);
+                """);
+        Sluice sluice = new Sluice(database);
+        try {
+            String id = create(sluice, database, name, script);
+            assertThat(sluice.run("analyze-schema", id).exitCode()).isZero();
+
+            // when
+            Sluice.Result live = sluice.run("db", "schema", id);
+            int port;
+            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+                port = free.getLocalPort();
+            }
+            try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+                statement.execute("UPDATE databases SET port = " + port + " WHERE id = '" + id + "'");
+            }
+            Sluice.Result cached = sluice.run("db", "schema", id);
+            Sluice.Result json = sluice.run("db", "schema", id, "--json");
+
+            // then
+            assertThat(live.exitCode()).as(live.err()).isZero();
+            assertThat(live.out()).startsWith("Schema of registered database " + id).contains("read live: 2 tables.");
+            assertThat(live.out().lines().map(String::strip)).contains("public.orders",
+                    "customer_id  integer        yes   FK customers",
+                    "total        numeric(10,2)  yes                 0",
+                    "unique (email)");
+            assertThat(cached.exitCode()).as(cached.err()).isZero();
+            assertThat(cached.out()).contains("as cached", "(the database cannot be reached: ");
+            assertThat(cached.out().lines().map(String::strip)).contains("public.orders", "customer_id  integer        yes   FK customers");
+            assertThat(JSON.readTree(json.out().lines().filter(l -> l.startsWith("{")).findFirst().orElseThrow()).get("tableCount").asInt()).isEqualTo(2);
+        } finally {
+            drop(name);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
     void a_generated_schema_is_clustered_against_its_ground_truth_by_both_methods(TestDatabase database) throws Exception {
         // given a generated schema of 491 tables in 49 domains, and its ground truth
         GeneratedSchema schema = GeneratedSchema.of(500, 7);

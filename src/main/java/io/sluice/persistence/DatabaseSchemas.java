@@ -1,0 +1,66 @@
+package io.sluice.persistence;
+
+import io.sluice.NotFoundException;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A registered database's schema for {@code db schema}: read from the live database in chunks of
+ * {@value #CHUNK} tables, or, when it cannot be reached, the {@code schema_json} the last analysis cached.
+ */
+@Component
+public class DatabaseSchemas {
+
+    static final int CHUNK = 200;
+    private static final String CACHED = "SELECT schema_json, updated_at FROM databases WHERE id = :id";
+
+    private final RegisteredDatabases databases;
+    private final JdbcClient jdbc;
+
+    DatabaseSchemas(RegisteredDatabases databases, JdbcClient jdbc) {
+        this.databases = databases;
+        this.jdbc = jdbc;
+    }
+
+    /**
+     * The tables, and where they were read: {@code live from ...} or {@code cached ...: the database cannot be reached (why)}.
+     */
+    public record Found(List<TableSchema> tables, String source, boolean live) {
+    }
+
+    /**
+     * @throws NotFoundException when no database has that id, or it cannot be reached and has no cached schema
+     */
+    public Found schema(String id) {
+        RegisteredDatabase database = databases.get(id);
+        try (Connection connection = databases.openForReading(database)) {
+            DatabaseCatalog catalog = DatabaseCatalog.of(connection);
+            List<TableSchema.Name> names = catalog.tables(connection);
+            List<TableSchema> tables = new ArrayList<>();
+            for (int from = 0; from < names.size(); from += CHUNK) {
+                tables.addAll(catalog.describe(connection, names.subList(from, Math.min(names.size(), from + CHUNK))));
+            }
+            connection.rollback();
+            databases.recordConnected(id);
+            return new Found(tables, "Schema of " + database.describe() + ", read live: " + tables.size() + " tables.", true);
+        } catch (SQLException e) {
+            databases.recordFailed(id);
+            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            Optional<Found> cached = jdbc.sql(CACHED).param("id", id).query((rs, row) -> {
+                String json = rs.getString("schema_json");
+                Timestamp at = rs.getTimestamp("updated_at");
+                return json == null ? null : new Found(SchemaJson.fromHamilton(json), "Schema of " + database.describe()
+                        + " as cached " + at.toInstant() + " (the database cannot be reached: " + why + ").", false);
+            }).optional();
+            return cached.orElseThrow(() -> new NotFoundException(database.describe() + " cannot be reached (" + why
+                    + ") and no schema of it is cached (sluice analyze-schema " + id + " caches one)"));
+        }
+    }
+}
