@@ -316,7 +316,8 @@ public class AnalyzeSchemaFamily implements JobFamily {
             TableClustering.SchemaIndex index = new TableClustering.SchemaIndex(tables);
             Map<String, String> truth = groundTruth == null ? null : groundTruth(groundTruth);
             String when = LocalDateTime.now().format(DateTimeFormatter.ofPattern("dd/MM/yyyy, HH:mm:ss"));
-            String line = null;
+            String line = "";
+            String compared = "";
             for (TableClustering.Method each : TableClustering.Method.values()) {
                 boolean chosen = each == method;
                 if (!chosen && truth == null) {
@@ -339,11 +340,11 @@ public class AnalyzeSchemaFamily implements JobFamily {
                 if (chosen) {
                     line = "clusters: " + clusters.size() + " by " + each.label() + (ari == null ? "" : String.format(Locale.ROOT, " (ARI %.3f, AMI %.3f)", ari, ami));
                 } else {
-                    line = line + String.format(Locale.ROOT, "; %s: ARI %.3f, AMI %.3f", each.label(), ari, ami);
+                    compared = String.format(Locale.ROOT, "; %d by %s: ARI %.3f, AMI %.3f", clusters.size(), each.label(), ari, ami);
                 }
             }
             analyses.dropUnconfirmed(databaseId);
-            summary(step, line);
+            summary(step, line + compared);
             return RepeatStatus.FINISHED;
         }, transactionManager).build();
     }
