@@ -31,7 +31,8 @@ import java.util.Set;
  *       column named as another table's primary key: 0.7), the two entities a link table joins (0.5
  *       between them), words the table names share that few tables share ({@code hr_employees},
  *       {@code hr_departments}: up to 0.4, by how many words and how rare) and column names that few tables
- *       share (0.15 a column). References to a hub (a table referenced by at least {@value #HUB_MIN} tables
+ *       share (0.15 a column), and, in a database of several schemas, being in the same schema ({@code 0.5 / ln(1 + n)}
+ *       for a schema of n tables, up to {@value #SCHEMA_MAX}). References to a hub (a table referenced by at least {@value #HUB_MIN} tables
  *       and a tenth of them, such as {@code users}) weigh {@code 2 / (1 + log2(k))} of theirs for k referring
  *       tables, so that a hub does not pull every cluster into its own.</li>
  * </ul>
@@ -83,6 +84,9 @@ final class TableClustering {
     static final double LINKED_ENTITIES = 0.5;
     static final double SHARED_WORDS = 0.4;
     static final double SHARED_COLUMN = 0.15;
+    static final double SAME_SCHEMA = 0.5;
+    /** Schemas of more tables than this add no pairwise edges (their pairs would be too many to say much). */
+    static final int SCHEMA_MAX = 400;
     static final int HUB_MIN = 5;
     /** Words or columns in more tables than this are too common to say that tables belong together. */
     static final int COMMON_MAX = 40;
@@ -256,6 +260,23 @@ final class TableClustering {
                 }
             }
         }
+        // the schema (namespace) a table is in, where the database has several: its designer's own grouping
+        if (index.severalSchemas) {
+            Map<String, List<Integer>> bySchema = new HashMap<>();
+            for (int i = 0; i < tables.size(); i++) {
+                bySchema.computeIfAbsent(String.valueOf(tables.get(i).schema()), k -> new ArrayList<>()).add(i);
+            }
+            for (List<Integer> sharing : bySchema.values()) {
+                if (sharing.size() >= 2 && sharing.size() <= SCHEMA_MAX) {
+                    double weight = SAME_SCHEMA / Math.log(1 + sharing.size());
+                    for (int a = 0; a < sharing.size(); a++) {
+                        for (int b = a + 1; b < sharing.size(); b++) {
+                            add(edges, sharing.get(a), sharing.get(b), weight);
+                        }
+                    }
+                }
+            }
+        }
         return edges;
     }
 
@@ -339,7 +360,8 @@ final class TableClustering {
         /** Each table's name as its words. */
         final List<List<String>> words = new ArrayList<>();
         private final Map<String, List<Integer>> byPrimaryKeyColumn = new HashMap<>();
-        private final boolean severalSchemas;
+        /** Whether the tables are in more than one schema. */
+        final boolean severalSchemas;
         private final List<List<Reference>> references;
 
         SchemaIndex(List<TableSchema> tables) {
