@@ -23,30 +23,52 @@ import java.util.regex.Pattern;
  * as Hamilton did (a statement that fails is reported with its line and the others still run), and
  * registers it in {@code databases} with the script as its {@code sql_content}.
  *
- * <p>The server is the one sluice's own database is on, or one given. Statements that create, drop
- * or alter a whole database ({@code DROP DATABASE ...}) and psql meta-commands ({@code \c}) are not
- * run: the database is the one just created, and a script must not reach others on the server.
+ * <p>The server is the one sluice's own database is on (with its URL's settings, TLS included), or one
+ * given. Statements that reach beyond the new database (that create, drop or alter a database, a role
+ * or a tablespace, {@code ALTER SYSTEM}, {@code COPY ... PROGRAM}; comments do not hide them) and psql
+ * meta-commands ({@code \c}) are not run. The script otherwise runs with the server user's rights, as
+ * Hamilton ran it: give a server and user whose rights fit the script. If the database cannot be set up
+ * (the connection to it fails, or it cannot be registered), it is dropped again, so that a second try
+ * does not find it. Connecting and each statement time out ({@code sluice.database.socket-timeout}).
  */
 @Component
 public class DatabaseCreator {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
-    private static final Pattern DATABASE_LEVEL = Pattern.compile("(?is)^(CREATE|DROP|ALTER)\\s+DATABASE\\b.*");
+    /** Statements that reach beyond the new database: whole databases, roles, tablespaces, the server's settings, programs. */
+    private static final Pattern BEYOND_THE_DATABASE = Pattern.compile(
+            "(?is)^((CREATE|DROP|ALTER)\\s+(DATABASE|ROLE|USER|GROUP|TABLESPACE)|ALTER\\s+SYSTEM|COPY\\b.*\\bPROGRAM)\\b.*");
+    private static final Pattern COMMENTS = Pattern.compile("(?s)--[^\\n]*|/\\*.*?\\*/");
 
     private final RegisteredDatabases registered;
     private final DatabaseSettings sluiceDatabase;
+    private final java.time.Duration socketTimeout;
 
     DatabaseCreator(RegisteredDatabases registered, SluiceProperties properties) {
         this.registered = registered;
         this.sluiceDatabase = properties.databaseSettings();
+        this.socketTimeout = properties.database().socketTimeout();
     }
 
     /**
      * A PostgreSQL server to create the database on.
      *
      * @param password null for none
+     * @param url      a JDBC URL of one of its databases whose settings (TLS...) the connections keep, or null
      */
-    public record Server(String host, int port, String user, String password) {
+    public record Server(String host, int port, String user, String password, String url) {
+
+        public Server(String host, int port, String user, String password) {
+            this(host, port, user, password, null);
+        }
+
+        /** A JDBC URL of {@code database} on this server. */
+        String urlOf(String database) {
+            if (url == null) {
+                return "jdbc:postgresql://" + host + ":" + port + "/" + database;
+            }
+            return url.replaceFirst("^(jdbc:postgresql://[^/?]*)(/[^?]*)?", "$1/" + database);
+        }
     }
 
     /** A statement of the script that failed, with the server's message. */
@@ -76,6 +98,9 @@ public class DatabaseCreator {
             throw new InvalidInputException("'" + name + "' is not a database name sluice creates (letters, digits and _, at most 63)");
         }
         Server on = server != null ? server : sluiceServer();
+        if (on.url() == null && !RegisteredDatabase.isHostName(on.host())) {
+            throw new InvalidInputException("--host '" + on.host() + "' is not a host name or address");
+        }
         SqlScript parsed = SqlScript.parse(script);
         try (Connection admin = connect(on, "postgres"); Statement statement = admin.createStatement()) {
             statement.execute("CREATE DATABASE \"" + name + "\"");
@@ -83,15 +108,25 @@ public class DatabaseCreator {
             if ("42P04".equals(e.getSQLState())) {
                 throw new InvalidInputException("a database " + name + " exists already on " + on.host() + ":" + on.port());
             }
-            throw new IllegalStateException("cannot create database " + name + " on " + on.host() + ":" + on.port() + ": " + message(e, on), e);
+            throw new RegisteredDatabaseException("cannot create database " + name + " on " + on.host() + ":" + on.port() + ": " + message(e, on),
+                    message(e, on));
         }
+        try {
+            return runAndRegister(name, script, parsed, on, failure);
+        } catch (RuntimeException e) {
+            dropQuietly(name, on);
+            throw e;
+        }
+    }
+
+    private Outcome runAndRegister(String name, String script, SqlScript parsed, Server on, Consumer<Failure> failure) {
         List<Failure> failures = new ArrayList<>();
         List<SqlScript.Statement> skipped = new ArrayList<>(parsed.metaCommands());
         int ran = 0;
         try (Connection connection = connect(on, name)) {
             connection.setAutoCommit(true);
             for (SqlScript.Statement sql : parsed.statements()) {
-                if (DATABASE_LEVEL.matcher(sql.text()).matches()) {
+                if (BEYOND_THE_DATABASE.matcher(COMMENTS.matcher(sql.text()).replaceAll(" ").strip()).matches()) {
                     skipped.add(sql);
                     continue;
                 }
@@ -105,7 +140,7 @@ public class DatabaseCreator {
                 }
             }
         } catch (SQLException e) {
-            throw new IllegalStateException("cannot connect to the new database " + name + ": " + message(e, on), e);
+            throw new RegisteredDatabaseException("cannot connect to the new database " + name + ": " + message(e, on), message(e, on));
         }
         skipped.sort(java.util.Comparator.comparingInt(SqlScript.Statement::line));
         RegisteredDatabase database = registered.add(new RegisteredDatabases.Registration(name, RegisteredDatabase.Provider.POSTGRESQL,
@@ -120,7 +155,13 @@ public class DatabaseCreator {
             throw new InvalidInputException("sluice's own database is the embedded HSQLDB: give the PostgreSQL server to create the database on"
                     + " (--host, --port, --user, --password-stdin)");
         }
-        URI uri = URI.create(sluiceDatabase.jdbcUrl().substring("jdbc:".length()));
+        URI uri;
+        try {
+            uri = URI.create(sluiceDatabase.jdbcUrl().substring("jdbc:".length()));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("sluice's own database URL " + sluiceDatabase.displayUrl() + " names no server to create the database on;"
+                    + " give --host, --port, --user");
+        }
         Map<String, String> query = new LinkedHashMap<>();
         if (uri.getRawQuery() != null) {
             for (String pair : uri.getRawQuery().split("&")) {
@@ -132,10 +173,20 @@ public class DatabaseCreator {
         }
         String user = sluiceDatabase.username() != null ? sluiceDatabase.username() : query.get("user");
         String password = sluiceDatabase.password() != null ? sluiceDatabase.password() : query.get("password");
-        return new Server(uri.getHost() == null ? "localhost" : uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), user, password);
+        return new Server(uri.getHost() == null ? "localhost" : uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), user, password,
+                withoutCredentials(sluiceDatabase.jdbcUrl()));
     }
 
-    private static Connection connect(Server server, String database) throws SQLException {
+    /** Drops a database this run created and could not set up; what goes wrong then is left to the message already on its way. */
+    private void dropQuietly(String name, Server on) {
+        try (Connection admin = connect(on, "postgres"); Statement statement = admin.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS \"" + name + "\" WITH (FORCE)");
+        } catch (SQLException ignored) {
+            // the server is gone too: the database stays, and the message says why the run failed
+        }
+    }
+
+    private Connection connect(Server server, String database) throws SQLException {
         Properties properties = new Properties();
         if (server.user() != null) {
             properties.setProperty("user", server.user());
@@ -144,8 +195,15 @@ public class DatabaseCreator {
             properties.setProperty("password", server.password());
         }
         properties.setProperty("connectTimeout", Integer.toString(RegisteredDatabases.CONNECT_TIMEOUT_SECONDS));
+        properties.setProperty("loginTimeout", Integer.toString(RegisteredDatabases.CONNECT_TIMEOUT_SECONDS));
+        properties.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
         properties.setProperty("ApplicationName", "sluice db create");
-        return DriverManager.getConnection("jdbc:postgresql://" + server.host() + ":" + server.port() + "/" + database, properties);
+        return DriverManager.getConnection(server.urlOf(database), properties);
+    }
+
+    /** A JDBC URL without its user and password parameters (the connections are given them apart). */
+    private static String withoutCredentials(String url) {
+        return url.replaceAll("(?i)([?&])(user|password)=[^&]*&?", "$1").replaceFirst("[?&]$", "");
     }
 
     /** The server's message, its first line, without the password should it repeat it. */

@@ -4,8 +4,6 @@ import io.sluice.NotFoundException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,27 +38,28 @@ public class DatabaseSchemas {
      */
     public Found schema(String id) {
         RegisteredDatabase database = databases.get(id);
-        try (Connection connection = databases.openForReading(database)) {
-            DatabaseCatalog catalog = DatabaseCatalog.of(connection);
-            List<TableSchema.Name> names = catalog.tables(connection);
-            List<TableSchema> tables = new ArrayList<>();
-            for (int from = 0; from < names.size(); from += CHUNK) {
-                tables.addAll(catalog.describe(connection, names.subList(from, Math.min(names.size(), from + CHUNK))));
-            }
-            connection.rollback();
-            databases.recordConnected(id);
+        Optional<Cached> cached = jdbc.sql(CACHED).param("id", id)
+                .query((rs, row) -> new Cached(rs.getString("schema_json"), rs.getTimestamp("updated_at"))).optional()
+                .filter(c -> c.json() != null); // read before the status note below changes updated_at
+        try {
+            List<TableSchema> tables = databases.read(database, connection -> {
+                DatabaseCatalog catalog = DatabaseCatalog.of(connection);
+                List<TableSchema.Name> names = catalog.tables(connection);
+                List<TableSchema> described = new ArrayList<>();
+                for (int from = 0; from < names.size(); from += CHUNK) {
+                    described.addAll(catalog.describe(connection, names.subList(from, Math.min(names.size(), from + CHUNK))));
+                }
+                return described;
+            });
             return new Found(tables, "Schema of " + database.describe() + ", read live: " + tables.size() + " tables.", true);
-        } catch (SQLException e) {
-            databases.recordFailed(id);
-            String why = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
-            Optional<Found> cached = jdbc.sql(CACHED).param("id", id).query((rs, row) -> {
-                String json = rs.getString("schema_json");
-                Timestamp at = rs.getTimestamp("updated_at");
-                return json == null ? null : new Found(SchemaJson.fromHamilton(json), "Schema of " + database.describe()
-                        + " as cached " + at.toInstant() + " (the database cannot be reached: " + why + ").", false);
-            }).optional();
-            return cached.orElseThrow(() -> new NotFoundException(database.describe() + " cannot be reached (" + why
-                    + ") and no schema of it is cached (sluice analyze-schema " + id + " caches one)"));
+        } catch (RegisteredDatabaseException e) {
+            String why = e.reason();
+            return cached.map(c -> new Found(SchemaJson.fromHamilton(c.json()), "Schema of " + database.describe() + " as cached "
+                            + c.at().toInstant() + " (the database cannot be reached: " + why + ").", false))
+                    .orElseThrow(() -> new NotFoundException(e.getMessage() + "; no schema of it is cached (sluice analyze-schema " + id + " caches one)"));
         }
+    }
+
+    private record Cached(String json, Timestamp at) {
     }
 }

@@ -52,12 +52,17 @@ final class JdbcCatalog implements DatabaseCatalog {
         DatabaseMetaData metadata = connection.getMetaData();
         boolean catalogs = usesCatalogs(connection);
         List<TableSchema> described = new ArrayList<>();
+        String escape = metadata.getSearchStringEscape();
         for (TableSchema.Name table : tables) {
             String catalog = catalogs ? table.schema() : null;
             String schema = catalogs ? null : table.schema();
             List<TableSchema.Column> columns = new ArrayList<>();
-            try (ResultSet rows = metadata.getColumns(catalog, schema, table.name(), "%")) {
+            // getColumns reads its names as LIKE patterns: a_b would match axb too
+            try (ResultSet rows = metadata.getColumns(catalog, pattern(schema, escape), pattern(table.name(), escape), "%")) {
                 while (rows.next()) {
+                    if (!table.name().equals(rows.getString("TABLE_NAME"))) {
+                        continue;
+                    }
                     String type = rows.getString("TYPE_NAME");
                     int size = rows.getInt("COLUMN_SIZE");
                     boolean sized = !rows.wasNull() && size > 0 && type != null && type.toLowerCase(Locale.ROOT).matches(".*(char|binary).*");
@@ -127,6 +132,14 @@ final class JdbcCatalog implements DatabaseCatalog {
         } catch (SQLException e) {
             return true;
         }
+    }
+
+    /** A name as a LIKE pattern that matches it alone. */
+    private static String pattern(String name, String escape) {
+        if (name == null || escape == null || escape.isEmpty()) {
+            return name;
+        }
+        return name.replace(escape, escape + escape).replace("_", escape + "_").replace("%", escape + "%");
     }
 
     /** MySQL and MariaDB name a database a catalogue, and have no schemas. */

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -35,12 +36,25 @@ public record RegisteredDatabase(String id, String name, String provider, String
 
     /** The vendors a database can be registered with, as {@code --provider} names them. */
     public enum Provider {
-        POSTGRESQL(5432), HSQLDB(9001), MYSQL(3306), MARIADB(3306), SQLITE(0), SQLSERVER(1433), ORACLE(1521);
+        POSTGRESQL(5432, "jdbc:postgresql:"), HSQLDB(9001, "jdbc:hsqldb:"), MYSQL(3306, "jdbc:mariadb:", "jdbc:mysql:"),
+        MARIADB(3306, "jdbc:mariadb:", "jdbc:mysql:"), SQLITE(0, "jdbc:sqlite:"), SQLSERVER(1433, "jdbc:sqlserver:"), ORACLE(1521, "jdbc:oracle:");
 
         private final int defaultPort;
+        private final List<String> urlPrefixes;
 
-        Provider(int defaultPort) {
+        Provider(int defaultPort, String... urlPrefixes) {
             this.defaultPort = defaultPort;
+            this.urlPrefixes = List.of(urlPrefixes);
+        }
+
+        /** How this vendor's JDBC URLs start ({@code jdbc:postgresql:}). */
+        public List<String> urlPrefixes() {
+            return urlPrefixes;
+        }
+
+        /** Whether {@code url} is a JDBC URL of this vendor. */
+        public boolean accepts(String url) {
+            return urlPrefixes.stream().anyMatch(prefix -> url.regionMatches(true, 0, prefix, 0, prefix.length()));
         }
 
         /** The port a server of this vendor listens on unless told otherwise (0 for SQLite, a file). */
@@ -121,7 +135,7 @@ public record RegisteredDatabase(String id, String name, String provider, String
             if (connectionString == null || connectionString.isBlank()) {
                 throw new IllegalStateException("it has neither a host nor a connection string");
             }
-            URI uri = URI.create(SQLALCHEMY.matcher(connectionString).replaceFirst("$1://"));
+            URI uri = uri(connectionString);
             serverHost = uri.getHost();
             serverPort = uri.getPort() < 0 ? port : Integer.valueOf(uri.getPort());
             database = uri.getPath() == null || uri.getPath().length() <= 1 ? databaseName : uri.getPath().substring(1);
@@ -149,20 +163,58 @@ public record RegisteredDatabase(String id, String name, String provider, String
             return username;
         }
         if (connectionString != null && !connectionString.startsWith("jdbc:") && SQLALCHEMY.matcher(connectionString).find()) {
-            String userInfo = URI.create(SQLALCHEMY.matcher(connectionString).replaceFirst("$1://")).getUserInfo();
+            String userInfo = uri(connectionString).getUserInfo();
             return userInfo == null ? null : userInfo.replaceFirst(":.*$", "");
         }
         return null;
+    }
+
+    /**
+     * A SQLAlchemy connection string as a URI.
+     *
+     * @throws IllegalStateException saying so, without the string (it may hold a password), when it is not a URL
+     */
+    private URI uri(String connectionString) {
+        try {
+            return URI.create(SQLALCHEMY.matcher(connectionString).replaceFirst("$1://"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("its connection string is not a URL");
+        }
+    }
+
+    /** Whether {@code host} is a host name, an IPv4 address or a bracketed IPv6 one (nothing a URL could be bent with). */
+    public static boolean isHostName(String host) {
+        return host != null && HOST.matcher(host).matches();
     }
 
     private boolean hasHost() {
         return host != null && !host.isBlank();
     }
 
-    /** A URL with the value of any {@code password=} parameter and of a {@code user:password@} part masked. */
+    /**
+     * A URL with its passwords masked: the value of a {@code password=} parameter (to the next {@code &} or
+     * {@code ;}, or a braced {@code {...}} value whole), the password of a {@code user:password@host} part
+     * (to the last {@code @} before the host), and Oracle's {@code user/password@}.
+     */
     public static String maskedUrl(String url) {
-        String masked = url.replaceAll("(?i)(password=)[^&;]*", "$1****");
-        Matcher userInfo = Pattern.compile("^([a-z0-9+:]+//[^/@:]*):[^/@]*@").matcher(masked);
-        return userInfo.find() ? userInfo.replaceFirst("$1:****@") : masked;
+        String masked = url.replaceAll("(?i)(password=)(\\{[^}]*}|[^&;]*)", "$1****");
+        masked = masked.replaceFirst("(?i)^(jdbc:oracle:[a-z]+:[^/@:]*)/[^@]*@", "$1/****@");
+        int slashes = masked.indexOf("//");
+        if (slashes >= 0) {
+            int end = slashes + 2;
+            while (end < masked.length() && "?;".indexOf(masked.charAt(end)) < 0) { // a password may hold a / that was not encoded
+                end++;
+            }
+            String authority = masked.substring(slashes + 2, end);
+            int at = authority.lastIndexOf('@');
+            int colon = at < 0 ? -1 : authority.indexOf(':');
+            if (at > 0 && authority.indexOf('/') >= 0 && authority.indexOf('/') < colon) {
+                at = -1; // a / before the user's colon: a path, not credentials
+            }
+            if (at > 0 && colon >= 0 && colon < at) {
+                masked = masked.substring(0, slashes + 2) + authority.substring(0, colon) + ":****" + authority.substring(at) + masked.substring(end);
+            }
+        }
+        return masked;
     }
 }

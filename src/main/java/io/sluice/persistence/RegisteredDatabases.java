@@ -30,11 +30,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * The external databases registered in sluice's {@code databases} table (Hamilton's, as migrated):
  * registering, listing and removing them, and connecting to them.
  *
- * <p>Connections for reading come from a small pool per database (at most {@value #POOL_SIZE},
+ * <p>Connections for reading come from a small pool per database (at most {@link #POOL_SIZE},
  * none kept idle past a minute), are read-only (on the server where the vendor has it: PostgreSQL's
  * {@code readOnly}, MariaDB's {@code assureReadOnly}, SQLite's read-only open mode) and time out:
  * {@value #CONNECT_TIMEOUT_SECONDS} s to connect, and {@code sluice.database.socket-timeout} (default
- * two minutes) for a database gone silent. Connections for writing (a workflow's table export) are
+ * two minutes) for a database gone silent (PostgreSQL, MySQL/MariaDB, SQL Server; HSQLDB's and Oracle's
+ * drivers get the login timeout only). Connections for writing (a workflow's table export) are
  * opened one at a time.
  *
  * <p>A password is encrypted with the {@link SecretCipher} before it is stored and decrypted only
@@ -46,8 +47,8 @@ public class RegisteredDatabases implements AutoCloseable {
 
     /** How long connecting to a registered database may take, in seconds, before it counts as failed. */
     public static final int CONNECT_TIMEOUT_SECONDS = 10;
-    /** The most connections for reading a pool holds for one database. */
-    static final int POOL_SIZE = 4;
+    /** The most connections for reading a pool holds for one database: one a core and one more, at least 4. */
+    static final int POOL_SIZE = Math.max(4, Runtime.getRuntime().availableProcessors() + 1);
 
     private static final String SELECT = """
             SELECT id, name, provider, host, port, database_name, username, password_encrypted, connection_string, status,
@@ -133,12 +134,18 @@ public class RegisteredDatabases implements AutoCloseable {
                 throw new InvalidInputException("--url takes a JDBC URL (jdbc:postgresql://host:5432/db ...), not '"
                         + RegisteredDatabase.maskedUrl(url) + "'");
             }
+            if (!registration.provider().accepts(url)) {
+                throw new InvalidInputException("--url " + RegisteredDatabase.maskedUrl(url) + " is not a " + registration.provider().name().toLowerCase(java.util.Locale.ROOT)
+                        + " URL (it starts " + registration.provider().urlPrefixes().get(0) + ")");
+            }
             java.util.regex.Matcher inUrl = java.util.regex.Pattern.compile("(?i)([?&;])password=([^&;]*)").matcher(url);
             if (inUrl.find()) {
                 if (password != null) {
                     throw new InvalidInputException("the URL holds a password and --password-stdin gave one too: give it once");
                 }
-                password = java.net.URLDecoder.decode(inUrl.group(2), java.nio.charset.StandardCharsets.UTF_8);
+                // PostgreSQL's driver reads its parameters URL-encoded (a + is a plus there); the others take them as they are
+                password = registration.provider() == RegisteredDatabase.Provider.POSTGRESQL
+                        ? java.net.URLDecoder.decode(inUrl.group(2).replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8) : inUrl.group(2);
                 url = (url.substring(0, inUrl.start()) + (inUrl.group(1).equals("?") ? "?" : "") + url.substring(inUrl.end()))
                         .replaceFirst("\\?&", "?").replaceFirst("[?&;]$", "");
             }
@@ -148,6 +155,8 @@ public class RegisteredDatabases implements AutoCloseable {
             }
         } else if (registration.host() == null || registration.host().isBlank()) {
             throw new InvalidInputException("give --host (and --port, --database, --user) or --url JDBC_URL");
+        } else if (!RegisteredDatabase.isHostName(registration.host())) {
+            throw new InvalidInputException("--host '" + registration.host() + "' is not a host name or address");
         }
         String id = "db_" + HexFormat.of().formatHex(randomBytes(5));
         Instant now = Instant.now();
@@ -234,6 +243,57 @@ public class RegisteredDatabases implements AutoCloseable {
         } catch (SQLException e) {
             throw new SQLException(mask(String.valueOf(e.getMessage()), database), e.getSQLState());
         }
+    }
+
+    /** Work on a connection to a registered database. */
+    @FunctionalInterface
+    public interface Reading<T> {
+        T read(Connection connection) throws SQLException;
+    }
+
+    /**
+     * Runs {@code reading} on a pooled read-only connection, rolls its transaction back (it only read) and
+     * hands the connection back; notes in the database's row that it answered, or, when it did not, that
+     * it failed.
+     *
+     * @throws RegisteredDatabaseException in one line naming the database and the driver's reason, when it cannot
+     *                                     be reached or refuses the reading
+     */
+    public <T> T read(RegisteredDatabase database, Reading<T> reading) {
+        T result;
+        try (Connection connection = openForReading(database)) {
+            try {
+                result = reading.read(connection);
+            } finally {
+                connection.rollback();
+            }
+        } catch (SQLException e) {
+            throw unreachable(database, e);
+        }
+        recordConnected(database.id());
+        return result;
+    }
+
+    /**
+     * Notes in the database's row that it failed, and gives the one line that says so: its description and the
+     * driver's first line, the password masked.
+     */
+    public RegisteredDatabaseException unreachable(RegisteredDatabase database, SQLException e) {
+        recordFailed(database.id());
+        String reason = firstLine(mask(reason(e), database));
+        return new RegisteredDatabaseException("cannot reach " + database.describe() + ": " + reason, reason);
+    }
+
+    /** A driver's reason: its message, and the cause's when a pool's timeout message wraps it. */
+    private static String reason(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        Throwable cause = e.getCause();
+        return cause != null && cause.getMessage() != null && !message.contains(cause.getMessage()) ? message + " (" + cause.getMessage() + ")" : message;
+    }
+
+    /** The first line of a message. */
+    public static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
     }
 
     /**
@@ -362,7 +422,7 @@ public class RegisteredDatabases implements AutoCloseable {
     }
 
     private String message(Exception e) {
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
+        return e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e.getMessage());
     }
 
     private SecretCipher cipher() {

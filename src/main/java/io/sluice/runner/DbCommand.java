@@ -24,8 +24,9 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code sluice db add|list|test|remove|create}: the external databases sluice analyses and reads,
- * registered in {@code databases} (Hamilton's table). Passwords come from standard input only
- * ({@code --password-stdin}), are stored encrypted, and are never printed.
+ * registered in {@code databases} (Hamilton's table). Passwords come from standard input
+ * ({@code --password-stdin}; one in a {@code --url} is taken too, with a warning that the process list
+ * shows it), are stored encrypted, and are never printed.
  */
 @Command(name = "db", mixinStandardHelpOptions = true,
         description = "Register the databases sluice analyses and reads: add, list, test, remove, or create one from a SQL script.",
@@ -89,6 +90,10 @@ class DbCommand {
                 throw new InvalidInputException("give --url or --host/--database, not both");
             }
             String password = server.password();
+            if (url != null && url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+                System.err.println("sluice: warning: a password in --url is visible to every user of this machine while the command runs;"
+                        + " give it on standard input with --password-stdin");
+            }
             try (BootContext boot = BootContext.start()) {
                 RegisteredDatabase added = boot.bean(RegisteredDatabases.class).add(new RegisteredDatabases.Registration(name, known,
                         server.host, server.port, database, server.user, password, url, null, description));
@@ -161,7 +166,7 @@ class DbCommand {
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = {"Create a PostgreSQL database, run a SQL script in it statement by statement, and register it; prints its new id.",
                     "A failed statement is reported with its line and the others still run.",
-                    "psql meta-commands (\\c ...) and statements that create, drop or alter a whole database are not run.",
+                    "psql meta-commands (\\c ...) and statements that reach beyond the new database (databases, roles, ALTER SYSTEM) are not run.",
                     "The server is sluice's own (DATABASE_URL) unless --host is given."})
     static class Create implements Callable<Integer> {
 
@@ -196,7 +201,7 @@ class DbCommand {
                                 + ": " + failure.message()));
                 System.err.println("sluice: created database " + name + ": " + outcome.ran() + " statement" + (outcome.ran() == 1 ? "" : "s")
                         + " ran, " + outcome.failures().size() + " failed, " + outcome.skipped().size() + " not run ("
-                        + "psql meta-commands and whole-database statements)");
+                        + "psql meta-commands and statements beyond the database)");
                 System.out.println(outcome.database().id());
                 return ExitCode.SUCCESS.code();
             }

@@ -77,7 +77,12 @@ public class AnalyzeSchemaFamily implements JobFamily {
     private static final String RESOLUTION = "resolution";
     private static final String GROUND_TRUTH = "ground-truth";
     private static final String LAUNCHED_AT = "launchedAt";
-    private static final String SUMMARY = "sluice.analysis.summary";
+    /** Each step's summary line, kept in the job's context (which a restart carries on) under this prefix and the step's name. */
+    private static final String SUMMARY = "sluice.analysis.summary.";
+    /** The id of the clustering this run stored, in the job's context. */
+    private static final String CLUSTERING = "sluice.analysis.clustering";
+    private static final List<String> STEPS = List.of("list-tables", "extract-tables", "save-snapshot", "cluster-tables", "derive-concepts",
+            "derive-relationships");
 
     private final JobRepository jobRepository;
     private final PlatformTransactionManager transactionManager;
@@ -221,15 +226,7 @@ public class AnalyzeSchemaFamily implements JobFamily {
             StepExecution step = contribution.getStepExecution();
             long instance = step.getJobExecution().getJobInstance().getInstanceId();
             if (snapshots.ofInstance(instance).isEmpty()) {
-                RegisteredDatabase database = databases.get(databaseId);
-                List<TableSchema.Name> tables;
-                try (Connection connection = connect(database)) {
-                    tables = DatabaseCatalog.of(connection).tables(connection);
-                    connection.rollback();
-                } catch (SQLException e) {
-                    throw unreachable(database, e);
-                }
-                databases.recordConnected(databaseId);
+                List<TableSchema.Name> tables = databases.read(databases.get(databaseId), connection -> DatabaseCatalog.of(connection).tables(connection));
                 snapshots.create(databaseId, instance, tables);
                 summary(step, "tables: " + tables.size() + " listed");
             }
@@ -245,14 +242,8 @@ public class AnalyzeSchemaFamily implements JobFamily {
                 .reader(reader)
                 .writer(chunk -> {
                     List<SchemaSnapshots.PendingTable> tables = new ArrayList<>(chunk.getItems());
-                    RegisteredDatabase database = databases.get(databaseId);
-                    List<TableSchema> described;
-                    try (Connection connection = connect(database)) {
-                        described = DatabaseCatalog.of(connection).describe(connection, tables.stream().map(SchemaSnapshots.PendingTable::name).toList());
-                        connection.rollback();
-                    } catch (SQLException e) {
-                        throw unreachable(database, e);
-                    }
+                    List<TableSchema> described = databases.read(databases.get(databaseId), connection -> DatabaseCatalog.of(connection)
+                            .describe(connection, tables.stream().map(SchemaSnapshots.PendingTable::name).toList()));
                     snapshots.described(reader.snapshot, tables, described);
                 })
                 .listener(reader)
@@ -336,7 +327,11 @@ public class AnalyzeSchemaFamily implements JobFamily {
                     ari = quality[0];
                     ami = quality[1];
                 }
-                analyses.saveClustering(databaseId, "Clustering " + when + " (" + each.label() + ")", each.label(), settings, clusters, chosen, ari, ami);
+                long saved = analyses.saveClustering(databaseId, "Clustering " + when + " (" + each.label() + ")", each.label(), settings, clusters,
+                        chosen, ari, ami);
+                if (chosen) {
+                    step.getJobExecution().getExecutionContext().putLong(CLUSTERING, saved); // the concepts' clusters, also after a restart
+                }
                 if (chosen) {
                     line = "clusters: " + clusters.size() + " by " + each.label() + (ari == null ? "" : String.format(Locale.ROOT, " (ARI %.3f, AMI %.3f)", ari, ami));
                 } else {
@@ -383,13 +378,7 @@ public class AnalyzeSchemaFamily implements JobFamily {
                 .<Integer, Concepts.Concept>chunk(CONCEPTS_PER_CHUNK)
                 .transactionManager(transactionManager)
                 .reader(reader)
-                .processor(table -> {
-                    try {
-                        return Concepts.concept(databaseId, reader.index, table, reader.clusterOf.getOrDefault(table, -1), reader.sampler());
-                    } catch (SQLException e) {
-                        throw unreachable(databases.get(databaseId), e);
-                    }
-                })
+                .processor(table -> reader.concept(databaseId, table))
                 .writer(chunk -> analyses.saveConcepts(databaseId, chunk.getItems()))
                 .listener(reader)
                 .build();
@@ -425,7 +414,7 @@ public class AnalyzeSchemaFamily implements JobFamily {
                     entities.add(t);
                 }
             }
-            clusterOf = activeClusters(index, databaseId);
+            clusterOf = clustersOf(index, stepExecution.getJobExecution().getExecutionContext().getLong(CLUSTERING, -1L));
         }
 
         @Override
@@ -437,12 +426,20 @@ public class AnalyzeSchemaFamily implements JobFamily {
             return null;
         }
 
-        JdbcSampler sampler() throws SQLException {
-            if (sampler == null) {
-                connection = connect(databases.get(databaseId));
-                sampler = new JdbcSampler(connection);
+        /** The concept of one entity table, its samples read in a transaction of their own (so that no lock outlives the table). */
+        Concepts.Concept concept(String databaseId, int table) {
+            RegisteredDatabase database = databases.get(databaseId);
+            try {
+                if (sampler == null) {
+                    connection = databases.openForReading(database);
+                    sampler = new JdbcSampler(connection, e -> databases.unreachable(database, e));
+                }
+                Concepts.Concept concept = Concepts.concept(databaseId, index, table, clusterOf.getOrDefault(table, -1), sampler);
+                connection.rollback();
+                return concept;
+            } catch (SQLException e) {
+                throw databases.unreachable(database, e);
             }
-            return sampler;
         }
 
         @Override
@@ -480,10 +477,10 @@ public class AnalyzeSchemaFamily implements JobFamily {
         }
     }
 
-    /** Each table's cluster in the database's active clustering, by the table's index. */
-    private Map<Integer, Integer> activeClusters(TableClustering.SchemaIndex index, String databaseId) {
+    /** Each table's cluster in a stored clustering, by the table's index. */
+    private Map<Integer, Integer> clustersOf(TableClustering.SchemaIndex index, long clusteringId) {
         Map<Integer, Integer> clusterOf = new HashMap<>();
-        for (TableClustering.Cluster cluster : analyses.activeClusters(databaseId)) {
+        for (TableClustering.Cluster cluster : analyses.clusters(clusteringId)) {
             for (String table : cluster.tables()) {
                 int dot = table.indexOf('.');
                 Integer found = dot > 0 ? index.find(table.substring(0, dot), table.substring(dot + 1)) : index.find(null, table);
@@ -511,26 +508,12 @@ public class AnalyzeSchemaFamily implements JobFamily {
                 }
             }
             RegisteredDatabase database = databases.get(databaseId);
-            int saved;
-            try (Connection connection = connect(database)) {
-                saved = analyses.saveRelationships(databaseId, Concepts.relationships(databaseId, index, conceptOf, new JdbcSampler(connection)));
-                connection.rollback();
-            } catch (SQLException e) {
-                throw unreachable(database, e);
-            }
+            List<Concepts.Relationship> relationships = databases.read(database,
+                    connection -> Concepts.relationships(databaseId, index, conceptOf, new JdbcSampler(connection, e -> databases.unreachable(database, e))));
+            int saved = analyses.saveRelationships(databaseId, relationships);
             summary(step, "relationships: " + saved);
             return RepeatStatus.FINISHED;
         }, transactionManager).build();
-    }
-
-    private Connection connect(RegisteredDatabase database) throws SQLException {
-        return databases.openForReading(database);
-    }
-
-    /** The one line a database that cannot be reached fails a step with; its status becomes failed. */
-    private IllegalStateException unreachable(RegisteredDatabase database, SQLException e) {
-        databases.recordFailed(database.id());
-        return new IllegalStateException("cannot reach " + database.describe() + ": " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
     }
 
     private long snapshotOf(StepExecution step) {
@@ -538,9 +521,9 @@ public class AnalyzeSchemaFamily implements JobFamily {
                 .orElseThrow(() -> new IllegalStateException("no snapshot was started for this job instance"));
     }
 
-    /** A step's line for the job's summary. */
+    /** A step's line for the job's summary, kept with the job so that a restart's summary has the lines of the steps before it. */
     private static void summary(StepExecution step, String line) {
-        step.getExecutionContext().putString(SUMMARY, line);
+        step.getJobExecution().getExecutionContext().putString(SUMMARY + step.getStepName().substring(JOB_NAME.length() + 1), line);
     }
 
     /** The summary lines of the steps, as the completed job's exit description. */
@@ -552,8 +535,8 @@ public class AnalyzeSchemaFamily implements JobFamily {
                     return;
                 }
                 List<String> lines = new ArrayList<>();
-                for (StepExecution step : execution.getStepExecutions()) {
-                    String line = step.getExecutionContext().getString(SUMMARY, null);
+                for (String step : STEPS) {
+                    String line = execution.getExecutionContext().getString(SUMMARY + step, null);
                     if (line != null) {
                         lines.add(line);
                     }

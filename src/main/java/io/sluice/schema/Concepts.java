@@ -122,13 +122,6 @@ final class Concepts {
             }
         }
         List<Map<String, Object>> joins = new ArrayList<>();
-        for (int other = 0; other < index.tables.size(); other++) {
-            if (other != table && extended(index, other).filter(e -> e == table).isPresent()) {
-                TableSchema extension = index.tables.get(other);
-                joins.add(map("table", extension.name(), "columns", extension.primaryKey(), "referencedTable", t.name(),
-                        "referencedColumns", t.primaryKey(), "kind", "extension"));
-            }
-        }
         List<Attribute> attributes = new ArrayList<>();
         for (TableSchema.Column column : t.columns()) {
             if (!idColumns.contains(column.name()) && !index.isKeyColumn(table, column.name())) {
@@ -136,12 +129,16 @@ final class Concepts {
                         column.name(), t.name(), column.dataType(), !column.nullable()));
             }
         }
-        for (Map<String, Object> join : joins) {
-            TableSchema extension = index.tables.get(index.find(t.schema(), (String) join.get("table")));
-            for (TableSchema.Column column : extension.columns()) {
-                if (!extension.primaryKey().contains(column.name())) {
-                    attributes.add(new Attribute(id("att", id, extension.name() + "." + column.name()), TableNames.humanSingular(column.name()),
-                            column.name(), extension.name(), column.dataType(), !column.nullable()));
+        for (int other = 0; other < index.tables.size(); other++) {
+            if (other != table && extended(index, other).filter(e -> e == table).isPresent()) {
+                TableSchema extension = index.tables.get(other);
+                joins.add(map("table", index.display(other), "columns", extension.primaryKey(), "referencedTable", index.display(table),
+                        "referencedColumns", t.primaryKey(), "kind", "extension"));
+                for (TableSchema.Column column : extension.columns()) {
+                    if (!extension.primaryKey().contains(column.name())) {
+                        attributes.add(new Attribute(id("att", id, index.display(other) + "." + column.name()),
+                                TableNames.humanSingular(column.name()), column.name(), extension.name(), column.dataType(), !column.nullable()));
+                    }
                 }
             }
         }

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * {@link Concepts.Sampler} over a read-only connection to the analysed database: every query reads at most
@@ -24,11 +25,16 @@ final class JdbcSampler implements Concepts.Sampler {
     static final int TIMEOUT_SECONDS = 30;
 
     private final Connection connection;
+    private final Function<SQLException, RuntimeException> lost;
     private final String quote;
     private final String product;
 
-    JdbcSampler(Connection connection) throws SQLException {
+    /**
+     * @param lost what a lost connection fails the step with ({@link io.sluice.persistence.RegisteredDatabases#unreachable})
+     */
+    JdbcSampler(Connection connection, Function<SQLException, RuntimeException> lost) throws SQLException {
         this.connection = connection;
+        this.lost = lost;
         String q = connection.getMetaData().getIdentifierQuoteString();
         this.quote = q == null || q.isBlank() ? "\"" : q.trim();
         this.product = connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT);
@@ -93,14 +99,14 @@ final class JdbcSampler implements Concepts.Sampler {
     private <T> T refused(SQLException e, T none) {
         String state = e.getSQLState();
         if (state != null && state.startsWith("08")) {
-            throw new IllegalStateException("lost the connection to the analysed database: " + e.getMessage(), e);
+            throw lost.apply(e);
         }
         try {
             if (!connection.getAutoCommit()) {
                 connection.rollback(); // PostgreSQL refuses every later statement of a transaction that failed
             }
-        } catch (SQLException lost) {
-            throw new IllegalStateException("lost the connection to the analysed database: " + lost.getMessage(), lost);
+        } catch (SQLException gone) {
+            throw lost.apply(gone);
         }
         return none;
     }

@@ -27,9 +27,19 @@ class SchemaAnalyses {
             VALUES (:database, :name, :algorithm, CAST(:parameters AS jsonb), false, :count, CAST(:clusters AS jsonb), :active, :now, :ari, :ami)
             """;
     private static final String DELETE_UNCONFIRMED_RELATIONSHIPS = "DELETE FROM relationships WHERE database_id = :database AND NOT confirmed";
-    private static final String DELETE_UNCONFIRMED_CONCEPTS = "DELETE FROM concepts WHERE database_id = :database AND NOT confirmed";
-    private static final String CONFIRMED_CONCEPT = "SELECT count(*) FROM concepts WHERE id = :id AND confirmed";
-    private static final String DELETE_CONCEPT = "DELETE FROM concepts WHERE id = :id";
+    // a concept that a confirmed relationship joins stays (deleting it would take the relationship with it); derived again, it is updated in place
+    private static final String DELETE_UNCONFIRMED_CONCEPTS = """
+            DELETE FROM concepts WHERE database_id = :database AND NOT confirmed
+              AND id NOT IN (SELECT from_concept_id FROM relationships WHERE database_id = :database AND confirmed)
+              AND id NOT IN (SELECT to_concept_id FROM relationships WHERE database_id = :database AND confirmed)
+            """;
+    private static final String CONCEPT_STATE = "SELECT confirmed FROM concepts WHERE id = :id";
+    private static final String UPDATE_CONCEPT = """
+            UPDATE concepts SET cluster_id = :cluster, name = :name, description = :description, id_attributes = CAST(:idAttributes AS jsonb),
+                   conditions = CAST(:conditions AS jsonb), joins = CAST(:joins AS jsonb), confidence = :confidence, updated_at = :now
+            WHERE id = :id
+            """;
+    private static final String DELETE_ATTRIBUTES = "DELETE FROM attributes WHERE concept_id = :concept";
     private static final String INSERT_CONCEPT = """
             INSERT INTO concepts (id, database_id, cluster_id, name, description, id_attributes, conditions, joins, confirmed, confidence,
                                   created_at, updated_at)
@@ -46,9 +56,8 @@ class SchemaAnalyses {
             VALUES (:id, :database, :from, :to, :name, :confidence, false, :now)
             """;
     private static final String COUNT_CONCEPTS = "SELECT count(*) FROM concepts WHERE database_id = :database";
-    private static final String ACTIVE_CLUSTERS = """
-            SELECT clusters FROM clustering_results WHERE database_id = :database AND is_active ORDER BY id DESC
-            """;
+    private static final String LAST_CLUSTERING = "SELECT max(id) FROM clustering_results WHERE database_id = :database";
+    private static final String CLUSTERS = "SELECT clusters FROM clustering_results WHERE id = :id";
     private static final String EXISTING_CONCEPTS = "SELECT id FROM concepts WHERE database_id = :database";
 
     private final JdbcClient jdbc;
@@ -60,9 +69,10 @@ class SchemaAnalyses {
     /**
      * Stores a clustering; an active one makes every other of the database inactive.
      *
+     * @return its id
      * @param ari null without a ground truth
      */
-    void saveClustering(String databaseId, String name, String algorithm, Map<String, Object> parameters, List<TableClustering.Cluster> clusters,
+    long saveClustering(String databaseId, String name, String algorithm, Map<String, Object> parameters, List<TableClustering.Cluster> clusters,
                         boolean active, Double ari, Double ami) {
         if (active) {
             jdbc.sql(DEACTIVATE).param("database", databaseId).update();
@@ -72,6 +82,7 @@ class SchemaAnalyses {
                 .param("clusters", JSON.writeValueAsString(clusters)).param("active", active)
                 .param("now", Timestamp.from(Instant.now())).param("ari", ari, java.sql.Types.DOUBLE).param("ami", ami, java.sql.Types.DOUBLE)
                 .update();
+        return jdbc.sql(LAST_CLUSTERING).param("database", databaseId).query(Long.class).single();
     }
 
     /** Drops the database's concepts and relationships that no user confirmed, before they are derived again. */
@@ -80,23 +91,29 @@ class SchemaAnalyses {
         jdbc.sql(DELETE_UNCONFIRMED_CONCEPTS).param("database", databaseId).update();
     }
 
-    /** Stores concepts with their attributes, replacing those of the same id (a restarted chunk's) unless a user confirmed them. */
+    /**
+     * Stores concepts with their attributes: new ones added, those of the same id (a restarted chunk's, or one a
+     * confirmed relationship kept) updated in place with their attributes replaced; a concept a user confirmed is
+     * left as it is.
+     */
     void saveConcepts(String databaseId, List<? extends Concepts.Concept> concepts) {
         Timestamp now = Timestamp.from(Instant.now());
         for (Concepts.Concept concept : concepts) {
-            if (jdbc.sql(CONFIRMED_CONCEPT).param("id", concept.id()).query(Long.class).single() > 0) {
+            List<Boolean> state = jdbc.sql(CONCEPT_STATE).param("id", concept.id()).query(Boolean.class).list();
+            if (!state.isEmpty() && Boolean.TRUE.equals(state.get(0))) {
                 continue;
             }
-            jdbc.sql(DELETE_CONCEPT).param("id", concept.id()).update();
-            jdbc.sql(INSERT_CONCEPT).param("id", concept.id()).param("database", databaseId).param("cluster", concept.clusterId())
-                    .param("name", concept.name()).param("description", concept.description())
+            jdbc.sql(state.isEmpty() ? INSERT_CONCEPT : UPDATE_CONCEPT).param("id", concept.id()).param("database", databaseId)
+                    .param("cluster", concept.clusterId()).param("name", concept.name()).param("description", concept.description())
                     .param("idAttributes", JSON.writeValueAsString(concept.idAttributes()))
                     .param("conditions", JSON.writeValueAsString(concept.conditions()))
                     .param("joins", JSON.writeValueAsString(concept.joins()))
                     .param("confidence", concept.confidence()).param("now", now).update();
+            jdbc.sql(DELETE_ATTRIBUTES).param("concept", concept.id()).update();
             for (Concepts.Attribute attribute : concept.attributes()) {
                 jdbc.sql(INSERT_ATTRIBUTE).param("id", attribute.id()).param("concept", concept.id()).param("name", attribute.name())
-                        .param("column", attribute.column()).param("table", attribute.table()).param("dataType", attribute.dataType() == null ? "unknown" : attribute.dataType())
+                        .param("column", attribute.column()).param("table", attribute.table())
+                        .param("dataType", attribute.dataType() == null ? "unknown" : attribute.dataType())
                         .param("required", attribute.required()).param("now", now).update();
             }
         }
@@ -125,9 +142,9 @@ class SchemaAnalyses {
         return saved;
     }
 
-    /** The clusters of the database's active clustering; none when it has none. */
-    List<TableClustering.Cluster> activeClusters(String databaseId) {
-        return jdbc.sql(ACTIVE_CLUSTERS).param("database", databaseId).query(String.class).list().stream().findFirst()
+    /** The clusters of a stored clustering; none when there is no such clustering. */
+    List<TableClustering.Cluster> clusters(long clusteringId) {
+        return jdbc.sql(CLUSTERS).param("id", clusteringId).query(String.class).list().stream().findFirst()
                 .map(json -> List.of(JSON.readValue(json, TableClustering.Cluster[].class))).orElse(List.of());
     }
 

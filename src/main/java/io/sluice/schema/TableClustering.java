@@ -189,7 +189,7 @@ final class TableClustering {
         List<Double> referenceWeights = new ArrayList<>();
         for (int i = 0; i < tables.size(); i++) {
             for (Reference reference : index.references(i)) {
-                if (reference.target() != i) {
+                if (reference.target() != null && reference.target() != i) {
                     references.add(new int[] {i, reference.target()});
                     referenceWeights.add(reference.declared() ? FOREIGN_KEY : INFERRED_REFERENCE);
                     referrers.computeIfAbsent(reference.target(), t -> new HashSet<>()).add(i);

@@ -132,7 +132,8 @@ class DbCommandTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void db_create_runs_a_script_statement_by_statement_reporting_the_failed_ones_with_their_line(TestDatabase database) throws Exception {
-        // given a psql script: a meta-command, a whole-database statement, two tables, a failing statement on line 9, a function body
+        // given a psql script: a meta-command, a whole-database statement, two tables, a failing statement on line 9, a function body,
+        // then statements that reach beyond the new database, one behind a comment
         String name = "sluice_create_" + Long.toHexString(System.nanoTime());
         Path script = temp.resolve("shop.sql");
         Files.writeString(script, """
@@ -146,6 +147,8 @@ class DbCommandTest {
 
                 INSERT INTO nowhere VALUES (1);
                 CREATE FUNCTION two() RETURNS int AS $$ SELECT 1; SELECT 2 $$ LANGUAGE sql;
+                DROP /* hidden */ DATABASE postgres;
+                ALTER SYSTEM SET work_mem = '8MB';
                 """);
         Sluice sluice = new Sluice(database);
         List<String> server = database.isPostgres() ? List.of() : List.of("--host", "127.0.0.1", "--port", "5432", "--user", "postgres");
@@ -160,7 +163,7 @@ class DbCommandTest {
             String id = created.out().strip();
             assertThat(id).matches("db_[0-9a-f]{10}");
             assertThat(created.err()).contains(script + " line 9: INSERT INTO nowhere VALUES (1): ERROR: relation \"nowhere\" does not exist");
-            assertThat(created.err()).contains("4 statements ran, 1 failed, 2 not run");
+            assertThat(created.err()).contains("4 statements ran, 1 failed, 4 not run");
             try (Connection made = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + name + "?user=postgres");
                  Statement statement = made.createStatement();
                  var rows = statement.executeQuery("SELECT (SELECT name FROM customers), two(), (SELECT count(*) FROM orders)")) {

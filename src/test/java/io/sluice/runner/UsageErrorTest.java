@@ -65,7 +65,7 @@ class UsageErrorTest {
 
         // then
         assertThat(result.exitCode()).isEqualTo(4);
-        assertThat(result.err().strip()).isEqualTo("sluice: no job named 'nosuch-job'; jobs: migrate, workflow, workflow-import");
+        assertThat(result.err().strip()).isEqualTo("sluice: no job named 'nosuch-job'; jobs: analyze-schema, migrate, workflow, workflow-import");
     }
 
     @Test

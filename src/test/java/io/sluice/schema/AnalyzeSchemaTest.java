@@ -105,7 +105,8 @@ class AnalyzeSchemaTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void a_second_run_reports_what_changed_since_the_last_snapshot(TestDatabase database) throws Exception {
-        // given a database analysed once, then changed: a table added, a column added, one retyped, a table dropped
+        // given a database analysed once, its relationship confirmed by a user, then changed: a table added, a column added, one
+        // retyped, a table dropped
         String name = "sluice_changes_" + Long.toHexString(System.nanoTime());
         Path script = temp.resolve("shop.sql");
         Files.writeString(script, """
@@ -117,6 +118,9 @@ class AnalyzeSchemaTest {
         try {
             String id = create(sluice, database, name, script);
             assertThat(sluice.run("analyze-schema", id).exitCode()).isZero();
+            try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+                statement.execute("UPDATE relationships SET confirmed = true WHERE database_id = '" + id + "'"); // a user confirmed orders' customer
+            }
             execute(name, "CREATE TABLE invoices (id int PRIMARY KEY, order_id int REFERENCES orders (id))",
                     "ALTER TABLE customers ADD COLUMN email text", "ALTER TABLE orders ALTER COLUMN total TYPE numeric(12, 2)", "DROP TABLE notes");
 
@@ -129,6 +133,8 @@ class AnalyzeSchemaTest {
                     + " 1 column added (public.customers.email), 1 column retyped (public.orders.total: integer -> numeric(12,2))");
             assertThat(Rows.query(database, "SELECT count(*) AS n FROM schema_snapshots WHERE database_id = '" + id + "' AND status = 'complete'")
                     .get(0).get("n")).isEqualTo(2L);
+            assertThat(Rows.query(database, "SELECT name, confirmed FROM relationships WHERE database_id = '" + id + "' ORDER BY name"))
+                    .extracting(r -> r.get("name") + " " + r.get("confirmed")).containsExactly("Customer true", "Order false");
         } finally {
             drop(name);
         }
