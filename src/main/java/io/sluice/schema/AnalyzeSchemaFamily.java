@@ -62,9 +62,11 @@ import java.util.Map;
  * what changed since the database's last snapshot), {@code analyze-schema.cluster-tables},
  * {@code analyze-schema.derive-concepts} ({@value #CONCEPTS_PER_CHUNK} entity tables a chunk, each sampled at
  * most {@value JdbcSampler#SAMPLE_ROWS} rows a query; a restart goes on after the last committed chunk) and
- * {@code analyze-schema.derive-relationships}. Each reports its progress (tables done of all) through the
- * job repository. A database that cannot be reached fails the first step with one line, and its status
- * becomes {@code failed}.
+ * {@code analyze-schema.derive-relationships}. The two chunked steps report their progress (tables done of
+ * all) through the job repository, as {@code status}, {@code show} and the progress bar show it; the others
+ * take moments. A database that cannot be reached fails its step with one line, and its status becomes
+ * {@code failed}. Each step's summary line is kept with the job (a restart's summary has them all), and the
+ * clustering it stored is the one its concepts take their clusters from.
  */
 @Component
 public class AnalyzeSchemaFamily implements JobFamily {
