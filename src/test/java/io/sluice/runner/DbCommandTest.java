@@ -41,7 +41,7 @@ class DbCommandTest {
     void a_mariadb_database_added_with_a_password_on_stdin_connects_and_the_password_is_stored_encrypted(TestDatabase database) throws Exception {
         // given a MariaDB database reached by a user with a password
         String name = "sluice_db_" + Long.toHexString(System.nanoTime());
-        try (Connection root = mariadbRoot(); Statement statement = root.createStatement()) {
+        try (Connection root = TestDatabase.mariadbRoot(); Statement statement = root.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
             statement.execute("CREATE USER IF NOT EXISTS 'sluice_db'@'127.0.0.1' IDENTIFIED BY '" + PASSWORD + "'");
             statement.execute("ALTER USER 'sluice_db'@'127.0.0.1' IDENTIFIED BY '" + PASSWORD + "'");
@@ -71,7 +71,7 @@ class DbCommandTest {
                 assertThat(result.out() + result.err()).doesNotContain(PASSWORD);
             }
         } finally {
-            try (Connection root = mariadbRoot(); Statement statement = root.createStatement()) {
+            try (Connection root = TestDatabase.mariadbRoot(); Statement statement = root.createStatement()) {
                 statement.execute("DROP DATABASE " + name);
             }
         }
@@ -110,10 +110,7 @@ class DbCommandTest {
     @MethodSource("databases")
     void a_dead_server_fails_its_test_with_one_line_and_status_failed(TestDatabase database) throws Exception {
         // given a PostgreSQL database registered on a port where nothing listens
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = TestDatabase.deadPort();
         Sluice sluice = new Sluice(database);
         String id = sluice.run("db", "add", "gone", "--provider", "postgresql", "--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--database", "nothing", "--user", "nobody").out().strip();
@@ -183,16 +180,4 @@ class DbCommandTest {
         }
     }
 
-    /** The local MariaDB as its root user; skipped when it does not answer, except under CI. */
-    private static Connection mariadbRoot() throws SQLException {
-        try {
-            return DriverManager.getConnection(System.getenv().getOrDefault("SLUICE_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/?user=root"));
-        } catch (SQLException e) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw e;
-            }
-            org.junit.jupiter.api.Assumptions.abort("MariaDB does not answer on 127.0.0.1:3306: " + e.getMessage());
-            return null;
-        }
-    }
 }

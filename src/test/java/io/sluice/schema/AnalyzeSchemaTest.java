@@ -157,10 +157,7 @@ class AnalyzeSchemaTest {
 
             // when
             Sluice.Result live = sluice.run("db", "schema", id);
-            int port;
-            try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-                port = free.getLocalPort();
-            }
+            int port = TestDatabase.deadPort();
             try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
                 statement.execute("UPDATE databases SET port = " + port + " WHERE id = '" + id + "'");
             }
@@ -224,10 +221,7 @@ class AnalyzeSchemaTest {
     @MethodSource("databases")
     void a_dead_database_fails_the_run_with_one_line_and_status_failed(TestDatabase database) throws Exception {
         // given a registered database on a port where nothing listens
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = TestDatabase.deadPort();
         Sluice sluice = new Sluice(database);
         String id = sluice.run("db", "add", "gone", "--provider", "postgresql", "--host", "127.0.0.1", "--port", Integer.toString(port),
                 "--database", "nothing", "--user", "nobody").out().strip();
@@ -277,7 +271,7 @@ class AnalyzeSchemaTest {
     void a_mariadb_database_is_analysed_with_its_database_as_the_schema(TestDatabase database) throws Exception {
         // given a MariaDB database with a declared key, a key by name only, and a link table
         String name = "sluice_an_" + Long.toHexString(System.nanoTime());
-        try (Connection root = mariadbRoot(); Statement statement = root.createStatement()) {
+        try (Connection root = TestDatabase.mariadbRoot(); Statement statement = root.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
             statement.execute("CREATE TABLE " + name + ".authors (id int PRIMARY KEY, name varchar(80) NOT NULL)");
             statement.execute("CREATE TABLE " + name + ".books (id int PRIMARY KEY, author_id int, title varchar(200),"
@@ -305,7 +299,7 @@ class AnalyzeSchemaTest {
                     .get(0).get("schema_json")));
             assertThat(cached.get("tables").get(1).get("schema").asString()).isEqualTo(name);
         } finally {
-            try (Connection root = mariadbRoot(); Statement statement = root.createStatement()) {
+            try (Connection root = TestDatabase.mariadbRoot(); Statement statement = root.createStatement()) {
                 statement.execute("DROP DATABASE " + name);
             }
         }
@@ -361,19 +355,6 @@ class AnalyzeSchemaTest {
                     .isEqualTo((long) entities.size());
         } finally {
             drop(name);
-        }
-    }
-
-    /** The local MariaDB as its root user; skipped when it does not answer, except under CI. */
-    private static Connection mariadbRoot() throws SQLException {
-        try {
-            return DriverManager.getConnection(System.getenv().getOrDefault("SLUICE_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/?user=root"));
-        } catch (SQLException e) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw e;
-            }
-            org.junit.jupiter.api.Assumptions.abort("MariaDB does not answer on 127.0.0.1:3306: " + e.getMessage());
-            return null;
         }
     }
 

@@ -94,6 +94,30 @@ public final class TestDatabase {
     }
 
     /**
+     * The local MariaDB as its root user (over TCP, no password, as the service is set up here and in CI;
+     * {@code SLUICE_TEST_MARIADB_URL} names another); the test is skipped when it does not answer, except under
+     * {@code CI=true}, where it fails.
+     */
+    public static Connection mariadbRoot() throws SQLException {
+        try {
+            return DriverManager.getConnection(System.getenv().getOrDefault("SLUICE_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/?user=root"));
+        } catch (SQLException e) {
+            if ("true".equals(System.getenv("CI"))) {
+                throw e;
+            }
+            Assumptions.abort("MariaDB does not answer on 127.0.0.1:3306: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** A TCP port of this machine where nothing listens (it was free a moment ago): a dead database's. */
+    public static int deadPort() throws java.io.IOException {
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            return free.getLocalPort();
+        }
+    }
+
+    /**
      * Waits until a killed sluice process's lock on the embedded database's files has gone stale (HSQLDB
      * keeps a heartbeat in its lock file for some seconds), so that the files can be opened again; at
      * once on PostgreSQL.

@@ -431,7 +431,7 @@ class WorkflowDatabaseTest {
     void a_registered_mariadb_database_is_read_by_a_query_and_written_by_a_table_export(TestDatabase database) throws Exception {
         // given a MariaDB database of its own, reached by a user with a password, registered with it encrypted
         String name = "sluice_wf_" + Long.toHexString(System.nanoTime());
-        try (Connection root = mariadbRoot(); Statement statement = root.createStatement()) {
+        try (Connection root = TestDatabase.mariadbRoot(); Statement statement = root.createStatement()) {
             statement.execute("CREATE DATABASE " + name);
             statement.execute("CREATE USER IF NOT EXISTS 'sluice_wf'@'127.0.0.1' IDENTIFIED BY '" + PASSWORD + "'");
             statement.execute("GRANT ALL ON " + name + ".* TO 'sluice_wf'@'127.0.0.1'");
@@ -464,7 +464,7 @@ class WorkflowDatabaseTest {
             assertThat(result.exitCode()).as(result.err()).isZero();
             assertThat(Files.readAllLines(out)).containsExactly("id,region,qty,rate", "1,EU,2,0.5", "3,EU,7,");
             assertThat(result.out() + result.err()).doesNotContain(PASSWORD);
-            try (Connection root = mariadbRoot(); Statement statement = root.createStatement();
+            try (Connection root = TestDatabase.mariadbRoot(); Statement statement = root.createStatement();
                  var rows = statement.executeQuery("SELECT id, region, qty, rate FROM " + name + ".eu_orders ORDER BY id")) {
                 List<String> written = new java.util.ArrayList<>();
                 while (rows.next()) {
@@ -473,22 +473,9 @@ class WorkflowDatabaseTest {
                 assertThat(written).containsExactly("1,EU,2,0.5", "3,EU,7,null");
             }
         } finally {
-            try (Connection root = mariadbRoot(); Statement statement = root.createStatement()) {
+            try (Connection root = TestDatabase.mariadbRoot(); Statement statement = root.createStatement()) {
                 statement.execute("DROP DATABASE " + name);
             }
-        }
-    }
-
-    /** The local MariaDB as its root user (over TCP, no password, as the service is set up here and in CI); skipped when it does not answer, except under CI. */
-    private static Connection mariadbRoot() throws SQLException {
-        try {
-            return java.sql.DriverManager.getConnection(System.getenv().getOrDefault("SLUICE_TEST_MARIADB_URL", "jdbc:mariadb://127.0.0.1:3306/?user=root"));
-        } catch (SQLException e) {
-            if ("true".equals(System.getenv("CI"))) {
-                throw e;
-            }
-            org.junit.jupiter.api.Assumptions.abort("MariaDB does not answer on 127.0.0.1:3306: " + e.getMessage());
-            return null;
         }
     }
 
