@@ -74,8 +74,13 @@ public final class RepositoryTimes {
         return TEXT_WITH_MILLIS.format(zoned) + " " + ZONE_NAME.format(zoned);
     }
 
+    /** {@code 2026-12-02 16:20:00} in this zone, or {@code -} for no time. */
+    public static String text(Instant instant) {
+        return instant == null ? "-" : TEXT.format(instant.atZone(zone()));
+    }
+
     /** The abbreviation of this zone now ({@code UTC}, {@code CET}), for a column header. */
-    static String zoneName() {
+    public static String zoneName() {
         return ZONE_NAME.format(ZonedDateTime.now(zone()));
     }
 }

@@ -1,0 +1,182 @@
+package io.sluice.runner;
+
+import io.sluice.InvalidInputException;
+import io.sluice.SluiceException;
+import io.sluice.execution.ExecutionService;
+import io.sluice.monitoring.RepositoryTimes;
+import io.sluice.monitoring.TextTable;
+import org.springframework.batch.core.job.JobExecution;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sluice jobs list|validate|run|pause|resume}: the job definitions of {@code jobs/} (see
+ * {@link JobDefinitions} for their shape), written into {@code job_schedules} each time a command reads
+ * the folder, so that every process sees the same next and last fire.
+ */
+@Command(name = "jobs", mixinStandardHelpOptions = true,
+        description = "The job definitions and schedules of jobs/: list, validate, run one now, pause or resume a schedule.",
+        subcommands = {JobsCommand.ListJobs.class, JobsCommand.Validate.class, JobsCommand.Run.class, JobsCommand.Pause.class, JobsCommand.Resume.class})
+class JobsCommand {
+
+    /** Where the definitions are. */
+    static class Folder {
+        @Option(names = "--jobs-dir", paramLabel = "DIR", description = "The folder of job definitions (default: jobs, or SLUICE_JOBS_DIR).")
+        Path folder;
+
+        Path path() {
+            return folder != null ? folder : Path.of(System.getenv().getOrDefault("SLUICE_JOBS_DIR", "jobs"));
+        }
+    }
+
+    /** Reads the folder and writes it into the table; the problems it found, each with its file and line. */
+    static List<String> sync(BootContext boot, Path folder) {
+        JobDefinitions.Loaded loaded = JobDefinitions.read(folder);
+        List<String> problems = new ArrayList<>(loaded.problems());
+        ExecutionService executions = boot.bean(ExecutionService.class);
+        List<JobDefinition> valid = new ArrayList<>();
+        for (JobDefinition definition : loaded.definitions()) {
+            if (!executions.jobNames().contains(definition.family())) {
+                problems.add(definition.file() + ": family " + definition.family() + " is not a job sluice runs (" + String.join(", ", executions.jobNames()) + ")");
+                continue;
+            }
+            try {
+                executions.parameters(definition.family(), definition.parameters());
+                valid.add(definition);
+            } catch (SluiceException e) {
+                problems.add(definition.file() + ": parameters: " + e.getMessage());
+            }
+        }
+        boot.bean(JobSchedules.class).sync(valid, problems.isEmpty(), Instant.now());
+        return problems;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "List the job definitions: family, schedule, paused or not, last fire and status, next fire.")
+    static class ListJobs implements Callable<Integer> {
+
+        @Mixin
+        Folder folder = new Folder();
+
+        @Override
+        public Integer call() {
+            try (BootContext boot = BootContext.start()) {
+                List<String> problems = sync(boot, folder.path());
+                problems.forEach(problem -> System.err.println("sluice: " + problem));
+                List<JobSchedules.Row> rows = boot.bean(JobSchedules.class).list();
+                if (rows.isEmpty()) {
+                    System.out.println("No job definitions in " + folder.path() + " (a definition is a YAML file: see the README).");
+                    return problems.isEmpty() ? ExitCode.SUCCESS.code() : ExitCode.USAGE.code();
+                }
+                TextTable table = new TextTable("", "NAME", "FAMILY", "SCHEDULE", "STATE", "LAST FIRE (" + RepositoryTimes.zoneName() + ")",
+                        "LAST STATUS", "NEXT FIRE (" + RepositoryTimes.zoneName() + ")");
+                for (JobSchedules.Row row : rows) {
+                    table.row(row.name(), row.family(), row.schedule() == null ? "by hand" : row.schedule(),
+                            row.schedule() == null ? "" : row.paused() ? "paused" : "active", RepositoryTimes.text(row.lastFireAt()),
+                            row.lastStatus() == null ? "" : row.lastStatus() + " (" + row.lastExecutionId() + ")",
+                            row.paused() ? "" : RepositoryTimes.text(row.nextFireAt()));
+                }
+                table.print(System.out);
+                return problems.isEmpty() ? ExitCode.SUCCESS.code() : ExitCode.USAGE.code();
+            }
+        }
+    }
+
+    @Command(name = "validate", mixinStandardHelpOptions = true,
+            description = "Check every job definition (its YAML, its schedule, its family's parameters) and report every problem at once; exit code 2 when there is one.")
+    static class Validate implements Callable<Integer> {
+
+        @Mixin
+        Folder folder = new Folder();
+
+        @Override
+        public Integer call() {
+            try (BootContext boot = BootContext.start()) {
+                List<String> problems = sync(boot, folder.path());
+                if (problems.isEmpty()) {
+                    System.out.println("The job definitions in " + folder.path() + " are valid (" + boot.bean(JobSchedules.class).list().size() + ").");
+                    return ExitCode.SUCCESS.code();
+                }
+                problems.forEach(problem -> System.out.println(problem));
+                return ExitCode.USAGE.code();
+            }
+        }
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true, description = "Run a job definition now, with its parameters, as sluice run would.")
+    static class Run implements Callable<Integer> {
+
+        @Mixin
+        Folder folder = new Folder();
+
+        @Mixin
+        RejectOptions rejectOptions = new RejectOptions();
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The definition's name, as `sluice jobs list` shows it.")
+        String name;
+
+        @Override
+        public Integer call() {
+            JobDefinition definition = JobDefinitions.read(folder.path()).definitions().stream().filter(d -> d.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new InvalidInputException("no valid job definition named '" + name + "' in " + folder.path()
+                            + " (sluice jobs validate tells what is wrong)"));
+            try (BootContext boot = BootContext.start()) {
+                sync(boot, folder.path());
+                JobExecution execution = boot.bean(ExecutionService.class).launch(definition.family(), definition.parameters(), ProgressReporter.forConsole());
+                boot.bean(JobSchedules.class).launched(name, execution.getId());
+                return JobOutcome.report(execution, rejectOptions.failOnRejects, System.out);
+            }
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a job definition's schedule: serve fires it no more until it is resumed.")
+    static class Pause implements Callable<Integer> {
+
+        @Mixin
+        Folder folder = new Folder();
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The definition's name.")
+        String name;
+
+        @Override
+        public Integer call() {
+            return setPaused(folder.path(), name, true);
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused job definition's schedule.")
+    static class Resume implements Callable<Integer> {
+
+        @Mixin
+        Folder folder = new Folder();
+
+        @Parameters(index = "0", paramLabel = "NAME", description = "The definition's name.")
+        String name;
+
+        @Override
+        public Integer call() {
+            return setPaused(folder.path(), name, false);
+        }
+    }
+
+    private static int setPaused(Path folder, String name, boolean paused) {
+        try (BootContext boot = BootContext.start()) {
+            sync(boot, folder);
+            JobSchedules schedules = boot.bean(JobSchedules.class);
+            if (schedules.get(name).schedule() == null) {
+                throw new InvalidInputException("job definition " + name + " has no schedule to " + (paused ? "pause" : "resume"));
+            }
+            schedules.pause(name, paused);
+            System.out.println((paused ? "Paused " : "Resumed ") + name + ".");
+            return ExitCode.SUCCESS.code();
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package io.sluice.runner;
+
+import io.sluice.testing.Rows;
+import io.sluice.testing.Sluice;
+import io.sluice.testing.TestDatabase;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code sluice jobs}: the definitions of a jobs folder checked with every problem at once (file and line),
+ * listed with their schedules, run by hand, paused and resumed, on both databases.
+ */
+class JobsCommandTest {
+
+    @TempDir
+    Path temp;
+
+    static Stream<TestDatabase> databases() {
+        return TestDatabase.both();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void validate_reports_every_problem_of_every_file_with_its_line(TestDatabase database) throws Exception {
+        // given a valid definition, one with four problems, one of the same name as the first, and one of a family that is none
+        Path jobs = folder();
+        Files.writeString(jobs.resolve("bad.yml"), """
+                name: Bad Name
+                family: workflow
+                parameters:
+                  file: %s
+                schedule:
+                  cron: "0 61 * * *"
+                  zone: Mars/Olympus
+                  colour: red
+                """.formatted(workflow()));
+        Files.writeString(jobs.resolve("copy.yaml"), """
+                name: nightly-sales
+                family: workflow
+                parameters: {file: %s}
+                """.formatted(workflow()));
+        Files.writeString(jobs.resolve("nosuch.yml"), "name: other\nfamily: nosuch\n");
+
+        // when
+        Sluice.Result validated = new Sluice(database).run("jobs", "validate", "--jobs-dir", jobs.toString());
+
+        // then
+        assertThat(validated.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        java.util.List<String> lines = validated.out().lines().toList();
+        assertThat(lines).hasSize(6);
+        assertThat(lines.get(0)).isEqualTo(jobs.resolve("bad.yml") + " line 1: name 'Bad Name' is not kebab-case (nightly-sales)");
+        assertThat(lines.get(1)).startsWith(jobs.resolve("bad.yml") + " line 6: cron '0 61 * * *': ");
+        assertThat(lines.subList(2, 6)).containsExactly(
+                jobs.resolve("bad.yml") + " line 7: zone 'Mars/Olympus' is not a time zone (Europe/Paris, UTC)",
+                jobs.resolve("bad.yml") + " line 8: unknown key colour (known: at, cron, every, misfire, paused, retry, when-running, zone)",
+                jobs.resolve("copy.yaml") + " line 1: name nightly-sales is the name of a-nightly.yml too",
+                jobs.resolve("nosuch.yml") + ": family nosuch is not a job sluice runs (analyze-schema, migrate, workflow, workflow-import)");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void definitions_are_listed_run_by_hand_paused_and_resumed(TestDatabase database) throws Exception {
+        // given a scheduled definition and one run by hand only
+        Path jobs = folder();
+        Files.writeString(jobs.resolve("by-hand.yml"), "name: by-hand\nfamily: workflow\nparameters:\n  file: " + workflow() + "\n");
+        Sluice sluice = new Sluice(database);
+
+        // when
+        Sluice.Result listed = sluice.run("jobs", "list", "--jobs-dir", jobs.toString());
+        Sluice.Result ran = sluice.run("jobs", "run", "by-hand", "--jobs-dir", jobs.toString());
+        Sluice.Result paused = sluice.run("jobs", "pause", "nightly-sales", "--jobs-dir", jobs.toString());
+        Sluice.Result pausedByHand = sluice.run("jobs", "pause", "by-hand", "--jobs-dir", jobs.toString());
+        Sluice.Result afterwards = sluice.run("jobs", "list", "--jobs-dir", jobs.toString());
+        Sluice.Result resumed = sluice.run("jobs", "resume", "nightly-sales", "--jobs-dir", jobs.toString());
+
+        // then
+        assertThat(listed.exitCode()).as(listed.err()).isZero();
+        assertThat(listed.out().lines().skip(1)).hasSize(2)
+                .anySatisfy(line -> assertThat(line).startsWith("by-hand").contains("workflow", "by hand"))
+                .anySatisfy(line -> assertThat(line).startsWith("nightly-sales").contains("cron 30 2 * * * Europe/Paris", "active"));
+        assertThat(ran.exitCode()).as(ran.out() + ran.err()).isZero();
+        assertThat(paused.exitCode()).isZero();
+        assertThat(pausedByHand.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(pausedByHand.err()).contains("job definition by-hand has no schedule to pause");
+        assertThat(afterwards.out().lines().filter(l -> l.startsWith("by-hand"))).singleElement().asString().contains("COMPLETED (");
+        assertThat(afterwards.out().lines().filter(l -> l.startsWith("nightly-sales"))).singleElement().asString().contains("paused");
+        assertThat(resumed.exitCode()).isZero();
+        assertThat(Rows.query(database, "SELECT name, paused, next_fire_at FROM job_schedules ORDER BY name"))
+                .extracting(r -> r.get("name") + " " + r.get("paused") + " " + (r.get("next_fire_at") != null))
+                .containsExactly("by-hand false false", "nightly-sales false true");
+    }
+
+    /** A jobs folder holding {@code a-nightly.yml}: a workflow on a cron schedule in a zone. */
+    private Path folder() throws Exception {
+        Path jobs = Files.createDirectories(temp.resolve("jobs"));
+        Files.writeString(jobs.resolve("a-nightly.yml"), """
+                # the sales summary, every night
+                name: nightly-sales
+                family: workflow
+                parameters:
+                  file: %s
+                schedule:
+                  cron: "30 2 * * *"
+                  zone: Europe/Paris
+                  misfire: skip
+                  retry: {restarts: 2, backoff: 5m}
+                """.formatted(workflow()));
+        return jobs;
+    }
+
+    private Path workflow() throws Exception {
+        Path csv = temp.resolve("in.csv");
+        if (!Files.exists(csv)) {
+            Files.writeString(csv, "a,b\n1,2\n");
+        }
+        Path workflow = temp.resolve("copy.workflow.json");
+        if (!Files.exists(workflow)) {
+            Files.writeString(workflow, """
+                    {"name": "copy", "nodes": [{"id": "s", "type": "data_source", "data": {"source_path": "%s"}},
+                      {"id": "o", "type": "export", "data": {"export_type": "csv", "output_path": "%s"}}],
+                     "edges": [{"source": "s", "target": "o"}]}
+                    """.formatted(csv, temp.resolve("out.csv")));
+        }
+        return workflow;
+    }
+}
