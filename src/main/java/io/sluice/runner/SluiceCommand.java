@@ -22,7 +22,7 @@ import java.util.Optional;
                 + " restarts what failed where it stopped, and shows what every job is doing.",
         subcommands = {MigrateCommand.class, RunCommand.class, StatusCommand.class, ShowCommand.class, RestartCommand.class,
                 StopCommand.class, RecoverCommand.class, AbandonCommand.class, PurgeCommand.class, WorkflowCommand.class, DbCommand.class,
-                AnalyzeSchemaCommand.class, JobsCommand.class},
+                AnalyzeSchemaCommand.class, JobsCommand.class, ServeCommand.class},
         footer = {"", "Database: the embedded HSQLDB under ./data unless DATABASE_URL is set: a JDBC URL, or postgresql://user:pass@host:port/db"
                 + " (also postgres:// and postgresql+psycopg2://, +asyncpg://...).",
                 "Logs: data/logs/sluice.log (--verbose shows them here too).",

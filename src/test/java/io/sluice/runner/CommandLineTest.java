@@ -145,7 +145,7 @@ class CommandLineTest {
         }
 
         // then
-        assertThat(commands).hasSize(31); // sluice, its 13 commands, workflow's 6, db's 6, jobs' 5
+        assertThat(commands).hasSize(32); // sluice, its 14 commands, workflow's 6, db's 6, jobs' 5
         assertThat(texts).allSatisfy(text -> assertThat(text).as(text).endsWith(".").doesNotContain("e.g."));
         assertThat(commands).allSatisfy(command -> assertThat(command.usageMessage().description()[0])
                 .as(command.qualifiedName()).matches("[A-Za-z].*\\."));

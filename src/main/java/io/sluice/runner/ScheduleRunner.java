@@ -1,0 +1,230 @@
+package io.sluice.runner;
+
+import io.sluice.SluiceException;
+import io.sluice.execution.ExecutionService;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Path;
+import java.sql.Timestamp;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * What {@code sluice serve} does once a tick: fires the schedules that are due, each fire exactly once
+ * across every {@code serve} process on the database, restarts failed fires as their retry policy says,
+ * and recovers executions whose process died.
+ *
+ * <p>Exactly once: a process owns a fire when it moves the schedule's {@code next_fire_at} on from that
+ * fire time, a compare-and-set in the database ({@code WHERE next_fire_at = :fire}) only one process can
+ * win; it then records the fire in {@code schedule_fires} and launches the job. A restart of a failed
+ * fire is claimed the same way, on the fire's restart count. No clock of any process decides who fires.
+ *
+ * <p>Policies: a fire time more than {@value #MISFIRE_GRACE_SECONDS} s past (no serve ran then) is run
+ * once or skipped ({@code misfire}); a fire while the definition's previous execution still runs is
+ * skipped, or waits for it to end ({@code when-running: queue}); a paused schedule does not fire. Jobs run
+ * on threads of their own, so that a long job does not hold the next fires of other schedules.
+ */
+final class ScheduleRunner implements AutoCloseable {
+
+    static final int MISFIRE_GRACE_SECONDS = 30;
+    private static final Duration SYNC_EVERY = Duration.ofSeconds(10);
+    private static final Duration RECOVER_EVERY = Duration.ofSeconds(30);
+
+    private static final String CLAIM = """
+            UPDATE job_schedules SET next_fire_at = :next, last_fire_at = CASE WHEN CAST(:fired AS boolean) THEN :fire ELSE last_fire_at END,
+                   updated_at = :now
+            WHERE name = :name AND next_fire_at = :fire AND NOT paused
+            """;
+    private static final String RECORD_FIRE = """
+            INSERT INTO schedule_fires (name, fire_at, host, pid, fired_at, restarts) VALUES (:name, :fire, :host, :pid, :now, 0)
+            """;
+    private static final String FIRE_STARTED = "UPDATE schedule_fires SET execution_id = :execution WHERE name = :name AND fire_at = :fire";
+    private static final String FAILED_FIRES = """
+            SELECT f.name, f.fire_at, f.execution_id, f.restarts, e.END_TIME AS ended
+            FROM schedule_fires f JOIN BATCH_JOB_EXECUTION e ON e.JOB_EXECUTION_ID = f.execution_id
+            WHERE e.STATUS = 'FAILED'
+            """;
+    private static final String CLAIM_RESTART = """
+            UPDATE schedule_fires SET restarts = restarts + 1 WHERE name = :name AND fire_at = :fire AND restarts = :restarts
+            """;
+    private static final String RUNNING = """
+            SELECT count(*) FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = :execution AND STATUS IN ('STARTING', 'STARTED', 'STOPPING')
+            """;
+
+    private final ExecutionService executions;
+    private final JobSchedules schedules;
+    private final JdbcClient jdbc;
+    private final Path folder;
+    private final Clock clock;
+    private final PrintStream out;
+    private final ExecutorService jobs = Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "sluice-scheduled-job");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final String host;
+    private final long pid = ProcessHandle.current().pid();
+    private Map<String, JobDefinition> definitions = Map.of();
+    private Instant nextSync = Instant.MIN;
+    private Instant nextRecovery = Instant.MIN;
+
+    /**
+     * @param folder the job definitions' folder, read again every {@code 10 s}
+     * @param out    where each fire and each ended execution is told, one line each
+     */
+    ScheduleRunner(ExecutionService executions, JobSchedules schedules, JdbcClient jdbc, Path folder, Clock clock, PrintStream out) {
+        this.executions = executions;
+        this.schedules = schedules;
+        this.jdbc = jdbc;
+        this.folder = folder;
+        this.clock = clock;
+        this.out = out;
+        String name;
+        try {
+            name = InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            name = ManagementFactory.getRuntimeMXBean().getName();
+        }
+        this.host = name;
+    }
+
+    /** One pass: reads the definitions when due, fires what is due, restarts failed fires, recovers orphans when due. */
+    void tick() {
+        Instant now = clock.instant();
+        if (!now.isBefore(nextSync)) {
+            JobDefinitions.Loaded loaded = JobDefinitions.read(folder);
+            loaded.problems().forEach(problem -> out.println("sluice: " + problem));
+            List<JobDefinition> valid = loaded.definitions().stream().filter(d -> executions.jobNames().contains(d.family())).toList();
+            schedules.sync(valid, loaded.problems().isEmpty() && valid.size() == loaded.definitions().size(), now);
+            definitions = valid.stream().collect(Collectors.toMap(JobDefinition::name, Function.identity()));
+            nextSync = now.plus(SYNC_EVERY);
+        }
+        if (!now.isBefore(nextRecovery)) {
+            executions.recoverOrphans().forEach(r -> out.println("sluice: recovered execution " + r.executionId() + " of " + r.jobName()
+                    + ", left " + r.leftAs() + " by a process that is gone"));
+            nextRecovery = now.plus(RECOVER_EVERY);
+        }
+        for (JobSchedules.Row row : schedules.list()) {
+            JobDefinition definition = definitions.get(row.name());
+            if (definition == null || definition.schedule() == null || row.paused() || row.nextFireAt() == null || row.nextFireAt().isAfter(now)) {
+                continue;
+            }
+            fireIfOwned(definition, row, now);
+        }
+        retryFailed(now);
+    }
+
+    private void fireIfOwned(JobDefinition definition, JobSchedules.Row row, Instant now) {
+        JobDefinition.Schedule schedule = definition.schedule();
+        Instant fire = row.nextFireAt();
+        boolean missed = fire.isBefore(now.minusSeconds(MISFIRE_GRACE_SECONDS));
+        Instant next = schedule.nextAfter(missed ? now : fire, fire).orElse(null);
+        if (missed && schedule.misfire() == JobDefinition.Misfire.SKIP) {
+            claim(row.name(), fire, next, false);
+            return;
+        }
+        if (row.lastExecutionId() != null && running(row.lastExecutionId())) {
+            if (schedule.whenRunning() == JobDefinition.WhenRunning.SKIP && claim(row.name(), fire, next, false)) {
+                out.println("sluice: " + row.name() + " skipped its fire of " + fire + ": execution " + row.lastExecutionId() + " still runs");
+            }
+            return; // queue: it fires once that execution has ended
+        }
+        if (!claim(row.name(), fire, next, true)) {
+            return; // another process fired it
+        }
+        jdbc.sql(RECORD_FIRE).param("name", row.name()).param("fire", Timestamp.from(fire)).param("host", host).param("pid", pid)
+                .param("now", Timestamp.from(now)).update();
+        out.println("sluice: firing " + row.name() + " (" + fire + ")" + (missed ? ", a missed fire run once" : ""));
+        jobs.submit(() -> run(row.name(), fire, () -> executions.launch(definition.family(), definition.parameters(), started(row.name(), fire))));
+    }
+
+    /** Moves the schedule's next fire on from {@code fire}: true when this process did (it owns the fire). */
+    private boolean claim(String name, Instant fire, Instant next, boolean fired) {
+        Timestamp now = Timestamp.from(clock.instant());
+        return jdbc.sql(CLAIM).param("name", name).param("fire", Timestamp.from(fire))
+                .param("next", next == null ? null : Timestamp.from(next), java.sql.Types.TIMESTAMP)
+                .param("fired", fired).param("now", now).update() == 1;
+    }
+
+    private void retryFailed(Instant now) {
+        List<Map<String, Object>> failed = jdbc.sql(FAILED_FIRES).query().listOfRows();
+        for (Map<String, Object> fire : failed) {
+            String name = (String) fire.get("name");
+            JobDefinition definition = definitions.get(name);
+            int restarts = ((Number) fire.get("restarts")).intValue();
+            if (definition == null || definition.schedule() == null || restarts >= definition.schedule().restarts() || fire.get("ended") == null) {
+                continue;
+            }
+            Instant ended = ((Timestamp) fire.get("ended")).toInstant();
+            Duration wait = definition.schedule().backoff().multipliedBy(1L << Math.min(restarts, 20));
+            if (now.isBefore(ended.plus(wait))) {
+                continue;
+            }
+            Timestamp fireAt = (Timestamp) fire.get("fire_at");
+            boolean owned = jdbc.sql(CLAIM_RESTART).param("name", name).param("fire", fireAt).param("restarts", restarts).update() == 1;
+            if (owned) {
+                long execution = ((Number) fire.get("execution_id")).longValue();
+                out.println("sluice: restarting " + name + "'s execution " + execution + " (restart " + (restarts + 1) + " of "
+                        + definition.schedule().restarts() + ")");
+                jobs.submit(() -> run(name, fireAt.toInstant(), () -> executions.restart(execution, started(name, fireAt.toInstant()))));
+            }
+        }
+    }
+
+    /** Runs a fire's job, telling its end; a job that cannot start is told in one line. */
+    private void run(String name, Instant fire, java.util.function.Supplier<JobExecution> job) {
+        try {
+            JobExecution execution = job.get();
+            out.println("sluice: " + name + "'s execution " + execution.getId() + " of " + execution.getJobInstance().getJobName() + " ended "
+                    + execution.getStatus());
+        } catch (SluiceException e) {
+            out.println("sluice: " + name + " (" + fire + ") could not run: " + e.getMessage());
+        } catch (RuntimeException e) {
+            out.println("sluice: " + name + " (" + fire + ") could not run: " + e);
+        }
+    }
+
+    /** Records the execution a fire started, as soon as it starts. */
+    private JobExecutionListener started(String name, Instant fire) {
+        return new JobExecutionListener() {
+            @Override
+            public void beforeJob(JobExecution execution) {
+                jdbc.sql(FIRE_STARTED).param("name", name).param("fire", Timestamp.from(fire)).param("execution", execution.getId()).update();
+                schedules.launched(name, execution.getId());
+            }
+        };
+    }
+
+    private boolean running(long executionId) {
+        return jdbc.sql(RUNNING).param("execution", executionId).query(Long.class).single() > 0;
+    }
+
+    /** How many fired jobs still run in this process. */
+    int runningJobs() {
+        return executions.running().size();
+    }
+
+    /** Waits for the jobs this process runs to end (a shutdown has asked them to stop), at most {@code patience}. */
+    void awaitJobs(Duration patience) throws InterruptedException {
+        jobs.shutdown();
+        jobs.awaitTermination(patience.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        jobs.shutdownNow();
+    }
+}

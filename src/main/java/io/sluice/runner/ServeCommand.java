@@ -1,0 +1,46 @@
+package io.sluice.runner;
+
+import io.sluice.execution.ExecutionService;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sluice serve}: the long-running process that fires the schedules of {@code jobs/} (see
+ * {@link ScheduleRunner}): each fire runs exactly once however many {@code serve} processes share the
+ * database. On the default embedded database it is the process that holds the files and lets the others
+ * in through its loopback server. SIGTERM or Ctrl-C stops the running jobs after their current chunk
+ * (they end STOPPED and restart cleanly), then the process.
+ */
+@Command(name = "serve", mixinStandardHelpOptions = true,
+        description = {"Run the schedules of jobs/: each fire exactly once across every serve process on the database.",
+                "Failed fires are restarted as their retry policy says; executions of dead processes are recovered. Ctrl-C or SIGTERM stops it."})
+class ServeCommand implements Callable<Integer> {
+
+    /** How long a tick waits at most before it looks again (the fire times' precision). */
+    private static final Duration TICK = Duration.ofMillis(500);
+    private static final Duration STOP_WAIT = Duration.ofSeconds(55);
+
+    @Mixin
+    JobsCommand.Folder folder = new JobsCommand.Folder();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        try (BootContext boot = BootContext.start();
+             ScheduleRunner runner = new ScheduleRunner(boot.bean(ExecutionService.class), boot.bean(JobSchedules.class), boot.bean(JdbcClient.class),
+                     folder.path(), Clock.systemUTC(), System.out)) {
+            System.out.println("sluice serve: running the schedules of " + folder.path().toAbsolutePath().normalize() + " (Ctrl-C stops)");
+            while (!boot.stopRequested()) {
+                runner.tick();
+                Thread.sleep(TICK.toMillis());
+            }
+            runner.awaitJobs(STOP_WAIT);
+            System.out.println("sluice serve: stopped");
+            return ExitCode.SUCCESS.code();
+        }
+    }
+}
