@@ -75,6 +75,8 @@ final class ScheduleRunner implements AutoCloseable {
         thread.setDaemon(true);
         return thread;
     });
+    /** The jobs submitted and not seen to end yet. */
+    private final java.util.Queue<java.util.concurrent.Future<?>> submitted = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final String host;
     private final long pid = ProcessHandle.current().pid();
     private Map<String, JobDefinition> definitions = Map.of();
@@ -148,7 +150,7 @@ final class ScheduleRunner implements AutoCloseable {
         jdbc.sql(RECORD_FIRE).param("name", row.name()).param("fire", Timestamp.from(fire)).param("host", host).param("pid", pid)
                 .param("now", Timestamp.from(now)).update();
         out.println("sluice: firing " + row.name() + " (" + fire + ")" + (missed ? ", a missed fire run once" : ""));
-        jobs.submit(() -> run(row.name(), fire, () -> executions.launch(definition.family(), definition.parameters(), started(row.name(), fire))));
+        submit(() -> run(row.name(), fire, () -> executions.launch(definition.family(), definition.parameters(), started(row.name(), fire))));
     }
 
     /** Moves the schedule's next fire on from {@code fire}: true when this process did (it owns the fire). */
@@ -159,27 +161,28 @@ final class ScheduleRunner implements AutoCloseable {
                 .param("fired", fired).param("now", now).update() == 1;
     }
 
+    /** A fire whose execution failed. */
+    private record FailedFire(String name, Timestamp fireAt, long executionId, int restarts, Timestamp ended) {
+    }
+
     private void retryFailed(Instant now) {
-        List<Map<String, Object>> failed = jdbc.sql(FAILED_FIRES).query().listOfRows();
-        for (Map<String, Object> fire : failed) {
-            String name = (String) fire.get("name");
-            JobDefinition definition = definitions.get(name);
-            int restarts = ((Number) fire.get("restarts")).intValue();
-            if (definition == null || definition.schedule() == null || restarts >= definition.schedule().restarts() || fire.get("ended") == null) {
+        List<FailedFire> failed = jdbc.sql(FAILED_FIRES).query((rs, row) -> new FailedFire(rs.getString("name"), rs.getTimestamp("fire_at"),
+                rs.getLong("execution_id"), rs.getInt("restarts"), rs.getTimestamp("ended"))).list();
+        for (FailedFire fire : failed) {
+            JobDefinition definition = definitions.get(fire.name());
+            if (definition == null || definition.schedule() == null || fire.restarts() >= definition.schedule().restarts() || fire.ended() == null) {
                 continue;
             }
-            Instant ended = ((Timestamp) fire.get("ended")).toInstant();
-            Duration wait = definition.schedule().backoff().multipliedBy(1L << Math.min(restarts, 20));
-            if (now.isBefore(ended.plus(wait))) {
+            Duration wait = definition.schedule().backoff().multipliedBy(1L << Math.min(fire.restarts(), 20));
+            if (now.isBefore(fire.ended().toInstant().plus(wait))) {
                 continue;
             }
-            Timestamp fireAt = (Timestamp) fire.get("fire_at");
-            boolean owned = jdbc.sql(CLAIM_RESTART).param("name", name).param("fire", fireAt).param("restarts", restarts).update() == 1;
+            boolean owned = jdbc.sql(CLAIM_RESTART).param("name", fire.name()).param("fire", fire.fireAt()).param("restarts", fire.restarts()).update() == 1;
             if (owned) {
-                long execution = ((Number) fire.get("execution_id")).longValue();
-                out.println("sluice: restarting " + name + "'s execution " + execution + " (restart " + (restarts + 1) + " of "
+                out.println("sluice: restarting " + fire.name() + "'s execution " + fire.executionId() + " (restart " + (fire.restarts() + 1) + " of "
                         + definition.schedule().restarts() + ")");
-                jobs.submit(() -> run(name, fireAt.toInstant(), () -> executions.restart(execution, started(name, fireAt.toInstant()))));
+                Instant fireAt = fire.fireAt().toInstant();
+                submit(() -> run(fire.name(), fireAt, () -> executions.restart(fire.executionId(), started(fire.name(), fireAt))));
             }
         }
     }
@@ -212,9 +215,29 @@ final class ScheduleRunner implements AutoCloseable {
         return jdbc.sql(RUNNING).param("execution", executionId).query(Long.class).single() > 0;
     }
 
-    /** How many fired jobs still run in this process. */
-    int runningJobs() {
-        return executions.running().size();
+    private void submit(Runnable job) {
+        submitted.removeIf(java.util.concurrent.Future::isDone);
+        submitted.add(jobs.submit(job));
+    }
+
+    /**
+     * Waits until every job this runner submitted has ended, at most {@code patience}.
+     *
+     * @return false when some still run after it
+     */
+    boolean awaitSubmitted(Duration patience) throws InterruptedException {
+        Instant deadline = Instant.now().plus(patience);
+        for (java.util.concurrent.Future<?> job : submitted) {
+            try {
+                job.get(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()), TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // run() tells a job's failure itself
+            } catch (java.util.concurrent.TimeoutException e) {
+                return false;
+            }
+        }
+        submitted.removeIf(java.util.concurrent.Future::isDone);
+        return true;
     }
 
     /** Waits for the jobs this process runs to end (a shutdown has asked them to stop), at most {@code patience}. */

@@ -1,0 +1,138 @@
+package io.sluice.runner;
+
+import io.sluice.execution.ExecutionService;
+import io.sluice.testing.Rows;
+import io.sluice.testing.TestDatabase;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The schedule policies of {@code serve}, on both databases, with a clock the test moves (never a sleep):
+ * missed fire times skipped or run once, a paused schedule left alone, a failed fire restarted as its
+ * retry policy says and no more.
+ */
+class ScheduleRunnerTest {
+
+    private static final Instant T0 = Instant.parse("2030-01-01T00:00:00Z");
+
+    @TempDir
+    Path temp;
+
+    static Stream<TestDatabase> databases() {
+        return TestDatabase.both();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void missed_fires_are_skipped_or_run_once_a_paused_schedule_waits_and_a_failed_fire_is_restarted_as_its_policy_says(TestDatabase database)
+            throws Exception {
+        // given hourly schedules: one skipping missed fires, one running them once, one paused, and one whose job fails, retried once
+        Path good = workflow("good", "a,b\n1,2\n");
+        Path bad = workflow("bad", "a,b\n1,2\n3\n");
+        Path jobs = Files.createDirectories(temp.resolve("jobs"));
+        Files.writeString(jobs.resolve("skip.yml"), definition("skip", good, "misfire: skip"));
+        Files.writeString(jobs.resolve("once.yml"), definition("once", good, "misfire: run-once"));
+        Files.writeString(jobs.resolve("paused.yml"), definition("paused", good, "paused: true"));
+        Files.writeString(jobs.resolve("retried.yml"), definition("retried", bad, "retry: {restarts: 1, backoff: 1m}"));
+        MovableClock clock = new MovableClock(T0);
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        SluiceCommand.SPRING_ARGUMENTS.clear();
+        SluiceCommand.SPRING_ARGUMENTS.addAll(database.arguments());
+        try (BootContext boot = BootContext.start();
+             ScheduleRunner runner = new ScheduleRunner(boot.bean(ExecutionService.class), boot.bean(JobSchedules.class), boot.bean(JdbcClient.class),
+                     jobs, clock, new PrintStream(said, true, StandardCharsets.UTF_8))) {
+
+            // when the first tick reads the definitions, and the next comes five hours later (as after a serve that did not run)
+            runner.tick();
+            clock.now = T0.plus(Duration.ofHours(5));
+            runner.tick();
+            awaitIdle(runner);
+            // and the retried fire's backoff has passed, twice
+            clock.now = clock.now.plus(Duration.ofMinutes(2));
+            runner.tick();
+            awaitIdle(runner);
+            clock.now = clock.now.plus(Duration.ofMinutes(5));
+            runner.tick();
+            awaitIdle(runner);
+        } finally {
+            SluiceCommand.SPRING_ARGUMENTS.clear();
+        }
+
+        // then
+        assertThat(Rows.query(database, "SELECT name, fire_at, restarts FROM schedule_fires ORDER BY name"))
+                .extracting(r -> r.get("name") + " " + instant(r.get("fire_at")) + " " + r.get("restarts"))
+                .containsExactly("once 2030-01-01T01:00:00Z 0", "retried 2030-01-01T01:00:00Z 1");
+        assertThat(Rows.query(database, "SELECT name, paused, next_fire_at FROM job_schedules ORDER BY name"))
+                .extracting(r -> r.get("name") + " " + r.get("paused") + " " + instant(r.get("next_fire_at")))
+                .containsExactly("once false 2030-01-01T06:00:00Z", "paused true 2030-01-01T01:00:00Z", "retried false 2030-01-01T06:00:00Z",
+                        "skip false 2030-01-01T06:00:00Z");
+        assertThat(Rows.query(database, "SELECT STATUS AS status FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID"))
+                .extracting(r -> r.get("status")).containsExactlyInAnyOrder("COMPLETED", "FAILED", "FAILED");
+        assertThat(said.toString(StandardCharsets.UTF_8)).contains("firing once (2030-01-01T01:00:00Z), a missed fire run once",
+                "restarting retried's execution");
+    }
+
+    /** Waits until the jobs the runner started have ended (each runs on a thread of its own). */
+    private static void awaitIdle(ScheduleRunner runner) throws InterruptedException {
+        assertThat(runner.awaitSubmitted(Duration.ofMinutes(2))).as("the fired jobs ended").isTrue();
+    }
+
+    /** A timestamptz column's value as the driver gives it (a Timestamp from PostgreSQL's, an OffsetDateTime from HSQLDB's). */
+    private static Instant instant(Object value) {
+        return value instanceof java.time.OffsetDateTime time ? time.toInstant() : ((java.sql.Timestamp) value).toInstant();
+    }
+
+    private static String definition(String name, Path workflow, String policy) {
+        return "name: " + name + "\nfamily: workflow\nparameters:\n  file: " + workflow + "\nschedule:\n  every: 1h\n  " + policy + "\n";
+    }
+
+    /** A workflow copying a CSV file; a record of the wrong field count fails it (no rejects allowed). */
+    private Path workflow(String name, String csv) throws Exception {
+        Path input = Files.writeString(temp.resolve(name + ".csv"), csv);
+        return Files.writeString(temp.resolve(name + ".json"), """
+                {"name": "%s", "max_rejects": 0, "nodes": [{"id": "s", "type": "data_source", "data": {"source_path": "%s"}},
+                  {"id": "o", "type": "export", "data": {"export_type": "csv", "output_path": "%s"}}],
+                 "edges": [{"source": "s", "target": "o"}]}
+                """.formatted(name, input, temp.resolve(name + "-out.csv")));
+    }
+
+    /** A clock the test sets. */
+    private static final class MovableClock extends Clock {
+        volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
