@@ -28,3 +28,7 @@ CREATE TABLE schema_snapshot_tables (
 -- adjusted mutual information), NULL without one. Only sluice writes these; the tools' columns are unchanged.
 ALTER TABLE clustering_results ADD COLUMN ari double precision;
 ALTER TABLE clustering_results ADD COLUMN ami double precision;
+
+-- sluice's own clustering results take ids from 1,000,000,000 on, so that a Hamilton store migrated
+-- later (which keeps Hamilton's ids, 1 up) never lands on one of them.
+ALTER TABLE clustering_results ALTER COLUMN id RESTART WITH 1000000000;

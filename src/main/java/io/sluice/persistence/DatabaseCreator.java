@@ -130,9 +130,20 @@ public class DatabaseCreator {
                     skipped.add(sql);
                     continue;
                 }
-                try (Statement statement = connection.createStatement()) {
-                    statement.execute(sql.text());
+                try {
+                    if (sql.copyData() != null) {
+                        // pg_dump's COPY ... FROM stdin: its rows follow it in the script
+                        connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI().copyIn(sql.text(), new java.io.StringReader(sql.copyData()));
+                    } else {
+                        try (Statement statement = connection.createStatement()) {
+                            statement.execute(sql.text());
+                        }
+                    }
                     ran++;
+                } catch (java.io.IOException e) {
+                    Failure failed = new Failure(sql, String.valueOf(e.getMessage()));
+                    failures.add(failed);
+                    failure.accept(failed);
                 } catch (SQLException e) {
                     Failure failed = new Failure(sql, message(e, on));
                     failures.add(failed);

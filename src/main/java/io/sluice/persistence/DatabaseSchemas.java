@@ -34,7 +34,8 @@ public class DatabaseSchemas {
     }
 
     /**
-     * @throws NotFoundException when no database has that id, or it cannot be reached and has no cached schema
+     * @throws NotFoundException           when no database has that id
+     * @throws RegisteredDatabaseException when it cannot be reached and has no cached schema
      */
     public Found schema(String id) {
         RegisteredDatabase database = databases.get(id);
@@ -56,7 +57,8 @@ public class DatabaseSchemas {
             String why = e.reason();
             return cached.map(c -> new Found(SchemaJson.fromHamilton(c.json()), "Schema of " + database.describe() + " as cached "
                             + c.at().toInstant() + " (the database cannot be reached: " + why + ").", false))
-                    .orElseThrow(() -> new NotFoundException(e.getMessage() + "; no schema of it is cached (sluice analyze-schema " + id + " caches one)"));
+                    .orElseThrow(() -> new RegisteredDatabaseException(e.getMessage() + "; no schema of it is cached (sluice analyze-schema " + id
+                            + " caches one)", e.reason()));
         }
     }
 

@@ -17,7 +17,7 @@ import java.util.TreeMap;
  * table its columns, primary key, imported (foreign) keys and indexes, four calls a table. MySQL and
  * MariaDB keep their databases as catalogues: the connection's own is read, and it stands in the
  * schema's place. The row estimate is the table statistic row of {@code getIndexInfo} where the driver
- * gives one. Schemas of the vendor's own ({@code INFORMATION_SCHEMA}, {@code SYSTEM_LOBS},
+ * gives one. A default of {@code NULL} (as MariaDB's driver spells no default) is none. Schemas of the vendor's own ({@code INFORMATION_SCHEMA}, {@code SYSTEM_LOBS},
  * {@code sys}...) and SQLite's {@code sqlite_} tables are left out.
  */
 final class JdbcCatalog implements DatabaseCatalog {
@@ -66,8 +66,9 @@ final class JdbcCatalog implements DatabaseCatalog {
                     String type = rows.getString("TYPE_NAME");
                     int size = rows.getInt("COLUMN_SIZE");
                     boolean sized = !rows.wasNull() && size > 0 && type != null && type.toLowerCase(Locale.ROOT).matches(".*(char|binary).*");
+                    String defaultValue = rows.getString("COLUMN_DEF");
                     columns.add(new TableSchema.Column(rows.getString("COLUMN_NAME"), sized ? type + "(" + size + ")" : type,
-                            rows.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls, rows.getString("COLUMN_DEF")));
+                            rows.getInt("NULLABLE") != DatabaseMetaData.columnNoNulls, "NULL".equalsIgnoreCase(defaultValue) ? null : defaultValue));
                 }
             }
             if (columns.isEmpty()) {

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
  * @param id                the id, Hamilton's form {@code db_} and 10 hexadecimal digits
  * @param provider          the vendor, upper case as Hamilton stores it (see {@link Provider})
  * @param passwordEncrypted the password as {@link SecretCipher#encrypt} made it, or null
- * @param status            {@code pending}, {@code connected}, {@code failed} or {@code disconnected} (any case)
+ * @param status            {@code PENDING}, {@code CONNECTED}, {@code FAILED} or {@code DISCONNECTED} (Hamilton's; read in any case)
  * @param tableCount        the tables the last schema extraction found
  * @param lastConnectedAt   when a connection last succeeded, or null
  */
@@ -45,6 +45,11 @@ public record RegisteredDatabase(String id, String name, String provider, String
         Provider(int defaultPort, String... urlPrefixes) {
             this.defaultPort = defaultPort;
             this.urlPrefixes = List.of(urlPrefixes);
+        }
+
+        /** The name a row keeps, Hamilton's: {@code MYSQL} for MariaDB too, else the provider's own. */
+        public String storedName() {
+            return this == MARIADB ? MYSQL.name() : name();
         }
 
         /** How this vendor's JDBC URLs start ({@code jdbc:postgresql:}). */

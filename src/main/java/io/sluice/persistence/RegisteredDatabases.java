@@ -38,6 +38,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * drivers get the login timeout only). Connections for writing (a workflow's table export) are
  * opened one at a time.
  *
+ * <p>Rows are written as Hamilton's code reads them: statuses {@code PENDING}, {@code CONNECTED}, {@code FAILED};
+ * providers by Hamilton's names ({@code mariadb} is stored {@code MYSQL}, both reached through MariaDB's driver;
+ * {@code HSQLDB} has no Hamilton name and is stored as it is).
+ *
  * <p>A password is encrypted with the {@link SecretCipher} before it is stored and decrypted only
  * when a connection is opened, to be handed to the driver: it is in no message (a driver's message
  * that repeats it has it masked), log, listing or job parameter.
@@ -61,13 +65,13 @@ public class RegisteredDatabases implements AutoCloseable {
             INSERT INTO databases (id, name, provider, host, port, database_name, username, password_encrypted, connection_string,
                                    status, table_count, sql_content, description, created_at, updated_at)
             VALUES (:id, :name, :provider, :host, :port, :databaseName, :username, :passwordEncrypted, :connectionString,
-                    'pending', 0, :sqlContent, :description, :now, :now)
+                    'PENDING', 0, :sqlContent, :description, :now, :now)
             """;
     private static final String DELETE = "DELETE FROM databases WHERE id = :id";
     private static final String UPDATE_CONNECTED = """
-            UPDATE databases SET status = 'connected', last_connected_at = :now, updated_at = :now WHERE id = :id
+            UPDATE databases SET status = 'CONNECTED', last_connected_at = :now, updated_at = :now WHERE id = :id
             """;
-    private static final String UPDATE_FAILED = "UPDATE databases SET status = 'failed', updated_at = :now WHERE id = :id";
+    private static final String UPDATE_FAILED = "UPDATE databases SET status = 'FAILED', updated_at = :now WHERE id = :id";
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -153,10 +157,16 @@ public class RegisteredDatabases implements AutoCloseable {
             if (registration.database() == null || registration.database().isBlank()) {
                 throw new InvalidInputException("a SQLite database needs --database FILE (or --url jdbc:sqlite:FILE)");
             }
+            if (registration.host() != null || registration.user() != null || password != null) {
+                throw new InvalidInputException("a SQLite database is a file: it takes no --host, --user or password");
+            }
         } else if (registration.host() == null || registration.host().isBlank()) {
             throw new InvalidInputException("give --host (and --port, --database, --user) or --url JDBC_URL");
         } else if (!RegisteredDatabase.isHostName(registration.host())) {
             throw new InvalidInputException("--host '" + registration.host() + "' is not a host name or address");
+        }
+        if (registration.port() != null && (registration.port() < 1 || registration.port() > 65535)) {
+            throw new InvalidInputException("--port " + registration.port() + " is not a port (1 to 65535)");
         }
         String id = "db_" + HexFormat.of().formatHex(randomBytes(5));
         Instant now = Instant.now();
@@ -167,7 +177,7 @@ public class RegisteredDatabases implements AutoCloseable {
         jdbc.sql(INSERT)
                 .param("id", id)
                 .param("name", registration.name())
-                .param("provider", registration.provider().name())
+                .param("provider", registration.provider().storedName())
                 .param("host", registration.host())
                 .param("port", port)
                 .param("databaseName", sqlite)

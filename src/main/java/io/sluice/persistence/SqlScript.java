@@ -10,20 +10,28 @@ import java.util.List;
  * backslash escapes), {@code "..."} identifiers and {@code $tag$...$tag$} bodies are kept whole. A
  * line that starts with a backslash between statements is a psql meta-command ({@code \c db},
  * {@code \set name value}): it is no SQL, and is listed apart. A last statement without its
- * {@code ;} counts too.
+ * {@code ;} counts too. A {@code COPY ... FROM stdin;} statement (as {@code pg_dump} writes them) takes
+ * the lines after it, up to a line {@code \.}, as its data.
  *
  * @param statements the statements, in order, without their {@code ;}
  * @param metaCommands the psql meta-commands, in order
  */
 public record SqlScript(List<Statement> statements, List<Statement> metaCommands) {
 
+    private static final java.util.regex.Pattern COPY_FROM_STDIN = java.util.regex.Pattern.compile("(?is)^COPY\\b.*\\bFROM\\s+STDIN\\b.*");
+
     /**
      * One statement or meta-command of the script.
      *
-     * @param line the line it starts on, from 1
-     * @param text its text, trimmed, comments kept
+     * @param line     the line it starts on, from 1
+     * @param text     its text, trimmed, comments kept
+     * @param copyData the rows of a {@code COPY ... FROM stdin} (lines, each ending in a newline), or null
      */
-    public record Statement(int line, String text) {
+    public record Statement(int line, String text, String copyData) {
+
+        public Statement(int line, String text) {
+            this(line, text, null);
+        }
 
         /** Its first line, cut at 80 characters, for messages. */
         public String firstLine() {
@@ -87,8 +95,28 @@ public record SqlScript(List<Statement> statements, List<Statement> metaCommands
                 current.append(script, i, end);
                 i = end;
             } else if (c == ';') {
+                String statement = current.toString().strip();
                 add(statements, startLine, current);
                 i++;
+                if (COPY_FROM_STDIN.matcher(statement).matches()) {
+                    int dataStart = script.indexOf('\n', i);
+                    dataStart = dataStart < 0 ? n : dataStart + 1;
+                    int end = dataStart;
+                    StringBuilder data = new StringBuilder();
+                    while (end < n) {
+                        int lineEnd = script.indexOf('\n', end);
+                        String dataLine = script.substring(end, lineEnd < 0 ? n : lineEnd);
+                        end = lineEnd < 0 ? n : lineEnd + 1;
+                        if (dataLine.equals("\\.") || dataLine.equals("\\.\r")) {
+                            break;
+                        }
+                        data.append(dataLine).append('\n');
+                    }
+                    line += count(script, i, end, '\n');
+                    Statement copy = statements.remove(statements.size() - 1);
+                    statements.add(new Statement(copy.line(), copy.text(), data.toString()));
+                    i = end;
+                }
             } else {
                 current.append(c);
                 i++;

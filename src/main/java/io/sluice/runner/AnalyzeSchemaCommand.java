@@ -27,7 +27,7 @@ class AnalyzeSchemaCommand implements Callable<Integer> {
             description = "schema-affinity (the default: keys, naming conventions, link tables and hubs) or fk-communities (declared foreign keys only).")
     String method;
 
-    @Option(names = "--resolution", paramLabel = "R", description = "Modularity's resolution: above 1 gives more, smaller clusters (default 1).")
+    @Option(names = "--resolution", paramLabel = "R", description = "Modularity's resolution: above 1 gives more, smaller clusters (default: 1 for fk-communities, max(1, sqrt(tables / 150)) for schema-affinity).")
     String resolution;
 
     @Option(names = "--ground-truth", paramLabel = "FILE",

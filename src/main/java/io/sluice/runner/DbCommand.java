@@ -234,11 +234,14 @@ class DbCommand {
         }
     }
 
-    /** The first line of standard input, the password; an empty one is none. */
+    /** The first line of standard input, the password. */
     static String readPassword() {
         try {
             String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-            return line == null || line.isEmpty() ? null : line;
+            if (line == null || line.isEmpty()) {
+                throw new InvalidInputException("--password-stdin: standard input holds no password (give it on its first line)");
+            }
+            return line;
         } catch (IOException e) {
             throw new InvalidInputException("cannot read the password from standard input: " + e.getMessage());
         }

@@ -91,9 +91,19 @@ public class AnalyzeSchemaFamily implements JobFamily {
     private final RegisteredDatabases databases;
     private final SchemaSnapshots snapshots;
     private final SchemaAnalyses analyses;
+    private final org.springframework.jdbc.core.simple.JdbcClient jdbc;
+
+    private static final String RUNNING = """
+            SELECT e.JOB_EXECUTION_ID FROM BATCH_JOB_EXECUTION e
+            JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
+            JOIN BATCH_JOB_EXECUTION_PARAMS p ON p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID
+            WHERE i.JOB_NAME = 'analyze-schema' AND e.STATUS IN ('STARTING', 'STARTED', 'STOPPING')
+              AND p.PARAMETER_NAME = 'database' AND p.PARAMETER_VALUE = :database
+            """;
 
     AnalyzeSchemaFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, RegisteredDatabases databases,
-                        SchemaSnapshots snapshots, SchemaAnalyses analyses) {
+                        SchemaSnapshots snapshots, SchemaAnalyses analyses, org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+        this.jdbc = jdbc;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.databases = databases;
@@ -126,6 +136,11 @@ public class AnalyzeSchemaFamily implements JobFamily {
         }
         JobParameters parameters = builder.toJobParameters();
         check(parameters);
+        List<Long> running = jdbc.sql(RUNNING).param("database", database).query(Long.class).list();
+        if (!running.isEmpty()) {
+            throw new io.sluice.ConflictException("database " + database + " is being analysed by execution " + running.get(0)
+                    + "; wait for it, stop it (sluice stop " + running.get(0) + "), or recover it if its process is gone (sluice recover)");
+        }
         return parameters;
     }
 
@@ -197,7 +212,8 @@ public class AnalyzeSchemaFamily implements JobFamily {
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            throw new IllegalArgumentException(file + ": cannot be read (" + e.getMessage() + ")");
+            throw new IllegalArgumentException(file + (java.nio.file.Files.isDirectory(file) ? " is a folder, not a CSV file"
+                    : ": cannot be read (" + e.getMessage() + ")"));
         }
         if (clusters.isEmpty()) {
             throw new IllegalArgumentException(file + " holds no table,cluster rows");

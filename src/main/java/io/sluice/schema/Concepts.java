@@ -143,7 +143,8 @@ final class Concepts {
             }
         }
         String name = TableNames.humanSingular(t.name());
-        String description = "A " + name.toLowerCase(Locale.ROOT) + ": a row of " + index.display(table)
+        String lowerName = name.toLowerCase(Locale.ROOT);
+        String description = ("aeiou".indexOf(lowerName.isEmpty() ? 'x' : lowerName.charAt(0)) >= 0 ? "An " : "A ") + lowerName + ": a row of " + index.display(table)
                 + (joins.isEmpty() ? "" : " with " + String.join(", ", joins.stream().map(j -> (String) j.get("table")).toList()))
                 + (idColumns.isEmpty() ? "; it has no key." : ", identified by " + String.join(", ", idColumns) + ".");
         double confidence = idColumns.isEmpty() ? 0.6 : 0.9;

@@ -103,13 +103,13 @@ final class TableClustering {
 
     /**
      * The resolution a method clusters with unless told: 1 (Newman's modularity) for the baseline, and for
-     * {@link Method#SCHEMA_AFFINITY} {@code max(1, tables / 150)}. Modularity cannot tell apart communities
+     * {@link Method#SCHEMA_AFFINITY} {@code max(1, sqrt(tables / 150))}. Modularity cannot tell apart communities
      * smaller than about the square root of the graph's weight (Fortunato and Barthelemy, "Resolution limit in
      * community detection", 2007): in a schema of thousands of tables it would merge modules of ten or twenty
-     * tables, which is what schemas are made of, so the resolution grows with the schema.
+     * tables, so the resolution grows with the schema; slowly, as large schemas have large modules too.
      */
     static double defaultResolution(Method method, int tables) {
-        return method == Method.FOREIGN_KEY_COMMUNITIES ? 1.0 : Math.max(1.0, tables / 150.0);
+        return method == Method.FOREIGN_KEY_COMMUNITIES ? 1.0 : Math.max(1.0, Math.sqrt(tables / 150.0));
     }
 
     /**
@@ -377,7 +377,9 @@ final class TableClustering {
                 if (!tokens.isEmpty()) {
                     byLastWord.computeIfAbsent(tokens.get(tokens.size() - 1), n -> new ArrayList<>()).add(i);
                 }
-                if (table.primaryKey().size() == 1) {
+                boolean extension = table.primaryKey().size() == 1 && table.foreignKeys().stream()
+                        .anyMatch(key -> key.columns().equals(table.primaryKey())); // customer_profiles(customer_id): customers' extension
+                if (table.primaryKey().size() == 1 && !extension) {
                     byPrimaryKeyColumn.computeIfAbsent(table.primaryKey().get(0).toLowerCase(Locale.ROOT), n -> new ArrayList<>()).add(i);
                 }
             }
@@ -422,12 +424,10 @@ final class TableClustering {
                 if (covered.contains(lower) || table.primaryKey().size() == 1 && table.primaryKey().get(0).equalsIgnoreCase(column.name())) {
                     continue;
                 }
-                Integer target = null;
+                Integer target = namedBy(i, TableNames.referencedEntity(column.name()));
                 List<Integer> sameKey = byPrimaryKeyColumn.getOrDefault(lower, List.of());
-                if (sameKey.size() == 1 && sameKey.get(0) != i && !lower.equals("id")) {
+                if (target == null && sameKey.size() == 1 && sameKey.get(0) != i && !lower.equals("id")) {
                     target = sameKey.get(0); // rel_paper_topic.PaperID, papers' key PaperID
-                } else {
-                    target = namedBy(i, TableNames.referencedEntity(column.name()));
                 }
                 if (target != null) {
                     TableSchema referenced = tables.get(target);
@@ -449,6 +449,10 @@ final class TableClustering {
             }
             List<Integer> candidates = byLastWord.getOrDefault(entity.get(entity.size() - 1), List.of()).stream()
                     .filter(t -> t != from && endsWith(words.get(t), entity)).toList();
+            List<Integer> exact = candidates.stream().filter(t -> words.get(t).equals(entity)).toList();
+            if (exact.size() == 1) {
+                return exact.get(0); // paper_id: papers, before rel_person_paper
+            }
             if (candidates.size() > 1 && !words.get(from).isEmpty()) {
                 String prefix = words.get(from).get(0);
                 candidates = candidates.stream().filter(t -> words.get(t).get(0).equals(prefix)).toList();

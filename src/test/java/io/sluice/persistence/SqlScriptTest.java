@@ -49,4 +49,18 @@ class SqlScriptTest {
         assertThat(parsed.statements()).extracting(SqlScript.Statement::text).containsExactly("SELECT 1", "SELECT '\\not a command'");
         assertThat(parsed.statements()).extracting(SqlScript.Statement::line).containsExactly(3, 5);
     }
+
+    @Test
+    void a_copy_from_stdin_takes_the_lines_up_to_a_backslash_dot_as_its_rows() {
+        // given pg_dump's form
+        String script = "COPY t (a, b) FROM stdin;\n1\tx;y\n2\t'z\n\\.\nSELECT 1;\n";
+
+        // when
+        SqlScript parsed = SqlScript.parse(script);
+
+        // then
+        assertThat(parsed.statements()).extracting(SqlScript.Statement::line, SqlScript.Statement::text, SqlScript.Statement::copyData)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "COPY t (a, b) FROM stdin", "1\tx;y\n2\t'z\n"),
+                        org.assertj.core.groups.Tuple.tuple(5, "SELECT 1", null));
+    }
 }

@@ -62,10 +62,10 @@ class DbCommandTest {
             assertThat(id).matches("db_[0-9a-f]{10}");
             assertThat(tested.exitCode()).as(tested.out() + tested.err()).isZero();
             assertThat(tested.out()).startsWith(id + ": connected to MariaDB");
-            assertThat(listed.out()).contains(id, "shop", "mariadb", "connected", "127.0.0.1:3306/" + name);
+            assertThat(listed.out()).contains(id, "shop", "mysql", "connected", "127.0.0.1:3306/" + name);
             Map<String, Object> row = Rows.query(database, "SELECT * FROM databases WHERE id = '" + id + "'").get(0);
             assertThat(row.get("password_encrypted")).asString().startsWith("v1:").doesNotContain(PASSWORD);
-            assertThat(row.get("status")).isEqualTo("connected");
+            assertThat(row.get("status")).isEqualTo("CONNECTED");
             assertThat(row.get("last_connected_at")).isNotNull();
             for (Sluice.Result result : List.of(added, tested, listed)) {
                 assertThat(result.out() + result.err()).doesNotContain(PASSWORD);
@@ -123,14 +123,14 @@ class DbCommandTest {
         assertThat(tested.out().lines()).hasSize(1);
         assertThat(tested.out()).startsWith(id + ": failed after");
         assertThat(tested.err()).doesNotContain("Exception", "\tat ");
-        assertThat(Rows.query(database, "SELECT status FROM databases WHERE id = '" + id + "'").get(0).get("status")).isEqualTo("failed");
+        assertThat(Rows.query(database, "SELECT status FROM databases WHERE id = '" + id + "'").get(0).get("status")).isEqualTo("FAILED");
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("databases")
     void db_create_runs_a_script_statement_by_statement_reporting_the_failed_ones_with_their_line(TestDatabase database) throws Exception {
         // given a psql script: a meta-command, a whole-database statement, two tables, a failing statement on line 9, a function body,
-        // then statements that reach beyond the new database, one behind a comment
+        // then statements that reach beyond the new database, one behind a comment, and rows as pg_dump writes them
         String name = "sluice_create_" + Long.toHexString(System.nanoTime());
         Path script = temp.resolve("shop.sql");
         Files.writeString(script, """
@@ -146,6 +146,10 @@ class DbCommandTest {
                 CREATE FUNCTION two() RETURNS int AS $$ SELECT 1; SELECT 2 $$ LANGUAGE sql;
                 DROP /* hidden */ DATABASE postgres;
                 ALTER SYSTEM SET work_mem = '8MB';
+                COPY customers (id, name) FROM stdin;
+                2\tBo
+                3\tCy; not the end
+                \\.
                 """);
         Sluice sluice = new Sluice(database);
         List<String> server = database.isPostgres() ? List.of() : List.of("--host", "127.0.0.1", "--port", "5432", "--user", "postgres");
@@ -160,17 +164,18 @@ class DbCommandTest {
             String id = created.out().strip();
             assertThat(id).matches("db_[0-9a-f]{10}");
             assertThat(created.err()).contains(script + " line 9: INSERT INTO nowhere VALUES (1): ERROR: relation \"nowhere\" does not exist");
-            assertThat(created.err()).contains("4 statements ran, 1 failed, 4 not run");
+            assertThat(created.err()).contains("5 statements ran, 1 failed, 4 not run");
             try (Connection made = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/" + name + "?user=postgres");
                  Statement statement = made.createStatement();
-                 var rows = statement.executeQuery("SELECT (SELECT name FROM customers), two(), (SELECT count(*) FROM orders)")) {
+                 var rows = statement.executeQuery("SELECT (SELECT name FROM customers WHERE id = 1), two(), (SELECT count(*) FROM customers)")) {
                 rows.next();
                 assertThat(rows.getString(1)).isEqualTo("it's");
                 assertThat(rows.getInt(2)).isEqualTo(2);
+                assertThat(rows.getInt(3)).as("the rows of pg_dump's COPY ... FROM stdin").isEqualTo(3);
             }
             Map<String, Object> row = Rows.query(database, "SELECT * FROM databases WHERE id = '" + id + "'").get(0);
             assertThat(row).containsEntry("name", name).containsEntry("provider", "POSTGRESQL").containsEntry("database_name", name)
-                    .containsEntry("status", "connected");
+                    .containsEntry("status", "CONNECTED");
             assertThat(row.get("sql_content")).isEqualTo(Files.readString(script));
         } finally {
             try (Connection admin = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");

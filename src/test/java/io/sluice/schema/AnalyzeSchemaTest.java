@@ -233,7 +233,7 @@ class AnalyzeSchemaTest {
         assertThat(analysed.exitCode()).isEqualTo(1);
         assertThat(analysed.out()).contains("cannot reach registered database " + id + " (POSTGRESQL 127.0.0.1:" + port + "/nothing): ");
         assertThat(analysed.out() + analysed.err()).doesNotContain("\tat ");
-        assertThat(Rows.query(database, "SELECT status FROM databases WHERE id = '" + id + "'").get(0).get("status")).isEqualTo("failed");
+        assertThat(Rows.query(database, "SELECT status FROM databases WHERE id = '" + id + "'").get(0).get("status")).isEqualTo("FAILED");
     }
 
     @ParameterizedTest(name = "{0}")
