@@ -51,7 +51,8 @@ public interface Dialect {
 
     /**
      * Moves a table's identity column past the largest value written into it explicitly, so that
-     * the next generated value does not collide with a migrated id (HSQLDB does this by itself).
+     * the next generated value does not collide with a migrated id (HSQLDB does this by itself); never
+     * back, when it is past them already.
      *
      * @param table  the table, a trusted identifier
      * @param column its identity column, a trusted identifier

@@ -19,8 +19,11 @@ import java.util.Set;
 final class PostgresDialect implements Dialect {
 
     private static final String KEYS_AMONG = "SELECT %2$s AS k FROM %1$s WHERE %2$s = ANY(?)";
+    private static final String IDENTITY_SEQUENCE = "SELECT pg_get_serial_sequence('%1$s', '%2$s')";
+    /** The sequence's next value, called or not: the value after last_value once called, last_value itself before. */
+    private static final String NEXT_OF_SEQUENCE = "SELECT CASE WHEN is_called THEN last_value + 1 ELSE last_value END FROM %s";
     private static final String ADVANCE_IDENTITY = """
-            SELECT setval(pg_get_serial_sequence('%1$s', '%2$s'), max(%2$s)) FROM %1$s HAVING max(%2$s) IS NOT NULL
+            SELECT setval('%3$s', max(%2$s)) FROM %1$s HAVING max(%2$s) IS NOT NULL AND max(%2$s) >= %4$d
             """;
 
     @Override
@@ -89,6 +92,8 @@ final class PostgresDialect implements Dialect {
 
     @Override
     public void advanceIdentity(JdbcTemplate jdbc, String table, String column) {
-        jdbc.query(ADVANCE_IDENTITY.formatted(table, column), rs -> { });
+        String sequence = jdbc.queryForObject(IDENTITY_SEQUENCE.formatted(table, column), String.class);
+        Long next = jdbc.queryForObject(NEXT_OF_SEQUENCE.formatted(sequence), Long.class); // the server's own name for it, quoted as needed
+        jdbc.query(ADVANCE_IDENTITY.formatted(table, column, sequence, next), rs -> { }); // never moves it back
     }
 }

@@ -39,6 +39,29 @@ class HamiltonMigrationTest {
 
     @ParameterizedTest
     @MethodSource("io.sluice.testing.TestDatabase#both")
+    void a_store_migrated_after_an_analysis_keeps_its_ids_clear_of_the_analysis_clustering(TestDatabase db) throws Exception {
+        // given a clustering sluice stored (an analysis of a registered database) before the store is migrated
+        HamiltonStoreBuilder store = aTypicalStore();
+        Sluice sluice = new Sluice(db);
+        String analysed = sluice.run("db", "add", "analysed", "--provider", "postgresql", "--host", "127.0.0.1", "--database", "x", "--user", "u")
+                .out().strip();
+        try (var connection = db.connect(); var statement = connection.createStatement()) {
+            statement.executeUpdate("INSERT INTO clustering_results (database_id, name, algorithm, applied_finetuning,"
+                    + " cluster_count, clusters, is_active, created_at) VALUES ('" + analysed + "', 'ours', 'schema-affinity', false, 0,"
+                    + " CAST('[]' AS jsonb), true, CURRENT_TIMESTAMP)");
+        }
+
+        // when
+        Sluice.Result result = sluice.run("migrate", store.file().toString());
+
+        // then
+        assertThat(result.exitCode()).as(result.out() + result.err()).isZero();
+        assertThat(Rows.query(db, "SELECT id, name FROM clustering_results ORDER BY id")).extracting(r -> r.get("id") + " " + r.get("name"))
+                .hasSize(3).last().isEqualTo("1000000000 ours");
+    }
+
+    @ParameterizedTest
+    @MethodSource("io.sluice.testing.TestDatabase#both")
     void all_five_tables_land_with_decoded_clusters_the_enum_names_hamilton_reads_and_normalised_confidence(TestDatabase db) throws Exception {
         // given
         HamiltonStoreBuilder store = aTypicalStore();
@@ -73,7 +96,8 @@ class HamiltonMigrationTest {
                     + " cluster_count, clusters, is_active, created_at) VALUES ('db_a1b2c3d4e5', 'new', 'kmeans', false, 0,"
                     + " CAST('[]' AS jsonb), false, CURRENT_TIMESTAMP)");
         }
-        assertThat(ids(db, "clustering_results")).as("new clusterings get ids after the migrated ones").containsExactly(1L, 2L, 3L);
+        assertThat(ids(db, "clustering_results")).as("new clusterings get ids after the migrated ones, from sluice's own range (V10)")
+                .containsExactly(1L, 2L, 1_000_000_000L);
         assertThat(Files.readAllBytes(store.file())).as("the store is opened read-only").isEqualTo(before);
         try (Stream<Path> files = Files.list(folder)) {
             assertThat(files.map(file -> file.getFileName().toString())).containsExactly("hamilton_metadata.db");
