@@ -137,33 +137,37 @@ class JobsCommand {
         }
     }
 
-    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a job definition's schedule: serve fires it no more until it is resumed.")
-    static class Pause implements Callable<Integer> {
+    /** What {@code pause} and {@code resume} share: the folder and the definition's name. */
+    abstract static class PausedSetter implements Callable<Integer> {
 
         @Mixin
         Folder folder = new Folder();
 
-        @Parameters(index = "0", paramLabel = "NAME", description = "The definition's name.")
+        @Parameters(index = "0", paramLabel = "NAME", description = "The definition's name, as `sluice jobs list` shows it.")
         String name;
+
+        /** Whether the command pauses (or resumes) the schedule. */
+        abstract boolean pauses();
 
         @Override
         public Integer call() {
-            return setPaused(folder.path(), name, true);
+            return setPaused(folder.path(), name, pauses());
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pause a job definition's schedule: serve fires it no more until it is resumed.")
+    static class Pause extends PausedSetter {
+        @Override
+        boolean pauses() {
+            return true;
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resume a paused job definition's schedule.")
-    static class Resume implements Callable<Integer> {
-
-        @Mixin
-        Folder folder = new Folder();
-
-        @Parameters(index = "0", paramLabel = "NAME", description = "The definition's name.")
-        String name;
-
+    static class Resume extends PausedSetter {
         @Override
-        public Integer call() {
-            return setPaused(folder.path(), name, false);
+        boolean pauses() {
+            return false;
         }
     }
 
