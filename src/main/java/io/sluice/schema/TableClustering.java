@@ -30,7 +30,8 @@ import java.util.Set;
  *       naming convention without a declared key ({@code customer_id} beside a {@code customers} table, or a
  *       column named as another table's primary key: 0.7), the two entities a link table joins (0.5
  *       between them), words the table names share that few tables share ({@code hr_employees},
- *       {@code hr_departments}: up to 0.4, by how many words and how rare) and column names that few tables
+ *       {@code hr_departments}: up to 0.4, by how many words and how rare; a first word shared by up to half the
+ *       tables counts, however many) and column names that few tables
  *       share (0.15 a column), and, in a database of several schemas, being in the same schema ({@code 0.5 / ln(1 + n)}
  *       for a schema of n tables, up to {@value #SCHEMA_MAX}). References to a hub (a table referenced by at least {@value #HUB_MIN} tables
  *       and a tenth of them, such as {@code users}) weigh {@code 2 / (1 + log2(k))} of theirs for k referring
@@ -234,7 +235,11 @@ final class TableClustering {
         Map<Long, Double> words = new HashMap<>();
         for (Map.Entry<String, List<Integer>> word : byWord.entrySet()) {
             List<Integer> sharing = word.getValue();
-            if (sharing.size() >= 2 && sharing.size() <= commonMax) {
+            // a module's prefix may be shared by many tables (a hundred ops_ tables): as first word of all of them it still
+            // tells a module, unless it is most of the schema's (an app_ before every table)
+            boolean prefixOfAll = sharing.stream().allMatch(t -> isFirstWord(index, t, word.getKey()));
+            int most = prefixOfAll ? Math.min(SCHEMA_MAX, tables.size() / 2) : commonMax;
+            if (sharing.size() >= 2 && sharing.size() <= Math.max(most, commonMax)) {
                 double rarity = 1.0 / Math.log(1 + sharing.size());
                 for (int a = 0; a < sharing.size(); a++) {
                     for (int b = a + 1; b < sharing.size(); b++) {
