@@ -77,4 +77,93 @@ class ServeIT {
             assertThat(Files.readString(temp.resolve("serve-" + i + ".log"))).contains("sluice serve: stopped");
         }
     }
+
+    @Test
+    void a_serve_killed_mid_job_leaves_its_execution_to_another_that_recovers_and_restarts_it() throws Exception {
+        // given a workflow reading a registered database through a function that waits on an advisory lock the test holds,
+        // on a schedule firing once, with one restart allowed
+        TestDatabase database = TestDatabase.postgres();
+        String source = "sluice_serve_src_" + Long.toHexString(System.nanoTime());
+        try (java.sql.Connection admin = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+             java.sql.Statement statement = admin.createStatement()) {
+            statement.execute("CREATE DATABASE " + source);
+        }
+        String url = "jdbc:postgresql://127.0.0.1:5432/" + source + "?user=postgres";
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url); java.sql.Statement statement = connection.createStatement()) {
+            statement.execute("CREATE TABLE t (id int PRIMARY KEY)");
+            statement.execute("INSERT INTO t SELECT generate_series(1, 10)");
+            statement.execute("CREATE FUNCTION gate() RETURNS int AS $$ BEGIN PERFORM pg_advisory_lock(4242); PERFORM pg_advisory_unlock(4242);"
+                    + " RETURN 1; END $$ LANGUAGE plpgsql");
+        }
+        try {
+            io.sluice.testing.Sluice sluice = new io.sluice.testing.Sluice(database);
+            String id = sluice.run("db", "add", "source", "--provider", "postgresql", "--url", url).out().strip();
+            Path out = temp.resolve("out.csv");
+            Path workflow = Files.writeString(temp.resolve("gated.json"), """
+                    {"name": "gated", "nodes": [{"id": "s", "type": "data_source", "data": {"source_type": "database", "database_id": "%s",
+                       "query": "SELECT id, gate() AS g FROM t ORDER BY id"}},
+                      {"id": "o", "type": "export", "data": {"export_type": "csv", "output_path": "%s"}}],
+                     "edges": [{"source": "s", "target": "o"}]}
+                    """.formatted(id, out));
+            Path jobs = Files.createDirectories(temp.resolve("jobs"));
+            Files.writeString(jobs.resolve("gated.yml"), "name: gated\nfamily: workflow\nparameters:\n  file: " + workflow
+                    + "\nschedule:\n  at: " + Instant.now().plusSeconds(8).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                    + "\n  retry: {restarts: 1, backoff: 1s}\n");
+
+            // when the first serve is killed while its job waits at the gate
+            try (java.sql.Connection holder = java.sql.DriverManager.getConnection(url); java.sql.Statement lock = holder.createStatement()) {
+                lock.execute("SELECT pg_advisory_lock(4242)");
+                Process first = PackagedJar.start(database, temp.resolve("first.log"), "serve", "--jobs-dir", jobs.toString());
+                try {
+                    awaitWaitingAtTheGate(source, first);
+                } finally {
+                    first.destroyForcibly().waitFor();
+                }
+                lock.execute("SELECT pg_advisory_unlock(4242)");
+            }
+            // and a second serve starts
+            Process second = PackagedJar.start(database, temp.resolve("second.log"), "serve", "--jobs-dir", jobs.toString());
+            try {
+                PackagedJar.awaitCount(database, second, """
+                        SELECT count(*) FROM schedule_fires f JOIN BATCH_JOB_EXECUTION e ON e.JOB_EXECUTION_ID = f.execution_id
+                        WHERE e.STATUS = 'COMPLETED'""", 1, Duration.ofMinutes(3));
+            } finally {
+                second.destroy();
+            }
+            assertThat(second.waitFor()).isZero();
+
+            // then the second recovered the killed execution and restarted it to completion, once
+            assertThat(Rows.query(database, "SELECT restarts FROM schedule_fires")).extracting(r -> r.get("restarts")).containsExactly(1);
+            assertThat(Rows.query(database, "SELECT STATUS AS status, EXIT_MESSAGE AS message FROM BATCH_JOB_EXECUTION ORDER BY JOB_EXECUTION_ID"))
+                    .extracting(r -> (String) r.get("status")).containsExactly("FAILED", "COMPLETED");
+            assertThat(Files.readAllLines(out)).hasSize(11);
+            assertThat(Files.readString(temp.resolve("second.log"))).contains("recovered execution", "restarting gated's execution");
+        } finally {
+            try (java.sql.Connection admin = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres");
+                 java.sql.Statement statement = admin.createStatement()) {
+                statement.execute("DROP DATABASE IF EXISTS " + source + " WITH (FORCE)");
+            }
+        }
+    }
+
+    /** Waits, while {@code process} runs, until a session of {@code database} waits on an advisory lock. */
+    private static void awaitWaitingAtTheGate(String database, Process process) throws Exception {
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+        try (java.sql.Connection admin = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres")) {
+            while (Instant.now().isBefore(deadline)) {
+                if (!process.isAlive()) {
+                    throw new AssertionError("the serve process ended (exit " + process.exitValue() + ") before its job reached the gate");
+                }
+                try (java.sql.Statement statement = admin.createStatement(); java.sql.ResultSet rows = statement.executeQuery(
+                        "SELECT count(*) FROM pg_stat_activity WHERE datname = '" + database + "' AND wait_event = 'advisory'")) {
+                    rows.next();
+                    if (rows.getLong(1) > 0) {
+                        return;
+                    }
+                }
+                Thread.sleep(50);
+            }
+        }
+        throw new AssertionError("no job waited at the gate within two minutes");
+    }
 }
