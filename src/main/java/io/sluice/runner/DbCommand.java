@@ -224,6 +224,7 @@ class DbCommand {
             try (BootContext boot = BootContext.start()) {
                 DatabaseSchemas.Found found = boot.bean(DatabaseSchemas.class).schema(id);
                 if (json) {
+                    System.err.println("sluice: " + found.source()); // live or cached, beside the JSON a script reads
                     System.out.println(SchemaJson.hamilton(found.tables()));
                 } else {
                     System.out.println(found.source());

@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * The business concepts of a schema, derived from its tables with no language model:
  * <ul>
  *   <li>An <em>entity table</em> is a concept: its name humanised and singular ({@code order_items}: Order
- *       Item), its id attributes the primary key (else the first unique key), its conditions the
+ *       Item; with its schema, {@code User (crm)}, when another schema has a table of that name), its id attributes the primary key (else the first unique key), its conditions the
  *       discriminator columns (a type, status, kind, category, role or flag column, or a boolean one, with at
  *       most {@value #DISCRIMINATOR_VALUES} distinct values in a sample), its joins the tables that complete
  *       it: an extension table (whose primary key is its foreign key to the entity, one row per entity row).</li>
@@ -106,7 +106,7 @@ final class Concepts {
                 : t.uniqueConstraints().isEmpty() ? List.of() : t.uniqueConstraints().get(0);
         List<Map<String, Object>> idAttributes = new ArrayList<>();
         for (String column : idColumns) {
-            idAttributes.add(map("table", t.name(), "column", column));
+            idAttributes.add(index.severalSchemas ? map("schema", t.schema(), "table", t.name(), "column", column) : map("table", t.name(), "column", column));
         }
         List<Map<String, Object>> conditions = new ArrayList<>();
         for (TableSchema.Column column : t.columns()) {
@@ -143,6 +143,13 @@ final class Concepts {
             }
         }
         String name = TableNames.humanSingular(t.name());
+        boolean sameNameElsewhere = false;
+        for (int other = 0; other < index.tables.size(); other++) {
+            sameNameElsewhere |= other != table && TableNames.humanSingular(index.tables.get(other).name()).equals(name);
+        }
+        if (sameNameElsewhere && t.schema() != null) {
+            name = name + " (" + t.schema() + ")"; // users in crm and in hr: two concepts, told apart
+        }
         String lowerName = name.toLowerCase(Locale.ROOT);
         String description = ("aeiou".indexOf(lowerName.isEmpty() ? 'x' : lowerName.charAt(0)) >= 0 ? "An " : "A ") + lowerName + ": a row of " + index.display(table)
                 + (joins.isEmpty() ? "" : " with " + String.join(", ", joins.stream().map(j -> (String) j.get("table")).toList()))

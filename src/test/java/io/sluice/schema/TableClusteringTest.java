@@ -90,6 +90,32 @@ class TableClusteringTest {
     }
 
     @Test
+    void two_tables_of_one_name_in_two_schemas_give_two_concepts_told_apart_by_their_schema() {
+        // given users in crm and in hr
+        List<TableSchema> tables = List.of(table("crm", "users", List.of("id", "email")), table("hr", "users", List.of("id", "badge")));
+        TableClustering.SchemaIndex index = new TableClustering.SchemaIndex(tables);
+        Concepts.Sampler none = new Concepts.Sampler() {
+            @Override
+            public List<String> distinctValues(TableSchema table, String column, int max) {
+                return List.of();
+            }
+
+            @Override
+            public java.util.Optional<Double> matchRatio(TableSchema child, List<String> columns, TableSchema parent, List<String> keyColumns) {
+                return java.util.Optional.empty();
+            }
+        };
+
+        // when
+        List<Concepts.Concept> concepts = List.of(Concepts.concept("db_1", index, 0, 0, none), Concepts.concept("db_1", index, 1, 0, none));
+
+        // then
+        assertThat(concepts).extracting(Concepts.Concept::name).containsExactly("User (crm)", "User (hr)");
+        assertThat(concepts.get(0).idAttributes()).containsExactly(Map.of("schema", "crm", "table", "users", "column", "id"));
+        assertThat(concepts.get(0).id()).isNotEqualTo(concepts.get(1).id());
+    }
+
+    @Test
     void the_same_schema_gives_the_same_clusters() {
         // given
         GeneratedSchema generated = GeneratedSchema.of(60, 5);
