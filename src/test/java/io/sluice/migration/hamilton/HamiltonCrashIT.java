@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class HamiltonCrashIT {
 
-    private static final int CONCEPTS = 40_000;
+    private static final int CONCEPTS = 20_000;
     private static final Map<String, Long> ROWS_PER_STEP = Map.of("migrate.load-databases", 1L,
             "migrate.load-clustering-results", 0L, "migrate.load-concepts", (long) CONCEPTS,
             "migrate.load-attributes", (long) CONCEPTS, "migrate.load-relationships", 0L);
@@ -44,7 +44,7 @@ class HamiltonCrashIT {
 
         // when the migration is killed part way
         Process process = PackagedJar.start(database, temp.resolve("killed.log"), "migrate", store.toString(), "--chunk-size", "500");
-        PackagedJar.awaitCount(database, process, "SELECT count(*) FROM concepts", 5_000, Duration.ofMinutes(2));
+        PackagedJar.awaitCount(database, process, "SELECT count(*) FROM concepts", 2_500, Duration.ofMinutes(2));
         process.destroyForcibly().waitFor();
 
         // then the execution is left running; recover and restart complete it
@@ -69,9 +69,6 @@ class HamiltonCrashIT {
             assertThat(dump(database, sql)).as(sql).isEqualTo(dump(reference, sql));
         }
     }
-
-
-
 
     private static long newestExecution(TestDatabase database) throws Exception {
         return ((Number) Rows.query(database, "SELECT max(JOB_EXECUTION_ID) AS id FROM BATCH_JOB_EXECUTION").get(0).get("id")).longValue();
