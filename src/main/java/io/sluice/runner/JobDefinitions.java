@@ -82,7 +82,13 @@ final class JobDefinitions {
         Map<String, Path> names = new LinkedHashMap<>();
         for (Path file : files) {
             Problems found = new Problems(file);
-            JobDefinition definition = readOne(file, found);
+            JobDefinition definition;
+            try {
+                definition = readOne(file, found);
+            } catch (RuntimeException e) {
+                found.add(1, "cannot be read as a job definition (" + e + ")"); // what no check above foresaw, told, never thrown
+                definition = null;
+            }
             if (definition != null && names.putIfAbsent(definition.name(), file) != null) {
                 found.add(1, "name " + definition.name() + " is the name of " + names.get(definition.name()).getFileName() + " too");
                 definition = null;
@@ -112,8 +118,8 @@ final class JobDefinitions {
         }
         Map<String, NodeTuple> top = keys(mapping, TOP, problems);
         String name = scalar(top.get("name"), problems, "name", true);
-        if (name != null && !NAME.matcher(name).matches()) {
-            problems.add(line(top.get("name").getValueNode()), "name '" + name + "' is not kebab-case (nightly-sales)");
+        if (name != null && (!NAME.matcher(name).matches() || name.length() > 100)) {
+            problems.add(line(top.get("name").getValueNode()), "name '" + name + "' is not kebab-case (nightly-sales) of at most 100 characters");
         }
         String family = scalar(top.get("family"), problems, "family", true);
         Map<String, String> parameters = new LinkedHashMap<>();
@@ -121,8 +127,14 @@ final class JobDefinitions {
         if (given != null) {
             if (given.getValueNode() instanceof MappingNode map) {
                 for (NodeTuple parameter : map.getValue()) {
-                    String key = ((ScalarNode) parameter.getKeyNode()).getValue();
-                    if (parameter.getValueNode() instanceof ScalarNode value) {
+                    if (!(parameter.getKeyNode() instanceof ScalarNode keyNode)) {
+                        problems.add(line(parameter.getKeyNode()), "a parameter's name is a single word");
+                        continue;
+                    }
+                    String key = keyNode.getValue();
+                    if (parameters.containsKey(key)) {
+                        problems.add(line(keyNode), "parameter " + key + " is given twice");
+                    } else if (parameter.getValueNode() instanceof ScalarNode value) {
                         parameters.put(key, value.getValue());
                     } else {
                         problems.add(line(parameter.getValueNode()), "parameter " + key + " is not a single value");
@@ -182,6 +194,13 @@ final class JobDefinitions {
                     problems.add(line(keys.get("at").getValueNode()), "at '" + atText + "' is not a date and time (2026-12-24T18:00)");
                 }
             }
+            if (at != null && (at.isBefore(Instant.parse("2000-01-01T00:00:00Z")) || at.isAfter(Instant.parse("9999-01-01T00:00:00Z")))) {
+                problems.add(line(keys.get("at").getValueNode()), "at '" + atText + "' is not a date between the years 2000 and 9999");
+                at = null;
+            }
+        }
+        if (cronText != null && cronText.length() > 150) {
+            problems.add(line(keys.get("cron").getValueNode()), "cron is at most 150 characters");
         }
         boolean paused = false;
         String pausedText = scalar(keys.get("paused"), problems, "paused", false);
@@ -223,7 +242,7 @@ final class JobDefinitions {
     private static Duration duration(String text, Node node, String what, Problems problems) {
         Matcher matcher = SHORT_DURATION.matcher(text.trim().toLowerCase(Locale.ROOT));
         Duration duration = null;
-        if (matcher.matches()) {
+        if (matcher.matches() && matcher.group(1).length() <= 9) {
             long amount = Long.parseLong(matcher.group(1));
             duration = switch (matcher.group(2)) {
                 case "s" -> Duration.ofSeconds(amount);
@@ -231,15 +250,15 @@ final class JobDefinitions {
                 case "h" -> Duration.ofHours(amount);
                 default -> Duration.ofDays(amount);
             };
-        } else {
+        } else if (!matcher.matches()) {
             try {
                 duration = Duration.parse(text.trim());
             } catch (DateTimeParseException e) {
                 // said below
             }
         }
-        if (duration == null || duration.isZero() || duration.isNegative()) {
-            problems.add(line(node), what + " '" + text + "' is not a positive duration (30s, 15m, 2h, 1d, PT15M)");
+        if (duration == null || duration.isZero() || duration.isNegative() || duration.compareTo(Duration.ofDays(3660)) > 0) {
+            problems.add(line(node), what + " '" + text + "' is not a positive duration of at most ten years (30s, 15m, 2h, 1d, PT15M)");
             return null;
         }
         return duration;

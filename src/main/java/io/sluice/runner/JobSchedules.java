@@ -5,6 +5,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.nio.file.Path;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -35,8 +36,9 @@ class JobSchedules {
             VALUES (:name, :family, :definition, :file, :schedule, :paused, :paused, :next, :now)
             """;
     private static final String UPDATE = """
-            UPDATE job_schedules SET family = :family, definition = :definition, source_file = :file, schedule = :schedule,
-                   next_fire_at = CASE WHEN CAST(:scheduleChanged AS boolean) THEN :next ELSE next_fire_at END,
+            UPDATE job_schedules SET family = :family, definition = :definition, source_file = :file,
+                   next_fire_at = CASE WHEN schedule IS DISTINCT FROM CAST(:schedule AS varchar(200)) THEN :next ELSE next_fire_at END,
+                   schedule = :schedule,
                    paused = CASE WHEN file_paused <> :paused THEN :paused ELSE paused END, file_paused = :paused, updated_at = :now
             WHERE name = :name
             """;
@@ -64,10 +66,11 @@ class JobSchedules {
 
     /**
      * Writes the folder's definitions into the table: new ones added (their next fire computed from {@code now}),
-     * changed ones updated (the next fire computed again when their schedule changed), and, when the folder read
-     * without a problem, the rows of definitions no longer there removed.
+     * changed ones updated (the next fire computed again when their schedule changed, as the row holds it then, so
+     * that a process reading an older state cannot set a claimed fire back), and, when the folder exists and read
+     * without a problem, the rows of definitions of this folder that are no longer there removed.
      */
-    void sync(List<JobDefinition> definitions, boolean complete, Instant now) {
+    void sync(Path folder, List<JobDefinition> definitions, boolean complete, Instant now) {
         Map<String, Row> rows = list().stream().collect(Collectors.toMap(Row::name, r -> r, (a, b) -> a, LinkedHashMap::new));
         Timestamp at = Timestamp.from(now);
         for (JobDefinition definition : definitions) {
@@ -81,14 +84,17 @@ class JobSchedules {
                     .param("file", definition.file().toAbsolutePath().normalize().toString()).param("schedule", schedule)
                     .param("paused", paused).param("next", next == null ? null : Timestamp.from(next), java.sql.Types.TIMESTAMP)
                     .param("now", at);
-            if (row != null) {
-                statement.param("scheduleChanged", !java.util.Objects.equals(schedule, row.schedule()));
+            try {
+                statement.update();
+            } catch (org.springframework.dao.DuplicateKeyException added) {
+                // another process added the definition a moment ago: its row stands
             }
-            statement.update();
         }
-        if (complete) {
+        if (complete && folder != null && java.nio.file.Files.isDirectory(folder)) {
+            String under = folder.toAbsolutePath().normalize() + java.io.File.separator;
             Set<String> named = definitions.stream().map(JobDefinition::name).collect(Collectors.toSet());
-            rows.keySet().stream().filter(name -> !named.contains(name)).forEach(name -> jdbc.sql(DELETE).param("name", name).update());
+            rows.values().stream().filter(row -> !named.contains(row.name()) && row.sourceFile().startsWith(under))
+                    .forEach(row -> jdbc.sql(DELETE).param("name", row.name()).update());
         }
     }
 

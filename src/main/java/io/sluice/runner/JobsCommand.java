@@ -55,7 +55,7 @@ class JobsCommand {
                 problems.add(definition.file() + ": parameters: " + e.getMessage());
             }
         }
-        boot.bean(JobSchedules.class).sync(valid, problems.isEmpty(), Instant.now());
+        boot.bean(JobSchedules.class).sync(folder, valid, problems.isEmpty(), Instant.now());
         return problems;
     }
 
@@ -130,8 +130,21 @@ class JobsCommand {
                             + " (sluice jobs validate tells what is wrong)"));
             try (BootContext boot = BootContext.start()) {
                 sync(boot, folder.path());
-                JobExecution execution = boot.bean(ExecutionService.class).launch(definition.family(), definition.parameters(), ProgressReporter.forConsole());
-                boot.bean(JobSchedules.class).launched(name, execution.getId());
+                JobSchedules schedules = boot.bean(JobSchedules.class);
+                org.springframework.batch.core.listener.JobExecutionListener console = ProgressReporter.forConsole();
+                JobExecution execution = boot.bean(ExecutionService.class).launch(definition.family(), definition.parameters(),
+                        new org.springframework.batch.core.listener.JobExecutionListener() {
+                            @Override
+                            public void beforeJob(JobExecution started) {
+                                schedules.launched(name, started.getId()); // as it starts, so that serve sees it run
+                                console.beforeJob(started);
+                            }
+
+                            @Override
+                            public void afterJob(JobExecution ended) {
+                                console.afterJob(ended);
+                            }
+                        });
                 return JobOutcome.report(execution, rejectOptions.failOnRejects, System.out);
             }
         }

@@ -57,8 +57,10 @@ final class ScheduleRunner implements AutoCloseable {
             FROM schedule_fires f JOIN BATCH_JOB_EXECUTION e ON e.JOB_EXECUTION_ID = f.execution_id
             WHERE e.STATUS = 'FAILED'
             """;
+    // the execution is cleared with the claim, so that no later tick claims the same restart again before it starts
     private static final String CLAIM_RESTART = """
-            UPDATE schedule_fires SET restarts = restarts + 1 WHERE name = :name AND fire_at = :fire AND restarts = :restarts
+            UPDATE schedule_fires SET restarts = restarts + 1, execution_id = NULL
+            WHERE name = :name AND fire_at = :fire AND restarts = :restarts AND execution_id = :execution
             """;
     private static final String RUNNING = """
             SELECT count(*) FROM BATCH_JOB_EXECUTION WHERE JOB_EXECUTION_ID = :execution AND STATUS IN ('STARTING', 'STARTED', 'STOPPING')
@@ -79,6 +81,8 @@ final class ScheduleRunner implements AutoCloseable {
     private final java.util.Queue<java.util.concurrent.Future<?>> submitted = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final String host;
     private final long pid = ProcessHandle.current().pid();
+    /** True once the process is stopping: no fire is claimed then. */
+    private java.util.function.BooleanSupplier stopping = () -> false;
     private Map<String, JobDefinition> definitions = Map.of();
     private Instant nextSync = Instant.MIN;
     private Instant nextRecovery = Instant.MIN;
@@ -103,6 +107,11 @@ final class ScheduleRunner implements AutoCloseable {
         this.host = name;
     }
 
+    /** What tells the runner that the process stops: from then on it claims no fire and no restart. */
+    void stopWhen(java.util.function.BooleanSupplier stopping) {
+        this.stopping = stopping;
+    }
+
     /** One pass: reads the definitions when due, fires what is due, restarts failed fires, recovers orphans when due. */
     void tick() {
         Instant now = clock.instant();
@@ -110,7 +119,7 @@ final class ScheduleRunner implements AutoCloseable {
             JobDefinitions.Loaded loaded = JobDefinitions.read(folder);
             loaded.problems().forEach(problem -> out.println("sluice: " + problem));
             List<JobDefinition> valid = loaded.definitions().stream().filter(d -> executions.jobNames().contains(d.family())).toList();
-            schedules.sync(valid, loaded.problems().isEmpty() && valid.size() == loaded.definitions().size(), now);
+            schedules.sync(folder, valid, loaded.problems().isEmpty() && valid.size() == loaded.definitions().size(), now);
             definitions = valid.stream().collect(Collectors.toMap(JobDefinition::name, Function.identity()));
             nextSync = now.plus(SYNC_EVERY);
         }
@@ -121,12 +130,19 @@ final class ScheduleRunner implements AutoCloseable {
         }
         for (JobSchedules.Row row : schedules.list()) {
             JobDefinition definition = definitions.get(row.name());
-            if (definition == null || definition.schedule() == null || row.paused() || row.nextFireAt() == null || row.nextFireAt().isAfter(now)) {
+            if (stopping.getAsBoolean() || definition == null || definition.schedule() == null || row.paused() || row.nextFireAt() == null
+                    || row.nextFireAt().isAfter(now)) {
                 continue;
             }
-            fireIfOwned(definition, row, now);
+            try {
+                fireIfOwned(definition, row, now);
+            } catch (RuntimeException e) {
+                out.println("sluice: " + row.name() + ": its fire of " + row.nextFireAt() + " failed: " + e.getMessage());
+            }
         }
-        retryFailed(now);
+        if (!stopping.getAsBoolean()) {
+            retryFailed(now);
+        }
     }
 
     private void fireIfOwned(JobDefinition definition, JobSchedules.Row row, Instant now) {
@@ -134,21 +150,25 @@ final class ScheduleRunner implements AutoCloseable {
         Instant fire = row.nextFireAt();
         boolean missed = fire.isBefore(now.minusSeconds(MISFIRE_GRACE_SECONDS));
         Instant next = schedule.nextAfter(missed ? now : fire, fire).orElse(null);
-        if (missed && schedule.misfire() == JobDefinition.Misfire.SKIP) {
-            claim(row.name(), fire, next, false);
-            return;
-        }
         if (row.lastExecutionId() != null && running(row.lastExecutionId())) {
             if (schedule.whenRunning() == JobDefinition.WhenRunning.SKIP && claim(row.name(), fire, next, false)) {
                 out.println("sluice: " + row.name() + " skipped its fire of " + fire + ": execution " + row.lastExecutionId() + " still runs");
             }
-            return; // queue: it fires once that execution has ended
+            return; // queue: it fires once that execution has ended, however late
+        }
+        if (missed && schedule.misfire() == JobDefinition.Misfire.SKIP) {
+            claim(row.name(), fire, next, false);
+            return;
         }
         if (!claim(row.name(), fire, next, true)) {
             return; // another process fired it
         }
-        jdbc.sql(RECORD_FIRE).param("name", row.name()).param("fire", Timestamp.from(fire)).param("host", host).param("pid", pid)
-                .param("now", Timestamp.from(now)).update();
+        try {
+            jdbc.sql(RECORD_FIRE).param("name", row.name()).param("fire", Timestamp.from(fire)).param("host", host).param("pid", pid)
+                    .param("now", Timestamp.from(now)).update();
+        } catch (org.springframework.dao.DuplicateKeyException fired) {
+            return; // this fire time was fired already (its schedule's next fire was set back to it since): never twice
+        }
         out.println("sluice: firing " + row.name() + " (" + fire + ")" + (missed ? ", a missed fire run once" : ""));
         submit(() -> run(row.name(), fire, () -> executions.launch(definition.family(), definition.parameters(), started(row.name(), fire))));
     }
@@ -173,11 +193,17 @@ final class ScheduleRunner implements AutoCloseable {
             if (definition == null || definition.schedule() == null || fire.restarts() >= definition.schedule().restarts() || fire.ended() == null) {
                 continue;
             }
-            Duration wait = definition.schedule().backoff().multipliedBy(1L << Math.min(fire.restarts(), 20));
-            if (now.isBefore(fire.ended().toInstant().plus(wait))) {
+            Instant due;
+            try {
+                due = fire.ended().toInstant().plus(definition.schedule().backoff().multipliedBy(1L << Math.min(fire.restarts(), 20)));
+            } catch (ArithmeticException | java.time.DateTimeException tooFar) {
+                continue; // a backoff beyond any date: never
+            }
+            if (now.isBefore(due)) {
                 continue;
             }
-            boolean owned = jdbc.sql(CLAIM_RESTART).param("name", fire.name()).param("fire", fire.fireAt()).param("restarts", fire.restarts()).update() == 1;
+            boolean owned = jdbc.sql(CLAIM_RESTART).param("name", fire.name()).param("fire", fire.fireAt()).param("restarts", fire.restarts())
+                    .param("execution", fire.executionId()).update() == 1;
             if (owned) {
                 out.println("sluice: restarting " + fire.name() + "'s execution " + fire.executionId() + " (restart " + (fire.restarts() + 1) + " of "
                         + definition.schedule().restarts() + ")");
@@ -240,10 +266,14 @@ final class ScheduleRunner implements AutoCloseable {
         return true;
     }
 
-    /** Waits for the jobs this process runs to end (a shutdown has asked them to stop), at most {@code patience}. */
-    void awaitJobs(Duration patience) throws InterruptedException {
+    /**
+     * Waits for the jobs this process runs to end (a shutdown has asked them to stop), at most {@code patience}.
+     *
+     * @return false when some still run after it
+     */
+    boolean awaitJobs(Duration patience) throws InterruptedException {
         jobs.shutdown();
-        jobs.awaitTermination(patience.toMillis(), TimeUnit.MILLISECONDS);
+        return jobs.awaitTermination(patience.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     @Override

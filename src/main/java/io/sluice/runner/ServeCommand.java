@@ -34,13 +34,20 @@ class ServeCommand implements Callable<Integer> {
              ScheduleRunner runner = new ScheduleRunner(boot.bean(ExecutionService.class), boot.bean(JobSchedules.class), boot.bean(JdbcClient.class),
                      folder.path(), Clock.systemUTC(), System.out)) {
             System.out.println("sluice serve: running the schedules of " + folder.path().toAbsolutePath().normalize() + " (Ctrl-C stops)");
+            runner.stopWhen(boot::stopRequested);
             while (!boot.stopRequested()) {
-                runner.tick();
+                try {
+                    runner.tick();
+                } catch (RuntimeException e) {
+                    // a database gone for a moment, a folder that cannot be read: told, and the next tick tries again
+                    System.out.println("sluice serve: " + e.getMessage());
+                }
                 Thread.sleep(TICK.toMillis());
             }
-            runner.awaitJobs(STOP_WAIT);
-            System.out.println("sluice serve: stopped");
-            return ExitCode.SUCCESS.code();
+            boot.bean(ExecutionService.class).stopRunning();
+            boolean ended = runner.awaitJobs(STOP_WAIT);
+            System.out.println(ended ? "sluice serve: stopped" : "sluice serve: stopped; a job did not end within " + STOP_WAIT.toSeconds() + " s");
+            return ended ? ExitCode.SUCCESS.code() : ExitCode.FAILED.code();
         }
     }
 }

@@ -55,7 +55,7 @@ class JobsCommandTest {
         assertThat(validated.exitCode()).isEqualTo(ExitCode.USAGE.code());
         java.util.List<String> lines = validated.out().lines().toList();
         assertThat(lines).hasSize(6);
-        assertThat(lines.get(0)).isEqualTo(jobs.resolve("bad.yml") + " line 1: name 'Bad Name' is not kebab-case (nightly-sales)");
+        assertThat(lines.get(0)).isEqualTo(jobs.resolve("bad.yml") + " line 1: name 'Bad Name' is not kebab-case (nightly-sales) of at most 100 characters");
         assertThat(lines.get(1)).startsWith(jobs.resolve("bad.yml") + " line 6: cron '0 61 * * *': ");
         assertThat(lines.subList(2, 6)).containsExactly(
                 jobs.resolve("bad.yml") + " line 7: zone 'Mars/Olympus' is not a time zone (Europe/Paris, UTC)",

@@ -88,6 +88,54 @@ class ScheduleRunnerTest {
                 "restarting retried's execution");
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void a_failed_fire_waits_for_its_backoff_after_its_end_before_it_is_restarted_and_no_more_than_its_policy_allows(TestDatabase database)
+            throws Exception {
+        // given a fire at one date whose job fails, one restart allowed ten hours after its end; the clock starts now, as the ends do
+        Instant start = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Path bad = workflow("bad", "a,b\n1,2\n3\n");
+        Path jobs = Files.createDirectories(temp.resolve("jobs"));
+        Files.writeString(jobs.resolve("later.yml"), "name: later\nfamily: workflow\nparameters:\n  file: " + bad
+                + "\nschedule:\n  at: " + start.plusSeconds(60) + "\n  retry: {restarts: 1, backoff: 10h}\n");
+        MovableClock clock = new MovableClock(start);
+        SluiceCommand.SPRING_ARGUMENTS.clear();
+        SluiceCommand.SPRING_ARGUMENTS.addAll(database.arguments());
+        try (BootContext boot = BootContext.start();
+             ScheduleRunner runner = new ScheduleRunner(boot.bean(ExecutionService.class), boot.bean(JobSchedules.class), boot.bean(JdbcClient.class),
+                     jobs, clock, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))) {
+            runner.tick();
+            clock.now = start.plusSeconds(61);
+            runner.tick();
+            awaitIdle(runner);
+
+            // when two hours pass, then eleven, then thirty
+            clock.now = start.plus(Duration.ofHours(2));
+            runner.tick();
+            awaitIdle(runner);
+            long beforeBackoff = executions(database);
+            clock.now = start.plus(Duration.ofHours(11));
+            runner.tick();
+            awaitIdle(runner);
+            long afterBackoff = executions(database);
+            clock.now = start.plus(Duration.ofHours(30));
+            runner.tick();
+            awaitIdle(runner);
+
+            // then the restart came after the backoff only, once
+            assertThat(beforeBackoff).isEqualTo(1);
+            assertThat(afterBackoff).isEqualTo(2);
+            assertThat(executions(database)).isEqualTo(2);
+            assertThat(Rows.query(database, "SELECT restarts FROM schedule_fires")).extracting(r -> r.get("restarts")).containsExactly(1);
+        } finally {
+            SluiceCommand.SPRING_ARGUMENTS.clear();
+        }
+    }
+
+    private static long executions(TestDatabase database) throws java.sql.SQLException {
+        return ((Number) Rows.query(database, "SELECT count(*) AS n FROM BATCH_JOB_EXECUTION").get(0).get("n")).longValue();
+    }
+
     /** Waits until the jobs the runner started have ended (each runs on a thread of its own). */
     private static void awaitIdle(ScheduleRunner runner) throws InterruptedException {
         assertThat(runner.awaitSubmitted(Duration.ofMinutes(2))).as("the fired jobs ended").isTrue();
