@@ -85,17 +85,34 @@ final class Concepts {
 
     /** The entity an extension table extends: its primary key is its whole foreign key to that table. */
     static Optional<Integer> extended(TableClustering.SchemaIndex index, int table) {
-        TableSchema t = index.tables.get(table);
-        if (t.primaryKey().isEmpty()) {
-            return Optional.empty();
-        }
-        for (TableClustering.Reference reference : index.references(table)) {
-            if (reference.declared() && reference.target() != null && reference.target() != table
-                    && lower(reference.columns()).equals(lower(t.primaryKey()))) {
-                return Optional.of(reference.target());
+        return Optional.ofNullable(index.extensions().extended[table]);
+    }
+
+    /** Each table's extended entity, and each entity's extension tables: found once a schema, not once a concept. */
+    static final class Extensions {
+        final Integer[] extended;
+        final Map<Integer, List<Integer>> extensionsOf = new LinkedHashMap<>();
+        /** How many tables have each humanised singular name, to tell same-named tables of several schemas apart. */
+        final Map<String, Integer> humanNames = new LinkedHashMap<>();
+
+        Extensions(TableClustering.SchemaIndex index) {
+            extended = new Integer[index.tables.size()];
+            for (int table = 0; table < index.tables.size(); table++) {
+                TableSchema t = index.tables.get(table);
+                humanNames.merge(TableNames.humanSingular(t.name()), 1, Integer::sum);
+                if (t.primaryKey().isEmpty()) {
+                    continue;
+                }
+                for (TableClustering.Reference reference : index.references(table)) {
+                    if (reference.declared() && reference.target() != null && reference.target() != table
+                            && lower(reference.columns()).equals(lower(t.primaryKey()))) {
+                        extended[table] = reference.target();
+                        extensionsOf.computeIfAbsent(reference.target(), e -> new ArrayList<>()).add(table);
+                        break;
+                    }
+                }
             }
         }
-        return Optional.empty();
     }
 
     /** The concept of one entity table. */
@@ -129,25 +146,19 @@ final class Concepts {
                         column.name(), t.name(), column.dataType(), !column.nullable()));
             }
         }
-        for (int other = 0; other < index.tables.size(); other++) {
-            if (other != table && extended(index, other).filter(e -> e == table).isPresent()) {
-                TableSchema extension = index.tables.get(other);
-                joins.add(map("table", index.display(other), "columns", extension.primaryKey(), "referencedTable", index.display(table),
-                        "referencedColumns", t.primaryKey(), "kind", "extension"));
-                for (TableSchema.Column column : extension.columns()) {
-                    if (!extension.primaryKey().contains(column.name())) {
-                        attributes.add(new Attribute(id("att", id, index.display(other) + "." + column.name()),
-                                TableNames.humanSingular(column.name()), column.name(), extension.name(), column.dataType(), !column.nullable()));
-                    }
+        for (int other : index.extensions().extensionsOf.getOrDefault(table, List.of())) {
+            TableSchema extension = index.tables.get(other);
+            joins.add(map("table", index.display(other), "columns", extension.primaryKey(), "referencedTable", index.display(table),
+                    "referencedColumns", t.primaryKey(), "kind", "extension"));
+            for (TableSchema.Column column : extension.columns()) {
+                if (!extension.primaryKey().contains(column.name())) {
+                    attributes.add(new Attribute(id("att", id, index.display(other) + "." + column.name()),
+                            TableNames.humanSingular(column.name()), column.name(), extension.name(), column.dataType(), !column.nullable()));
                 }
             }
         }
         String name = TableNames.humanSingular(t.name());
-        boolean sameNameElsewhere = false;
-        for (int other = 0; other < index.tables.size(); other++) {
-            sameNameElsewhere |= other != table && TableNames.humanSingular(index.tables.get(other).name()).equals(name);
-        }
-        if (sameNameElsewhere && t.schema() != null) {
+        if (index.extensions().humanNames.getOrDefault(name, 0) > 1 && t.schema() != null) {
             name = name + " (" + t.schema() + ")"; // users in crm and in hr: two concepts, told apart
         }
         String lowerName = name.toLowerCase(Locale.ROOT);

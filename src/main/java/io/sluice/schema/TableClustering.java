@@ -395,6 +395,16 @@ final class TableClustering {
             }
         }
 
+        private Concepts.Extensions extensions;
+
+        /** The schema's extension tables and name counts, found on first use. */
+        Concepts.Extensions extensions() {
+            if (extensions == null) {
+                extensions = new Concepts.Extensions(this);
+            }
+            return extensions;
+        }
+
         /** A table by its schema and name, or null. */
         Integer find(String schema, String name) {
             Integer exact = byQualified.get(String.valueOf(schema) + "." + name);
