@@ -153,6 +153,10 @@ public class DatabaseCreator {
         } catch (SQLException e) {
             throw new RegisteredDatabaseException("cannot connect to the new database " + name + ": " + message(e, on), message(e, on));
         }
+        if (ran == 0 && !failures.isEmpty()) {
+            throw new RegisteredDatabaseException("none of the script's " + failures.size() + " statements ran in " + name
+                    + "; the database is dropped again", "no statement ran");
+        }
         skipped.sort(java.util.Comparator.comparingInt(SqlScript.Statement::line));
         RegisteredDatabase database = registered.add(new RegisteredDatabases.Registration(name, RegisteredDatabase.Provider.POSTGRESQL,
                 on.host(), on.port(), name, on.user(), on.password(), null, script, null));

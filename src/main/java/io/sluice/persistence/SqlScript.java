@@ -41,7 +41,8 @@ public record SqlScript(List<Statement> statements, List<Statement> metaCommands
     }
 
     /** Cuts {@code script} into statements and meta-commands. */
-    public static SqlScript parse(String script) {
+    public static SqlScript parse(String text) {
+        String script = text.startsWith("\uFEFF") ? text.substring(1) : text; // a byte order mark is no SQL
         List<Statement> statements = new ArrayList<>();
         List<Statement> metaCommands = new ArrayList<>();
         StringBuilder current = new StringBuilder();

@@ -16,7 +16,8 @@ import java.util.regex.Pattern;
  */
 final class TableNames {
 
-    private static final Pattern WORDS = Pattern.compile("[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+");
+    /** Words in any script: capitals runs, capitalised or lower-case words, letters of scripts without case, digits. */
+    private static final Pattern WORDS = Pattern.compile("\\p{Lu}+(?!\\p{Ll})|\\p{Lu}?\\p{Ll}+|[\\p{L}&&[^\\p{Lu}\\p{Ll}]]+|\\p{Nd}+");
     private static final Pattern REFERENCE = Pattern.compile("(?i)^(?:(.+?)_?id|id_(.+))$");
 
     private TableNames() {
@@ -34,7 +35,7 @@ final class TableNames {
 
     /** The singular of a lower-case English word ({@code persons}: {@code person}; {@code data}, {@code status} unchanged). */
     static String singular(String word) {
-        if (word.length() <= 2 || word.endsWith("ss") || word.endsWith("us") || word.endsWith("is") || Character.isDigit(word.charAt(0))) {
+        if (word.length() <= 2 || !word.chars().allMatch(c -> c < 128) || word.endsWith("ss") || word.endsWith("us") || word.endsWith("is") || Character.isDigit(word.charAt(0))) {
             return word; // status, address, analysis: Pluralize would cut their s
         }
         return Pluralize.singular(word);
@@ -55,7 +56,7 @@ final class TableNames {
         for (String token : tokens(table)) {
             words.add(Character.toUpperCase(token.charAt(0)) + token.substring(1));
         }
-        return String.join(" ", words);
+        return words.isEmpty() ? table : String.join(" ", words); // a name of no letters or digits stays as it is
     }
 
     /** Words that mark a link table rather than name what it links ({@code rel_person_paper}, {@code paper_topic_map}). */
@@ -75,7 +76,10 @@ final class TableNames {
         String singular = humanSingular(table);
         int last = singular.lastIndexOf(' ');
         String word = singular.substring(last + 1);
+        if (word.isEmpty() || !word.chars().allMatch(c -> c < 128)) {
+            return singular; // English plurals for English words only
+        }
         String plural = Pluralize.plural(word.toLowerCase(Locale.ROOT));
-        return singular.substring(0, last + 1) + Character.toUpperCase(plural.charAt(0)) + plural.substring(1);
+        return plural.isEmpty() ? singular : singular.substring(0, last + 1) + Character.toUpperCase(plural.charAt(0)) + plural.substring(1);
     }
 }

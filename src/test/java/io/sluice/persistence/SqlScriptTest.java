@@ -63,4 +63,9 @@ class SqlScriptTest {
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(1, "COPY t (a, b) FROM stdin", "1\tx;y\n2\t'z\n"),
                         org.assertj.core.groups.Tuple.tuple(5, "SELECT 1", null));
     }
+
+    @Test
+    void a_byte_order_mark_before_the_first_statement_is_no_sql() {
+        assertThat(SqlScript.parse("\uFEFF-- a comment\nSELECT 1;").statements()).extracting(SqlScript.Statement::text).containsExactly("SELECT 1");
+    }
 }

@@ -116,6 +116,22 @@ class TableClusteringTest {
     }
 
     @Test
+    void names_in_any_script_are_clustered_and_named_whole() {
+        // given tables named in Cyrillic, with accents, and in Chinese
+        List<TableSchema> tables = List.of(table("public", "клиенты", List.of("id")), table("public", "café_orders", List.of("id", "клиенты_id")),
+                table("public", "表", List.of("id")));
+
+        // when
+        List<TableClustering.Cluster> clusters = TableClustering.cluster(tables, TableClustering.Method.SCHEMA_AFFINITY, 1.0);
+
+        // then
+        assertThat(clusters.stream().mapToInt(c -> c.tables().size()).sum()).isEqualTo(3);
+        assertThat(TableNames.humanSingular("клиенты")).isEqualTo("Клиенты");
+        assertThat(TableNames.humanSingular("café_orders")).isEqualTo("Café Order");
+        assertThat(TableNames.humanPlural("表")).isEqualTo("表");
+    }
+
+    @Test
     void the_same_schema_gives_the_same_clusters() {
         // given
         GeneratedSchema generated = GeneratedSchema.of(60, 5);
