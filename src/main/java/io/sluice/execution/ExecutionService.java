@@ -80,6 +80,12 @@ public class ExecutionService {
     private final Set<JobExecution> running = ConcurrentHashMap.newKeySet();
     /** Set by {@link #stopRunning()}: a job that begins afterwards stops before its first step. */
     private final AtomicBoolean stopRequested = new AtomicBoolean();
+    /** The threads of the jobs {@link #start} and {@link #startRestart} launch. */
+    private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "sluice-started-job");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     ExecutionService(JobOperator jobOperator, JobRepository jobRepository, List<JobFamily> families,
                      ExecutionProcesses processes, DataSource dataSource, DatabaseOutage outage) {
@@ -339,6 +345,80 @@ public class ExecutionService {
             return ExecutionHistory.purge(connection, cutoff, dataDir);
         } catch (SQLException e) {
             throw new OperationFailedException("cannot purge the execution history: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Launches a job on a thread of this service (for the REST API and the dashboard) and returns as soon as
+     * its execution is recorded; the job then runs on, tracked like any other of this process.
+     *
+     * @param given parameters as a user typed them
+     * @return the execution as it started
+     * @throws NotFoundException, io.sluice.batch.InvalidParametersException, ConflictException as
+     *         {@link #launch(String, Map, JobExecutionListener)} throws them, when the job cannot start
+     */
+    public JobExecution start(String jobName, Map<String, String> given) {
+        JobParameters parameters = parameters(jobName, given);
+        return inBackground(started -> launch(jobName, parameters, started));
+    }
+
+    /**
+     * Restarts an execution as {@link #restart} does, on a thread of this service, and returns as soon as the
+     * new execution is recorded.
+     *
+     * @return the new execution as it started
+     * @throws NotFoundException when there is no such execution
+     * @throws ConflictException when it is running, complete, abandoned or already restarted
+     */
+    public JobExecution startRestart(long executionId) {
+        return inBackground(started -> restart(executionId, started));
+    }
+
+    /**
+     * How far an execution has come (its newest step's counts, percentage and ETA).
+     *
+     * @throws NotFoundException when there is no such execution
+     */
+    public ExecutionProgress progress(long executionId) {
+        return ExecutionProgress.of(find(executionId), LocalDateTime.now());
+    }
+
+    /**
+     * Waits until every job started through {@link #start} or {@link #startRestart} has ended, at most
+     * {@code patience} (after {@link #stopRunning()} at a shutdown).
+     *
+     * @return false when some still run after it
+     */
+    public boolean awaitStarted(java.time.Duration patience) throws InterruptedException {
+        background.shutdown();
+        return background.awaitTermination(patience.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    private JobExecution inBackground(java.util.function.Function<JobExecutionListener, JobExecution> job) {
+        java.util.concurrent.CompletableFuture<JobExecution> started = new java.util.concurrent.CompletableFuture<>();
+        JobExecutionListener whenStarted = new JobExecutionListener() {
+            @Override
+            public void beforeJob(JobExecution execution) {
+                started.complete(execution);
+            }
+        };
+        background.submit(() -> {
+            try {
+                started.complete(job.apply(whenStarted)); // already complete unless it ended without starting
+            } catch (RuntimeException e) {
+                started.completeExceptionally(e); // a job that never started; once started, its end is in the repository
+            }
+        });
+        try {
+            return started.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new OperationFailedException("interrupted while the job was starting", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new OperationFailedException("the job could not start: " + e.getCause(), e.getCause());
         }
     }
 

@@ -1,16 +1,92 @@
 package io.sluice.monitoring;
 
+import io.sluice.InvalidInputException;
+import org.springframework.batch.core.BatchStatus;
+
+import java.time.Duration;
+import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
- * Which executions {@code status} lists: any of job, status and since may be null; newest first,
- * one page at a time.
+ * Which executions {@code status}, the REST API and the dashboard list: any of job, status, since,
+ * until and parameter may be null; newest first, one page at a time.
  *
- * @param status a Spring Batch status in upper case ({@code STARTED})
- * @param since  executions created at or after this wall-clock time of this process's zone, as the
- *               job repository keeps times ({@link RepositoryTimes})
- * @param limit  the page size, at least 1
- * @param offset how many of the newest matching executions to pass over
+ * @param status         a Spring Batch status in upper case ({@code STARTED})
+ * @param since          executions created at or after this wall-clock time of this process's zone, as the
+ *                       job repository keeps times ({@link RepositoryTimes})
+ * @param until          executions created before this wall-clock time, in the same zone
+ * @param parameterName  executions with a job parameter of this name whose value is {@code parameterValue}
+ *                       (both null, or both given)
+ * @param parameterValue that parameter's value, exactly as stored
+ * @param limit          the page size, at least 1
+ * @param offset         how many of the newest matching executions to pass over
  */
-public record ExecutionFilter(String job, String status, LocalDateTime since, int limit, int offset) {
+public record ExecutionFilter(String job, String status, LocalDateTime since, LocalDateTime until, String parameterName,
+                              String parameterValue, int limit, int offset) {
+
+    /** A filter on job, status and since only, as {@code status} gives it. */
+    public ExecutionFilter(String job, String status, LocalDateTime since, int limit, int offset) {
+        this(job, status, since, null, null, null, limit, offset);
+    }
+
+    /**
+     * A Spring Batch status as a user typed it, in any case; null for null.
+     *
+     * @param option how the user gave it ({@code --status}, {@code status}), for the message
+     * @throws InvalidInputException naming the statuses when it is none of them
+     */
+    public static String parseStatus(String status, String option) {
+        if (status == null || status.isBlank()) {
+            return null;
+        }
+        String upper = status.trim().toUpperCase(Locale.ROOT);
+        if (Arrays.stream(BatchStatus.values()).noneMatch(known -> known.name().equals(upper))) {
+            throw new InvalidInputException(option + " '" + status + "' is none of "
+                    + Arrays.stream(BatchStatus.values()).map(BatchStatus::name).collect(Collectors.joining(", ")));
+        }
+        return upper;
+    }
+
+    /**
+     * A time given as a duration back from now ({@code 2h}), a date-time in this machine's zone, a
+     * date-time with an offset, or a date; as the wall-clock time of this zone that the job
+     * repository's times are compared with. Null for null or blank.
+     *
+     * @param option how the user gave it ({@code --since}, {@code until}), for the message
+     * @throws InvalidInputException for anything else
+     */
+    public static LocalDateTime parseTime(String time, String option) {
+        if (time == null || time.isBlank()) {
+            return null;
+        }
+        String text = time.trim().toLowerCase(Locale.ROOT);
+        try {
+            if (text.matches("\\d+[smhd]")) {
+                long amount = Long.parseLong(text.substring(0, text.length() - 1));
+                Duration duration = switch (text.charAt(text.length() - 1)) {
+                    case 's' -> Duration.ofSeconds(amount);
+                    case 'm' -> Duration.ofMinutes(amount);
+                    case 'h' -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                };
+                return LocalDateTime.now().minus(duration);
+            }
+            String given = time.trim();
+            if (given.matches("\\d{4}-\\d{2}-\\d{2}")) {
+                return LocalDate.parse(given).atStartOfDay();
+            }
+            if (given.matches(".*T.*([zZ]|[+-]\\d{2}(:?\\d{2})?)$")) {
+                return OffsetDateTime.parse(given.toUpperCase(Locale.ROOT)).atZoneSameInstant(RepositoryTimes.zone()).toLocalDateTime();
+            }
+            return LocalDateTime.parse(given);
+        } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
+            throw new InvalidInputException(option + " '" + time + "' is neither a time back from now like 2h,"
+                    + " nor a date-time like 2026-11-24T08:00 or 2026-11-24T08:00Z, nor a date like 2026-11-24");
+        }
+    }
 }

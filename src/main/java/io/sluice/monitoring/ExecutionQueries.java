@@ -52,6 +52,10 @@ public final class ExecutionQueries {
             WHERE (CAST(? AS VARCHAR(100)) IS NULL OR i.JOB_NAME = ?)
               AND (CAST(? AS VARCHAR(10)) IS NULL OR e.STATUS = ?)
               AND (CAST(? AS TIMESTAMP) IS NULL OR e.CREATE_TIME >= ?)
+              AND (CAST(? AS TIMESTAMP) IS NULL OR e.CREATE_TIME < ?)
+              AND (CAST(? AS VARCHAR(100)) IS NULL OR EXISTS (
+                  SELECT 1 FROM BATCH_JOB_EXECUTION_PARAMS f
+                  WHERE f.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND f.PARAMETER_NAME = ? AND f.PARAMETER_VALUE = ?))
               AND (? < 0 OR e.JOB_EXECUTION_ID = ?)
             ORDER BY e.JOB_EXECUTION_ID DESC
             LIMIT ? OFFSET ?
@@ -64,6 +68,10 @@ public final class ExecutionQueries {
             WHERE (CAST(? AS VARCHAR(100)) IS NULL OR i.JOB_NAME = ?)
               AND (CAST(? AS VARCHAR(10)) IS NULL OR e.STATUS = ?)
               AND (CAST(? AS TIMESTAMP) IS NULL OR e.CREATE_TIME >= ?)
+              AND (CAST(? AS TIMESTAMP) IS NULL OR e.CREATE_TIME < ?)
+              AND (CAST(? AS VARCHAR(100)) IS NULL OR EXISTS (
+                  SELECT 1 FROM BATCH_JOB_EXECUTION_PARAMS f
+                  WHERE f.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND f.PARAMETER_NAME = ? AND f.PARAMETER_VALUE = ?))
             """;
     private static final String PARAMETERS = """
             SELECT PARAMETER_NAME, PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS WHERE JOB_EXECUTION_ID = ? ORDER BY PARAMETER_NAME
@@ -119,7 +127,13 @@ public final class ExecutionQueries {
         return Optional.of(found.get(0).withDetail(parameters(id), steps(id), rejectFile, rejectFile == null ? null : lines(rejects)));
     }
 
-    /** The filter's job, status and since, each twice ({@code ? IS NULL OR column = ?}), as parameters 1 to 6. */
+    /** How many parameters {@link #bindFilter} binds. */
+    private static final int FILTER_PARAMETERS = 11;
+
+    /**
+     * The filter's job, status, since and until, each twice ({@code ? IS NULL OR column = ?}), and its
+     * parameter's name twice and value, as parameters 1 to {@value #FILTER_PARAMETERS}.
+     */
     private static void bindFilter(PreparedStatement statement, ExecutionFilter filter) throws SQLException {
         statement.setString(1, filter.job());
         statement.setString(2, filter.job());
@@ -128,15 +142,22 @@ public final class ExecutionQueries {
         Timestamp since = filter.since() == null ? null : Timestamp.valueOf(filter.since());
         statement.setObject(5, since, Types.TIMESTAMP);
         statement.setObject(6, since, Types.TIMESTAMP);
+        Timestamp until = filter.until() == null ? null : Timestamp.valueOf(filter.until());
+        statement.setObject(7, until, Types.TIMESTAMP);
+        statement.setObject(8, until, Types.TIMESTAMP);
+        String name = filter.parameterName() == null || filter.parameterValue() == null ? null : filter.parameterName();
+        statement.setString(9, name);
+        statement.setString(10, name);
+        statement.setString(11, filter.parameterValue());
     }
 
     private List<ExecutionView> query(ExecutionFilter filter, long id) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(LIST)) {
             bindFilter(statement, filter);
-            statement.setLong(7, id);
-            statement.setLong(8, id);
-            statement.setInt(9, filter.limit());
-            statement.setInt(10, filter.offset());
+            statement.setLong(FILTER_PARAMETERS + 1, id);
+            statement.setLong(FILTER_PARAMETERS + 2, id);
+            statement.setInt(FILTER_PARAMETERS + 3, filter.limit());
+            statement.setInt(FILTER_PARAMETERS + 4, filter.offset());
             List<ExecutionView> executions = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {

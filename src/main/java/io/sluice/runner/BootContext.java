@@ -39,14 +39,54 @@ final class BootContext implements AutoCloseable {
     private static volatile Path logFile;
 
     static BootContext start() {
+        return new BootContext(run(WebApplicationType.NONE));
+    }
+
+    /**
+     * The context of {@code sluice serve}, with its web server (the REST API and the dashboard) on
+     * {@code server.address} and {@code server.port} ({@code SERVER_PORT}); when that port is taken (a second
+     * serve on the same machine), the context without a web server, told on {@code out}, so that the
+     * schedules still run.
+     */
+    static BootContext startServing(java.io.PrintStream out) {
+        try {
+            return new BootContext(run(WebApplicationType.SERVLET));
+        } catch (RuntimeException e) {
+            Throwable cause = e;
+            while (cause != null && !(cause instanceof org.springframework.boot.web.server.PortInUseException)) {
+                cause = cause.getCause();
+            }
+            if (cause == null) {
+                throw e;
+            }
+            out.println("sluice serve: port " + ((org.springframework.boot.web.server.PortInUseException) cause).getPort()
+                    + " is in use (another serve on this machine?): running the schedules without the dashboard and the API;"
+                    + " set SERVER_PORT to serve them on another port");
+            return new BootContext(run(WebApplicationType.NONE));
+        }
+    }
+
+    private static ConfigurableApplicationContext run(WebApplicationType type) {
         SpringApplication application = new SpringApplication(SluiceApplication.class);
-        application.setWebApplicationType(WebApplicationType.NONE);
         application.setRegisterShutdownHook(false);
         application.addListeners((ApplicationListener<ApplicationEnvironmentPreparedEvent>) event -> {
             String name = event.getEnvironment().getProperty("logging.file.name");
             logFile = name == null || name.isBlank() ? null : Path.of(name);
         });
-        return new BootContext(application.run(SluiceCommand.SPRING_ARGUMENTS.toArray(String[]::new)));
+        java.util.List<String> arguments = new java.util.ArrayList<>(SluiceCommand.SPRING_ARGUMENTS);
+        // spring.main.* in application.yml would override setWebApplicationType; an argument overrides the file
+        arguments.add("--spring.main.web-application-type=" + type.name().toLowerCase(java.util.Locale.ROOT));
+        return application.run(arguments.toArray(String[]::new));
+    }
+
+    /** The URL the web server answers on, or empty when this context has none. */
+    Optional<String> webAddress() {
+        if (context instanceof org.springframework.boot.web.server.context.WebServerApplicationContext web && web.getWebServer() != null) {
+            String address = context.getEnvironment().getProperty("server.address", "127.0.0.1");
+            String host = address.contains(":") ? "[" + address + "]" : address;
+            return Optional.of("http://" + host + ":" + web.getWebServer().getPort() + "/");
+        }
+        return Optional.empty();
     }
 
     /** Where this process's framework log goes, if a context was started. */

@@ -20,7 +20,7 @@ import java.util.stream.Collectors;
  * its file, its next and last fire, paused or not, and its last execution.
  */
 @Component
-class JobSchedules {
+public class JobSchedules {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -60,7 +60,7 @@ class JobSchedules {
      * @param schedule   the schedule in words, or null for a definition run by hand only
      * @param lastStatus the last execution's status, or null
      */
-    record Row(String name, String family, String sourceFile, String schedule, boolean paused, Instant nextFireAt, Instant lastFireAt,
+    public record Row(String name, String family, String sourceFile, String schedule, boolean paused, Instant nextFireAt, Instant lastFireAt,
                Long lastExecutionId, String lastStatus) {
     }
 
@@ -98,29 +98,43 @@ class JobSchedules {
         }
     }
 
-    List<Row> list() {
+    /** Every definition's row, by name. */
+    public List<Row> list() {
         return jdbc.sql(ALL).query(JobSchedules::row).list();
     }
 
     /**
      * @throws NotFoundException when no definition has that name
      */
-    Row get(String name) {
+    public Row get(String name) {
         return find(name).orElseThrow(() -> new NotFoundException("no job definition named '" + name + "' in jobs/ (sluice jobs list shows them)"));
     }
 
-    Optional<Row> find(String name) {
+    public Optional<Row> find(String name) {
         return jdbc.sql(ONE).param("name", name).query(JobSchedules::row).optional();
     }
 
+    /**
+     * The job parameters a definition launches its family with, as its file gave them when it was last read.
+     *
+     * @throws NotFoundException when no definition has that name
+     */
+    public Map<String, String> parameters(String name) {
+        get(name);
+        String definition = jdbc.sql("SELECT definition FROM job_schedules WHERE name = :name").param("name", name).query(String.class).single();
+        Map<String, String> parameters = new LinkedHashMap<>();
+        JSON.readTree(definition).path("parameters").properties().forEach(entry -> parameters.put(entry.getKey(), entry.getValue().asString()));
+        return parameters;
+    }
+
     /** Pauses or resumes a definition's schedule. */
-    void pause(String name, boolean paused) {
+    public void pause(String name, boolean paused) {
         get(name);
         jdbc.sql(PAUSE).param("name", name).param("paused", paused).param("now", Timestamp.from(Instant.now())).update();
     }
 
     /** Notes that a definition was launched now as {@code executionId}. */
-    void launched(String name, long executionId) {
+    public void launched(String name, long executionId) {
         jdbc.sql(LAUNCHED).param("name", name).param("execution", executionId).param("now", Timestamp.from(Instant.now())).update();
     }
 

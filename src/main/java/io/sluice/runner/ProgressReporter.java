@@ -1,20 +1,17 @@
 package io.sluice.runner;
 
 import io.sluice.batch.StepProgress;
+import io.sluice.execution.RunningStep;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
-import org.springframework.batch.core.step.StepExecution;
 
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.LocalDateTime;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -102,39 +99,6 @@ final class ProgressReporter implements JobExecutionListener {
 
     private static long elapsedSeconds(RunningStep step) {
         return step.startTime() == null ? 0 : Duration.between(step.startTime(), LocalDateTime.now()).toSeconds();
-    }
-
-    /**
-     * The newest step of an execution, its partitions ({@code <step>:part-1-of-2}, ...) added up
-     * when it is partitioned: their counts summed, their progress the mean of theirs (each reads the
-     * whole file, keeping its own records). A step that is not partitioned is its only partition.
-     */
-    private record RunningStep(String name, long readCount, long writeCount, long skipCount, long commitCount,
-                               StepProgress progress, LocalDateTime startTime) {
-
-        static RunningStep of(JobExecution execution) {
-            List<StepExecution> steps = List.copyOf(execution.getStepExecutions());
-            StepExecution newest = steps.stream()
-                    .max(Comparator.comparing(StepExecution::getId, Comparator.nullsFirst(Comparator.naturalOrder())))
-                    .orElse(null);
-            if (newest == null) {
-                return null;
-            }
-            int colon = newest.getStepName().indexOf(':');
-            String name = colon < 0 ? newest.getStepName() : newest.getStepName().substring(0, colon);
-            List<StepExecution> parts = colon < 0 ? List.of(newest)
-                    : steps.stream().filter(step -> step.getStepName().startsWith(name + ":")).toList();
-            List<StepProgress> progress = parts.stream().map(StepProgress::of).filter(Objects::nonNull).toList();
-            return new RunningStep(name,
-                    parts.stream().mapToLong(StepExecution::getReadCount).sum(),
-                    parts.stream().mapToLong(StepExecution::getWriteCount).sum(),
-                    parts.stream().mapToLong(StepExecution::getSkipCount).sum(),
-                    parts.stream().mapToLong(StepExecution::getCommitCount).sum(),
-                    progress.isEmpty() ? null : new StepProgress(progress.stream().mapToLong(StepProgress::done).sum() / progress.size(),
-                            progress.stream().mapToLong(StepProgress::total).sum() / progress.size(), progress.get(0).unit()),
-                    parts.stream().map(StepExecution::getStartTime).filter(Objects::nonNull).min(Comparator.naturalOrder())
-                            .orElse(null));
-        }
     }
 
     private void closeBar() {

@@ -28,7 +28,7 @@ class PurgeCommand implements Callable<Integer> {
         if (!olderThan.trim().matches("\\d+[smhd]")) {
             throw new InvalidInputException("--older-than '" + olderThan + "' is not a duration like 30d, 12h or 90m");
         }
-        LocalDateTime cutoff = StatusCommand.parseSince(olderThan);
+        LocalDateTime cutoff = io.sluice.monitoring.ExecutionFilter.parseTime(olderThan, "--older-than");
         DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
         Optional<Connection> connection = Connections.open(settings);
         if (connection.isEmpty()) {

@@ -7,6 +7,7 @@ import picocli.CommandLine.Mixin;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.Callable;
 
 /**
@@ -30,10 +31,11 @@ class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        try (BootContext boot = BootContext.start();
+        try (BootContext boot = BootContext.startServing(System.out);
              ScheduleRunner runner = new ScheduleRunner(boot.bean(ExecutionService.class), boot.bean(JobSchedules.class), boot.bean(JdbcClient.class),
                      folder.path(), Clock.systemUTC(), System.out)) {
             System.out.println("sluice serve: running the schedules of " + folder.path().toAbsolutePath().normalize() + " (Ctrl-C stops)");
+            boot.webAddress().ifPresent(url -> System.out.println("sluice serve: dashboard at " + url + ", REST API at " + url + "api/"));
             runner.stopWhen(boot::stopRequested);
             while (!boot.stopRequested()) {
                 try {
@@ -44,10 +46,17 @@ class ServeCommand implements Callable<Integer> {
                 }
                 Thread.sleep(TICK.toMillis());
             }
-            boot.bean(ExecutionService.class).stopRunning();
-            boolean ended = runner.awaitJobs(STOP_WAIT);
+            ExecutionService executions = boot.bean(ExecutionService.class);
+            executions.stopRunning();
+            Instant deadline = Instant.now().plus(STOP_WAIT);
+            boolean ended = runner.awaitJobs(STOP_WAIT) && executions.awaitStarted(remaining(deadline));
             System.out.println(ended ? "sluice serve: stopped" : "sluice serve: stopped; a job did not end within " + STOP_WAIT.toSeconds() + " s");
             return ended ? ExitCode.SUCCESS.code() : ExitCode.FAILED.code();
         }
+    }
+
+    private static Duration remaining(Instant deadline) {
+        Duration left = Duration.between(Instant.now(), deadline);
+        return left.isNegative() ? Duration.ZERO : left;
     }
 }

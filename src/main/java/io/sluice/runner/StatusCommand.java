@@ -60,7 +60,7 @@ class StatusCommand implements Callable<Integer> {
         if (limit < 1 || page < 1) {
             throw new InvalidInputException("--limit and --page must be at least 1");
         }
-        ExecutionFilter filter = new ExecutionFilter(job, parseStatus(status), parseSince(since), limit, (page - 1) * limit);
+        ExecutionFilter filter = new ExecutionFilter(job, ExecutionFilter.parseStatus(status, "--status"), ExecutionFilter.parseTime(since, "--since"), limit, (page - 1) * limit);
         DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
         List<ExecutionView> executions = List.of();
         long matching = 0;
@@ -105,55 +105,9 @@ class StatusCommand implements Callable<Integer> {
             options.add("--status " + status.toUpperCase(Locale.ROOT));
         }
         if (since != null) {
-            options.add("--since " + since + " (" + RepositoryTimes.textWithZone(RepositoryTimes.of(parseSince(since))) + ")");
+            options.add("--since " + since + " (" + RepositoryTimes.textWithZone(RepositoryTimes.of(ExecutionFilter.parseTime(since, "--since"))) + ")");
         }
         return String.join(" ", options);
     }
 
-    private static String parseStatus(String status) {
-        if (status == null) {
-            return null;
-        }
-        String upper = status.trim().toUpperCase(Locale.ROOT);
-        if (Arrays.stream(BatchStatus.values()).noneMatch(known -> known.name().equals(upper))) {
-            throw new InvalidInputException("--status '" + status + "' is none of "
-                    + Arrays.stream(BatchStatus.values()).map(BatchStatus::name).collect(Collectors.joining(", ")));
-        }
-        return upper;
-    }
-
-    /**
-     * A time given as a duration back from now ({@code 2h}), a date-time in this machine's zone, a
-     * date-time with an offset, or a date; as the wall-clock time of this zone that the job
-     * repository's times are compared with. Throws a usage error for anything else.
-     */
-    static LocalDateTime parseSince(String since) {
-        if (since == null) {
-            return null;
-        }
-        String text = since.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (text.matches("\\d+[smhd]")) {
-                long amount = Long.parseLong(text.substring(0, text.length() - 1));
-                Duration duration = switch (text.charAt(text.length() - 1)) {
-                    case 's' -> Duration.ofSeconds(amount);
-                    case 'm' -> Duration.ofMinutes(amount);
-                    case 'h' -> Duration.ofHours(amount);
-                    default -> Duration.ofDays(amount);
-                };
-                return LocalDateTime.now().minus(duration);
-            }
-            String given = since.trim();
-            if (given.matches("\\d{4}-\\d{2}-\\d{2}")) {
-                return LocalDate.parse(given).atStartOfDay();
-            }
-            if (given.matches(".*T.*([zZ]|[+-]\\d{2}(:?\\d{2})?)$")) {
-                return OffsetDateTime.parse(given.toUpperCase(Locale.ROOT)).atZoneSameInstant(RepositoryTimes.zone()).toLocalDateTime();
-            }
-            return LocalDateTime.parse(given);
-        } catch (DateTimeParseException | NumberFormatException | ArithmeticException e) {
-            throw new InvalidInputException("--since '" + since + "' is neither a time back from now like 2h,"
-                    + " nor a date-time like 2026-11-24T08:00 or 2026-11-24T08:00Z, nor a date like 2026-11-24");
-        }
-    }
 }
