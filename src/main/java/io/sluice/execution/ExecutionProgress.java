@@ -21,7 +21,7 @@ import java.time.LocalDateTime;
  * @param written       items it wrote
  * @param skipped       items it rejected
  * @param itemsPerSecond items read a second since the step started (0 before its first chunk)
- * @param elapsedMs     ms since the step started
+ * @param elapsedMs     ms from the step's start to its end, or to now while it runs
  * @param etaSeconds    seconds left at the rate so far, or null when percent is, or before any progress
  */
 public record ExecutionProgress(long executionId, String status, String step, String stepStatus, Double percent, Long done,
@@ -35,7 +35,8 @@ public record ExecutionProgress(long executionId, String status, String step, St
         if (step == null) {
             return new ExecutionProgress(execution.getId(), status, null, null, null, null, null, null, 0, 0, 0, 0, 0, null);
         }
-        long elapsedMs = step.startTime() == null ? 0 : Math.max(0, Duration.between(step.startTime(), now).toMillis());
+        LocalDateTime until = step.endTime() != null ? step.endTime() : now;
+        long elapsedMs = step.startTime() == null ? 0 : Math.max(0, Duration.between(step.startTime(), until).toMillis());
         double itemsPerSecond = elapsedMs == 0 ? 0 : step.readCount() * 1000.0 / elapsedMs;
         StepProgress progress = step.progress();
         if (progress == null || progress.total() <= 0) {

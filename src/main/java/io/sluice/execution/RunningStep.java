@@ -16,9 +16,10 @@ import java.util.Objects;
  *
  * @param progress  how far its reader has come, or null when the reader publishes nothing
  * @param startTime when its first partition started, in the job repository's wall-clock time, or null
+ * @param endTime   when its last partition ended, or null while one runs
  */
 public record RunningStep(String name, String status, long readCount, long writeCount, long skipCount, long commitCount,
-                          StepProgress progress, LocalDateTime startTime) {
+                          StepProgress progress, LocalDateTime startTime, LocalDateTime endTime) {
 
     /** The newest step of {@code execution}, or null before its first step. */
     public static RunningStep of(JobExecution execution) {
@@ -42,6 +43,8 @@ public record RunningStep(String name, String status, long readCount, long write
                 progress.isEmpty() ? null : new StepProgress(progress.stream().mapToLong(StepProgress::done).sum() / progress.size(),
                         progress.stream().mapToLong(StepProgress::total).sum() / progress.size(), progress.get(0).unit()),
                 parts.stream().map(StepExecution::getStartTime).filter(Objects::nonNull).min(Comparator.naturalOrder())
-                        .orElse(null));
+                        .orElse(null),
+                parts.stream().anyMatch(part -> part.getEndTime() == null) ? null
+                        : parts.stream().map(StepExecution::getEndTime).max(Comparator.naturalOrder()).orElse(null));
     }
 }

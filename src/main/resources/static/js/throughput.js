@@ -1,0 +1,41 @@
+// The execution page's throughput chart (uPlot): the rate of each ended step (items read a second, at the
+// step's end), then, while the execution runs, the rate measured between polls of its progress (1 s apart).
+(function () {
+  const el = document.getElementById('throughput');
+  if (!el || typeof uPlot === 'undefined') {
+    return;
+  }
+  const seed = JSON.parse(document.getElementById('step-rates').textContent || '[]');
+  const xs = seed.map(p => p[0]);
+  const ys = seed.map(p => p[1]);
+  const plot = new uPlot({
+    width: Math.min(900, el.clientWidth || 900), height: 200,
+    series: [{}, {label: 'items/s', stroke: '#2a6f97', width: 2, points: {show: true}}],
+    scales: {x: {time: true}},
+  }, [xs, ys], el);
+  let last = null;
+  async function poll() {
+    let progress;
+    try {
+      const response = await fetch(el.dataset.progress, {headers: {Accept: 'application/json'}});
+      if (!response.ok) {
+        return;
+      }
+      progress = await response.json();
+    } catch (e) {
+      setTimeout(poll, 5000); // the server is away for a moment: try again
+      return;
+    }
+    const now = Date.now() / 1000;
+    if (last && progress.step === last.step && now > last.t) {
+      xs.push(now);
+      ys.push(Math.max(0, (progress.read - last.read) / (now - last.t)));
+      plot.setData([xs, ys]);
+    }
+    last = {t: now, read: progress.read, step: progress.step};
+    if (['STARTING', 'STARTED', 'STOPPING'].includes(progress.status)) {
+      setTimeout(poll, 1000);
+    }
+  }
+  poll();
+})();
