@@ -76,7 +76,8 @@ class ExecutionProcesses implements JobExecutionListener {
                 .optional();
     }
 
-    static String hostName() {
+    /** This machine's host name, as executions record their process's host ({@code localhost} when it has none). */
+    public static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

@@ -84,6 +84,9 @@ final class BootContext implements AutoCloseable {
         if (context instanceof org.springframework.boot.web.server.context.WebServerApplicationContext web && web.getWebServer() != null) {
             String address = context.getEnvironment().getProperty("server.address", "127.0.0.1");
             String host = address.contains(":") ? "[" + address + "]" : address;
+            if (address.equals("0.0.0.0") || address.equals("::")) {
+                host = io.sluice.execution.ExecutionProcesses.hostName(); // every address of this machine: name it
+            }
             return Optional.of("http://" + host + ":" + web.getWebServer().getPort() + "/");
         }
         return Optional.empty();

@@ -29,8 +29,15 @@ class ServeCommand implements Callable<Integer> {
     @Mixin
     JobsCommand.Folder folder = new JobsCommand.Folder();
 
+    @picocli.CommandLine.Option(names = "--hash-password",
+            description = "Read a password from standard input, print its bcrypt hash for sluice.serve.users, and exit.")
+    boolean hashPassword;
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, java.io.IOException {
+        if (hashPassword) {
+            return printPasswordHash();
+        }
         try (BootContext boot = BootContext.startServing(System.out);
              ScheduleRunner runner = new ScheduleRunner(boot.bean(ExecutionService.class), boot.bean(JobSchedules.class), boot.bean(JdbcClient.class),
                      folder.path(), Clock.systemUTC(), System.out)) {
@@ -58,5 +65,22 @@ class ServeCommand implements Callable<Integer> {
     private static Duration remaining(Instant deadline) {
         Duration left = Duration.between(Instant.now(), deadline);
         return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    /** The {@code {bcrypt}} hash of the password on standard input (asked for without echo on a terminal). */
+    private static int printPasswordHash() throws java.io.IOException {
+        String password;
+        if (System.console() != null) {
+            char[] typed = System.console().readPassword("Password: ");
+            password = typed == null ? "" : new String(typed);
+        } else {
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            password = line == null ? "" : line;
+        }
+        if (password.isEmpty()) {
+            throw new io.sluice.InvalidInputException("no password on standard input (echo -n 'secret' | sluice serve --hash-password)");
+        }
+        System.out.println(org.springframework.security.crypto.factory.PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(password));
+        return ExitCode.SUCCESS.code();
     }
 }
