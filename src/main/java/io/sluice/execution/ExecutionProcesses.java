@@ -76,8 +76,7 @@ class ExecutionProcesses implements JobExecutionListener {
                 .optional();
     }
 
-    /** This machine's host name, as executions record their process's host ({@code localhost} when it has none). */
-    public static String hostName() {
+    static String hostName() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {

@@ -85,7 +85,11 @@ final class BootContext implements AutoCloseable {
             String address = context.getEnvironment().getProperty("server.address", "127.0.0.1");
             String host = address.contains(":") ? "[" + address + "]" : address;
             if (address.equals("0.0.0.0") || address.equals("::")) {
-                host = io.sluice.execution.ExecutionProcesses.hostName(); // every address of this machine: name it
+                try {
+                    host = java.net.InetAddress.getLocalHost().getHostName(); // every address of this machine: name it
+                } catch (java.net.UnknownHostException e) {
+                    host = "localhost";
+                }
             }
             return Optional.of("http://" + host + ":" + web.getWebServer().getPort() + "/");
         }
