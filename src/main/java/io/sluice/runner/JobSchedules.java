@@ -138,6 +138,12 @@ public class JobSchedules {
         jdbc.sql(LAUNCHED).param("name", name).param("execution", executionId).param("now", Timestamp.from(Instant.now())).update();
     }
 
+    /** Notes that the execution {@code previous}, a definition's last, was restarted as {@code restart} (no-op for any other). */
+    public void restarted(long previous, long restart) {
+        jdbc.sql("UPDATE job_schedules SET last_execution_id = :restart, updated_at = :now WHERE last_execution_id = :previous")
+                .param("restart", restart).param("previous", previous).param("now", Timestamp.from(Instant.now())).update();
+    }
+
     private static Row row(java.sql.ResultSet rs, int rowNumber) throws java.sql.SQLException {
         Timestamp next = rs.getTimestamp("next_fire_at");
         Timestamp last = rs.getTimestamp("last_fire_at");

@@ -24,7 +24,20 @@ class RestartCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         try (BootContext boot = BootContext.start()) {
-            JobExecution execution = boot.bean(ExecutionService.class).restart(id, ProgressReporter.forConsole());
+            JobSchedules schedules = boot.bean(JobSchedules.class);
+            ProgressReporter console = ProgressReporter.forConsole();
+            JobExecution execution = boot.bean(ExecutionService.class).restart(id, new org.springframework.batch.core.listener.JobExecutionListener() {
+                @Override
+                public void beforeJob(JobExecution restart) {
+                    schedules.restarted(id, restart.getId()); // a definition's last execution is now its restart
+                    console.beforeJob(restart);
+                }
+
+                @Override
+                public void afterJob(JobExecution restart) {
+                    console.afterJob(restart);
+                }
+            });
             return JobOutcome.report(execution, rejectOptions.failOnRejects, System.out);
         }
     }

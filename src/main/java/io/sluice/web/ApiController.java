@@ -192,7 +192,9 @@ class ApiController {
      */
     @PostMapping("/executions/{id}/restart")
     ResponseEntity<Started> restart(@PathVariable long id) {
-        return accepted(executions.startRestart(id));
+        JobExecution restart = executions.startRestart(id);
+        schedules.restarted(id, restart.getId());
+        return accepted(restart);
     }
 
     /** Marks an execution whose process died FAILED, so that it can be restarted. 404 unknown, 409 not left running or its process lives. */

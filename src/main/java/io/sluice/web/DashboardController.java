@@ -154,6 +154,7 @@ class DashboardController {
                 }
                 case "restart" -> {
                     JobExecution restarted = executions.startRestart(id);
+                    schedules.restarted(id, restarted.getId());
                     redirect.addFlashAttribute("message", "execution " + id + " restarted as execution " + restarted.getId());
                     return "redirect:/executions/" + restarted.getId();
                 }
