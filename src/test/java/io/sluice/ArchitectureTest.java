@@ -17,7 +17,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class ArchitectureTest {
 
     private static final String[] FAMILIES = {"io.sluice.migration..", "io.sluice.workflow..", "io.sluice.schema.."};
-    private static final String[] CHANNELS = {"io.sluice.runner..", "io.sluice.monitoring.."};
+    private static final String[] CHANNELS = {"io.sluice.runner..", "io.sluice.monitoring..", "io.sluice.web.."};
 
     private static final JavaClasses SLUICE = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

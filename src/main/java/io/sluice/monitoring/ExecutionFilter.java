@@ -35,6 +35,29 @@ public record ExecutionFilter(String job, String status, LocalDateTime since, Lo
     }
 
     /**
+     * The filter of a channel's options as a user typed them: any of them null or blank for none.
+     *
+     * @param parameter a job parameter's {@code name=value}
+     * @param prefix    how the channel spells its options ({@code --} for the CLI, empty for query parameters), for messages
+     * @throws InvalidInputException naming the option that is wrong
+     */
+    public static ExecutionFilter parse(String job, String status, String since, String until, String parameter, String prefix,
+                                        int limit, int offset) {
+        String name = null;
+        String value = null;
+        if (parameter != null && !parameter.isBlank()) {
+            int equals = parameter.indexOf('=');
+            if (equals < 1) {
+                throw new InvalidInputException(prefix + "parameter '" + parameter + "' is not name=value (store=/srv/runs)");
+            }
+            name = parameter.substring(0, equals).trim();
+            value = parameter.substring(equals + 1);
+        }
+        return new ExecutionFilter(job == null || job.isBlank() ? null : job.trim(), parseStatus(status, prefix + "status"),
+                parseTime(since, prefix + "since"), parseTime(until, prefix + "until"), name, value, limit, offset);
+    }
+
+    /**
      * A Spring Batch status as a user typed it, in any case; null for null.
      *
      * @param option how the user gave it ({@code --status}, {@code status}), for the message

@@ -102,6 +102,33 @@ public final class ExecutionQueries {
         return query(filter, -1);
     }
 
+    /**
+     * PostgreSQL's plan of {@link #list} for this filter, executed, with its buffers and timing
+     * ({@code EXPLAIN (ANALYZE, BUFFERS)}), one line each.
+     *
+     * @throws io.sluice.InvalidInputException on another database
+     */
+    public List<String> explain(ExecutionFilter filter) throws SQLException {
+        if (!connection.getMetaData().getDatabaseProductName().equals("PostgreSQL")) {
+            throw new io.sluice.InvalidInputException("--explain shows PostgreSQL's plans; this repository is "
+                    + connection.getMetaData().getDatabaseProductName());
+        }
+        try (PreparedStatement statement = connection.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + LIST)) {
+            bindFilter(statement, filter);
+            statement.setLong(FILTER_PARAMETERS + 1, -1);
+            statement.setLong(FILTER_PARAMETERS + 2, -1);
+            statement.setInt(FILTER_PARAMETERS + 3, filter.limit());
+            statement.setInt(FILTER_PARAMETERS + 4, filter.offset());
+            List<String> plan = new ArrayList<>();
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    plan.add(rs.getString(1));
+                }
+            }
+            return plan;
+        }
+    }
+
     /** How many executions the filter matches over all pages (its limit and offset aside). */
     public long count(ExecutionFilter filter) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(COUNT)) {

@@ -45,6 +45,16 @@ class StatusCommand implements Callable<Integer> {
                     + " a date-time in this machine's zone (2026-11-24T08:00) or with an offset (2026-11-24T08:00Z), or a date (2026-11-24).")
     String since;
 
+    @Option(names = "--until", paramLabel = "WHEN", description = "List only the executions created before then, in the forms of --since.")
+    String until;
+
+    @Option(names = "--parameter", paramLabel = "NAME=VALUE",
+            description = "List only the executions launched with this job parameter, such as store=/srv/runs (the value exactly as shown by show).")
+    String parameter;
+
+    @Option(names = "--explain", description = "Print PostgreSQL's plan of the list query with its timing (EXPLAIN ANALYZE) instead of the page.")
+    boolean explain;
+
     @Option(names = "--limit", paramLabel = "N", defaultValue = "20", description = "Show at most N executions a page (default: ${DEFAULT-VALUE}).")
     int limit;
 
@@ -60,7 +70,7 @@ class StatusCommand implements Callable<Integer> {
         if (limit < 1 || page < 1) {
             throw new InvalidInputException("--limit and --page must be at least 1");
         }
-        ExecutionFilter filter = new ExecutionFilter(job, ExecutionFilter.parseStatus(status, "--status"), ExecutionFilter.parseTime(since, "--since"), limit, (page - 1) * limit);
+        ExecutionFilter filter = ExecutionFilter.parse(job, status, since, until, parameter, "--", limit, (page - 1) * limit);
         DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
         List<ExecutionView> executions = List.of();
         long matching = 0;
@@ -70,6 +80,10 @@ class StatusCommand implements Callable<Integer> {
             Connection open = connection.get();
             try {
                 ExecutionQueries queries = new ExecutionQueries(open, settings.dataDir());
+                if (explain) {
+                    queries.explain(filter).forEach(System.out::println);
+                    return 0;
+                }
                 executions = queries.list(filter);
                 if (!json && (executions.isEmpty() || executions.size() == limit)) {
                     matching = queries.count(filter);
@@ -106,6 +120,12 @@ class StatusCommand implements Callable<Integer> {
         }
         if (since != null) {
             options.add("--since " + since + " (" + RepositoryTimes.textWithZone(RepositoryTimes.of(ExecutionFilter.parseTime(since, "--since"))) + ")");
+        }
+        if (until != null) {
+            options.add("--until " + until + " (" + RepositoryTimes.textWithZone(RepositoryTimes.of(ExecutionFilter.parseTime(until, "--until"))) + ")");
+        }
+        if (parameter != null) {
+            options.add("--parameter " + parameter);
         }
         return String.join(" ", options);
     }

@@ -131,18 +131,7 @@ class ApiController {
 
     /** The filter of the API's and the dashboard's execution lists from their query parameters. */
     static ExecutionFilter filter(String job, String status, String since, String until, String parameter) {
-        String name = null;
-        String value = null;
-        if (parameter != null && !parameter.isBlank()) {
-            int equals = parameter.indexOf('=');
-            if (equals < 1) {
-                throw new InvalidInputException("parameter '" + parameter + "' is not name=value (store=/srv/runs)");
-            }
-            name = parameter.substring(0, equals).trim();
-            value = parameter.substring(equals + 1);
-        }
-        return new ExecutionFilter(job == null || job.isBlank() ? null : job.trim(), ExecutionFilter.parseStatus(status, "status"),
-                ExecutionFilter.parseTime(since, "since"), ExecutionFilter.parseTime(until, "until"), name, value, 1, 0);
+        return ExecutionFilter.parse(job, status, since, until, parameter, "", 1, 0);
     }
 
     static int checkedPage(int page) {

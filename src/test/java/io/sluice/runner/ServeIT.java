@@ -43,7 +43,7 @@ class ServeIT {
         Files.writeString(jobs.resolve("copy.yml"), "name: copy\nfamily: workflow\nparameters:\n  file: " + workflow + "\nschedule:\n  every: 2s\n");
         List<Process> serves = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            serves.add(PackagedJar.start(database, temp.resolve("serve-" + i + ".log"), "serve", "--jobs-dir", jobs.toString()));
+            serves.add(PackagedJar.start(database, temp.resolve("serve-" + i + ".log"), java.util.Map.of("SERVER_PORT", "0"), "serve", "--jobs-dir", jobs.toString()));
         }
 
         // when they have fired six times, and are then ended by SIGTERM
@@ -113,7 +113,7 @@ class ServeIT {
             // when the first serve is killed while its job waits at the gate
             try (java.sql.Connection holder = java.sql.DriverManager.getConnection(url); java.sql.Statement lock = holder.createStatement()) {
                 lock.execute("SELECT pg_advisory_lock(4242)");
-                Process first = PackagedJar.start(database, temp.resolve("first.log"), "serve", "--jobs-dir", jobs.toString());
+                Process first = PackagedJar.start(database, temp.resolve("first.log"), Map.of("SERVER_PORT", "0"), "serve", "--jobs-dir", jobs.toString());
                 try {
                     awaitWaitingAtTheGate(source, first);
                 } finally {
@@ -122,7 +122,7 @@ class ServeIT {
                 lock.execute("SELECT pg_advisory_unlock(4242)");
             }
             // and a second serve starts
-            Process second = PackagedJar.start(database, temp.resolve("second.log"), "serve", "--jobs-dir", jobs.toString());
+            Process second = PackagedJar.start(database, temp.resolve("second.log"), Map.of("SERVER_PORT", "0"), "serve", "--jobs-dir", jobs.toString());
             try {
                 PackagedJar.awaitCount(database, second, """
                         SELECT count(*) FROM schedule_fires f JOIN BATCH_JOB_EXECUTION e ON e.JOB_EXECUTION_ID = f.execution_id
