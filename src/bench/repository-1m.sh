@@ -5,7 +5,7 @@
 #     through `sluice status --explain`, which runs the very query they run);
 #   - `sluice status` as whole commands (median of 5);
 #   - the API's answers and the dashboard's pages through a `sluice serve` on it (median of 5 requests each).
-# Usage: src/bench/repository-1m.sh [--plans-only]   (PGHOST, PGPORT, PGUSER as for psql; default 127.0.0.1, 5432, postgres)
+# Usage: src/bench/repository-1m.sh [--reuse] [--plans-only]   (--reuse: the copy of the last run, as it is)   (PGHOST, PGPORT, PGUSER as for psql; default 127.0.0.1, 5432, postgres)
 # The filled database is kept as sluice_bench_1m_tpl and copied for each run (the first fill takes minutes).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -39,10 +39,10 @@ if [[ $(psql -XtA -d postgres -c "select 1 from pg_database where datname='$TPL'
     SELECT setval('batch_job_instance_seq', 2000000); SELECT setval('batch_job_execution_seq', 2000000); SELECT setval('batch_step_execution_seq', 5000000);
     ANALYZE;" >/dev/null
 fi
-psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB TEMPLATE $TPL" >/dev/null
 export DATABASE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB?user=$PGUSER" SLUICE_DATA_DIR="$work/data"
 echo "executions: $(sql $DB 'select count(*) from batch_job_execution')"
 
+[[ ${1:-} == --reuse ]] || psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB TEMPLATE $TPL" >/dev/null
 # Each filter of the list, as `status` options (the API and the dashboard take the same ones as query parameters)
 filters=("" "--job migrate" "--status FAILED" "--status FAILED --job migrate" "--since 2024-06-01T00:00 --limit 50"
          "--since 2024-06-01 --until 2024-06-02" "--parameter store=/srv/stores/store-42" "--job workflow --page 500")
@@ -54,7 +54,7 @@ for f in "${filters[@]}"; do
   echo "-- status $f: $(grep -o 'Execution Time: .*' <<<"$plan")"
   [[ ${VERBOSE_PLANS:-} == 1 ]] && echo "$plan"
 done
-[[ ${1:-} == --plans-only ]] && exit 0
+[[ ${2:-${1:-}} == --plans-only ]] && exit 0
 
 echo
 echo "== sluice status, whole commands (median of 5, ms) =="
@@ -73,10 +73,11 @@ echo
 echo "== the REST API and the dashboard through sluice serve (median of 5 requests, ms) =="
 SERVER_PORT=$PORT ./sluice serve --jobs-dir "$work/jobs" >"$work/serve.log" 2>&1 & serve=$!
 for _ in $(seq 1 60); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/jobs" && break; sleep 1; done
-for path in "/api/executions" "/api/executions?job=migrate&status=FAILED" "/api/executions?since=2024-06-01&until=2024-06-02"
-            "/api/executions?parameter=store=/srv/stores/store-42" "/api/executions?page=500" "/api/executions/500100"
-            "/api/executions/500100/progress" "/api/jobs" "/" "/executions" "/executions?status=FAILED&job=migrate"
-            "/executions?parameter=store%3D%2Fsrv%2Fstores%2Fstore-42" "/executions/500100"; do
+paths=("/api/executions" "/api/executions?job=migrate&status=FAILED" "/api/executions?since=2024-06-01&until=2024-06-02"
+       "/api/executions?parameter=store%3D%2Fsrv%2Fstores%2Fstore-42" "/api/executions?page=500" "/api/executions/500100"
+       "/api/executions/500100/progress" "/api/jobs" "/" "/executions" "/executions?status=FAILED&job=migrate"
+       "/executions?parameter=store%3D%2Fsrv%2Fstores%2Fstore-42" "/executions?job=workflow&page=500" "/executions/500100")
+for path in "${paths[@]}"; do
   curl -s -o /dev/null "http://127.0.0.1:$PORT$path"  # warm
   t=()
   for _ in 1 2 3 4 5; do

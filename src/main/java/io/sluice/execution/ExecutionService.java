@@ -384,6 +384,15 @@ public class ExecutionService {
     }
 
     /**
+     * The graph of nodes and edges the execution runs, when its job records one (a workflow's DAG).
+     *
+     * @throws NotFoundException when there is no such execution
+     */
+    public java.util.Optional<io.sluice.batch.ExecutionGraph> graph(long executionId) {
+        return java.util.Optional.ofNullable(io.sluice.batch.ExecutionGraph.of(find(executionId).getExecutionContext()));
+    }
+
+    /**
      * Waits until every job started through {@link #start} or {@link #startRestart} has ended, at most
      * {@code patience} (after {@link #stopRunning()} at a shutdown).
      *

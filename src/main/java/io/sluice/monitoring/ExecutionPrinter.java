@@ -58,9 +58,9 @@ public final class ExecutionPrinter {
      * @param filter the filter as the user gave it ({@code --status STARTED --job migrate})
      * @param total  how many executions the repository holds (at least one)
      */
-    public void noneMatches(String filter, long total) {
-        out.printf("No execution matches %s (of %d %s in all; `sluice status` lists the newest).%n", filter, total,
-                total == 1 ? "execution" : "executions");
+    public void noneMatches(String filter, long total, long countedUpTo) {
+        out.printf("No execution matches %s (of %s %s in all; `sluice status` lists the newest).%n", filter,
+                total > countedUpTo ? "more than " + countedUpTo : Long.toString(total), total == 1 ? "execution" : "executions");
     }
 
     /** Says that the page asked for lies past the last one. */
@@ -69,8 +69,18 @@ public final class ExecutionPrinter {
                 matching == 1 ? "execution matches" : "executions match", limit);
     }
 
-    /** Says under the table that more executions match than this page shows, and how to see them. */
-    public void more(int page, int limit, long matching) {
+    /**
+     * Says under the table that more executions match than this page shows, and how to see them.
+     *
+     * @param matching    how many match, or {@code countedUpTo + 1} when more than {@code countedUpTo} do
+     * @param countedUpTo how far they were counted
+     */
+    public void more(int page, int limit, long matching, long countedUpTo) {
+        if (matching > countedUpTo) {
+            out.printf("Page %d of more than %d (more than %d executions match); the next: --page %d%n", page, countedUpTo / limit,
+                    countedUpTo, page + 1);
+            return;
+        }
         long pages = (matching + limit - 1) / limit;
         if (page < pages) {
             out.printf("Page %d of %d (%d executions match); the next: --page %d%n", page, pages, matching, page + 1);

@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,15 +21,16 @@ import java.util.stream.Stream;
 
 /**
  * Read-only queries over the job repository for {@code status} and {@code show}, in plain JDBC so
- * that they answer without a Spring context. Newest first over the primary key, with the filters
- * served by the indexes of V1.
+ * that they answer without a Spring context. Newest first, with the filters served by the indexes of V1
+ * (and, on PostgreSQL, V13's on parameter values).
  */
 public final class ExecutionQueries {
 
     /**
-     * Executions, newest first, with their counts: the sums over their steps, where a partitioned
+     * One page of executions, newest first, with their counts: the sums over their steps, where a partitioned
      * step counts through its partitions ({@code step:part-1-of-2}, ...), which count while they run,
-     * and not through its manager, which adds theirs up only at the end.
+     * and not through its manager, which adds theirs up only at the end. The page's ids are chosen first
+     * ({@link #PAGE}), so that the sums are computed for its rows only, however deep the page.
      */
     private static final String LIST = """
             SELECT e.JOB_EXECUTION_ID, i.JOB_NAME, e.STATUS, e.EXIT_CODE, e.EXIT_MESSAGE, e.CREATE_TIME, e.START_TIME,
@@ -39,7 +39,8 @@ public final class ExecutionQueries {
                      WHERE p.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND p.PARAMETER_NAME = 'store') AS STORE,
                    (SELECT MAX(r.JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION r
                      WHERE r.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID AND r.JOB_EXECUTION_ID < e.JOB_EXECUTION_ID) AS RESTART_OF
-            FROM BATCH_JOB_EXECUTION e
+            FROM (%s) page
+            JOIN BATCH_JOB_EXECUTION e ON e.JOB_EXECUTION_ID = page.ID
             JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
             LEFT JOIN LATERAL (
                 SELECT SUM(s.READ_COUNT) AS READ_COUNT, SUM(s.WRITE_COUNT) AS WRITE_COUNT,
@@ -47,32 +48,38 @@ public final class ExecutionQueries {
                 FROM BATCH_STEP_EXECUTION s
                 WHERE s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID
                   AND NOT EXISTS (SELECT 1 FROM BATCH_STEP_EXECUTION p
-                                  WHERE p.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID AND p.STEP_NAME LIKE s.STEP_NAME || ':%')
+                                  WHERE p.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID AND p.STEP_NAME LIKE s.STEP_NAME || ':%%')
             ) c ON TRUE
-            WHERE (CAST(? AS VARCHAR(100)) IS NULL OR i.JOB_NAME = ?)
-              AND (CAST(? AS VARCHAR(10)) IS NULL OR e.STATUS = ?)
-              AND (CAST(? AS TIMESTAMP) IS NULL OR e.CREATE_TIME >= ?)
-              AND (CAST(? AS TIMESTAMP) IS NULL OR e.CREATE_TIME < ?)
-              AND (CAST(? AS VARCHAR(100)) IS NULL OR EXISTS (
-                  SELECT 1 FROM BATCH_JOB_EXECUTION_PARAMS f
-                  WHERE f.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND f.PARAMETER_NAME = ? AND f.PARAMETER_VALUE = ?))
-              AND (? < 0 OR e.JOB_EXECUTION_ID = ?)
-            ORDER BY e.JOB_EXECUTION_ID DESC
+            ORDER BY %s
+            """;
+    /** The ids of one page of the executions a filter matches: {@code %s} the filter's conditions, then the order. */
+    private static final String PAGE = """
+            SELECT e.JOB_EXECUTION_ID AS ID FROM BATCH_JOB_EXECUTION e
+            JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
+            WHERE %s
+            ORDER BY %s
             LIMIT ? OFFSET ?
             """;
-    /** How many executions a filter matches, paging aside. */
+    /**
+     * How many executions a filter matches, paging aside, up to a bound: {@code %s} the job instance join (only
+     * for a job filter) and the filter's conditions. Counting a million rows takes PostgreSQL a second; counting
+     * up to the bound is as fast as its first page.
+     */
     private static final String COUNT = """
-            SELECT COUNT(*) AS MATCHING
-            FROM BATCH_JOB_EXECUTION e
-            JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID
-            WHERE (CAST(? AS VARCHAR(100)) IS NULL OR i.JOB_NAME = ?)
-              AND (CAST(? AS VARCHAR(10)) IS NULL OR e.STATUS = ?)
-              AND (CAST(? AS TIMESTAMP) IS NULL OR e.CREATE_TIME >= ?)
-              AND (CAST(? AS TIMESTAMP) IS NULL OR e.CREATE_TIME < ?)
-              AND (CAST(? AS VARCHAR(100)) IS NULL OR EXISTS (
-                  SELECT 1 FROM BATCH_JOB_EXECUTION_PARAMS f
-                  WHERE f.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID AND f.PARAMETER_NAME = ? AND f.PARAMETER_VALUE = ?))
+            SELECT COUNT(*) AS MATCHING FROM (
+                SELECT 1 AS ONE FROM BATCH_JOB_EXECUTION e %s
+                WHERE %s
+                LIMIT ?
+            ) capped
             """;
+    private static final String INSTANCE = "JOIN BATCH_JOB_INSTANCE i ON i.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID";
+    /**
+     * Newest first: by id, which the status and job indexes serve; by creation time when a time range is given,
+     * which the creation time index serves in its order (with an id order, a LIMIT makes PostgreSQL walk the
+     * primary key from the newest row down to the range).
+     */
+    private static final String BY_ID = "e.JOB_EXECUTION_ID DESC";
+    private static final String BY_TIME = "e.CREATE_TIME DESC, e.JOB_EXECUTION_ID DESC";
     private static final String PARAMETERS = """
             SELECT PARAMETER_NAME, PARAMETER_VALUE FROM BATCH_JOB_EXECUTION_PARAMS WHERE JOB_EXECUTION_ID = ? ORDER BY PARAMETER_NAME
             """;
@@ -113,26 +120,30 @@ public final class ExecutionQueries {
             throw new io.sluice.InvalidInputException("--explain shows PostgreSQL's plans; this repository is "
                     + connection.getMetaData().getDatabaseProductName());
         }
-        try (PreparedStatement statement = connection.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + LIST)) {
-            bindFilter(statement, filter);
-            statement.setLong(FILTER_PARAMETERS + 1, -1);
-            statement.setLong(FILTER_PARAMETERS + 2, -1);
-            statement.setInt(FILTER_PARAMETERS + 3, filter.limit());
-            statement.setInt(FILTER_PARAMETERS + 4, filter.offset());
+        Conditions conditions = Conditions.of(filter, -1);
+        try (PreparedStatement statement = connection.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + listSql(filter, conditions))) {
+            int next = conditions.bind(statement);
+            statement.setInt(next, filter.limit());
+            statement.setInt(next + 1, filter.offset());
             List<String> plan = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    plan.add(rs.getString(1));
+                    plan.add(rs.getString("QUERY PLAN"));
                 }
             }
             return plan;
         }
     }
 
-    /** How many executions the filter matches over all pages (its limit and offset aside). */
-    public long count(ExecutionFilter filter) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(COUNT)) {
-            bindFilter(statement, filter);
+    /**
+     * How many executions the filter matches over all pages (its limit and offset aside), counting no further
+     * than {@code atMost}: a larger count is returned as {@code atMost + 1}.
+     */
+    public long count(ExecutionFilter filter, long atMost) throws SQLException {
+        Conditions conditions = Conditions.of(filter, -1);
+        String sql = COUNT.formatted(filter.job() == null ? "" : INSTANCE, conditions.sql());
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setLong(conditions.bind(statement), atMost + 1);
             try (ResultSet rs = statement.executeQuery()) {
                 rs.next();
                 return rs.getLong("MATCHING");
@@ -154,37 +165,72 @@ public final class ExecutionQueries {
         return Optional.of(found.get(0).withDetail(parameters(id), steps(id), rejectFile, rejectFile == null ? null : lines(rejects)));
     }
 
-    /** How many parameters {@link #bindFilter} binds. */
-    private static final int FILTER_PARAMETERS = 11;
-
     /**
-     * The filter's job, status, since and until, each twice ({@code ? IS NULL OR column = ?}), and its
-     * parameter's name twice and value, as parameters 1 to {@value #FILTER_PARAMETERS}.
+     * A filter as SQL: the conditions of the filters it has (joined by AND; {@code 1 = 1} for none) and their
+     * values, in order.
      */
-    private static void bindFilter(PreparedStatement statement, ExecutionFilter filter) throws SQLException {
-        statement.setString(1, filter.job());
-        statement.setString(2, filter.job());
-        statement.setString(3, filter.status());
-        statement.setString(4, filter.status());
-        Timestamp since = filter.since() == null ? null : Timestamp.valueOf(filter.since());
-        statement.setObject(5, since, Types.TIMESTAMP);
-        statement.setObject(6, since, Types.TIMESTAMP);
-        Timestamp until = filter.until() == null ? null : Timestamp.valueOf(filter.until());
-        statement.setObject(7, until, Types.TIMESTAMP);
-        statement.setObject(8, until, Types.TIMESTAMP);
-        String name = filter.parameterName() == null || filter.parameterValue() == null ? null : filter.parameterName();
-        statement.setString(9, name);
-        statement.setString(10, name);
-        statement.setString(11, filter.parameterValue());
+    private record Conditions(String sql, List<Object> values) {
+
+        static Conditions of(ExecutionFilter filter, long id) {
+            List<String> conditions = new ArrayList<>();
+            List<Object> values = new ArrayList<>();
+            if (filter.job() != null) {
+                conditions.add("i.JOB_NAME = ?");
+                values.add(filter.job());
+            }
+            if (filter.status() != null) {
+                conditions.add("e.STATUS = ?");
+                values.add(filter.status());
+            }
+            if (filter.since() != null) {
+                conditions.add("e.CREATE_TIME >= ?");
+                values.add(Timestamp.valueOf(filter.since()));
+            }
+            if (filter.until() != null) {
+                conditions.add("e.CREATE_TIME < ?");
+                values.add(Timestamp.valueOf(filter.until()));
+            }
+            if (filter.parameterName() != null && filter.parameterValue() != null) {
+                conditions.add("EXISTS (SELECT 1 FROM BATCH_JOB_EXECUTION_PARAMS f WHERE f.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID"
+                        + " AND f.PARAMETER_NAME = ? AND f.PARAMETER_VALUE = ?)");
+                values.add(filter.parameterName());
+                values.add(filter.parameterValue());
+            }
+            if (id >= 0) {
+                conditions.add("e.JOB_EXECUTION_ID = ?");
+                values.add(id);
+            }
+            return new Conditions(conditions.isEmpty() ? "1 = 1" : String.join(" AND ", conditions), values);
+        }
+
+        /** Binds the values from parameter 1 on; returns the next parameter's index. */
+        int bind(PreparedStatement statement) throws SQLException {
+            int index = 1;
+            for (Object value : values) {
+                if (value instanceof Timestamp time) {
+                    statement.setTimestamp(index++, time);
+                } else if (value instanceof Long number) {
+                    statement.setLong(index++, number);
+                } else {
+                    statement.setString(index++, (String) value);
+                }
+            }
+            return index;
+        }
+    }
+
+    /** The list query of a filter, and the order it lists in. */
+    private static String listSql(ExecutionFilter filter, Conditions conditions) {
+        String order = filter.since() != null || filter.until() != null ? BY_TIME : BY_ID;
+        return LIST.formatted(PAGE.formatted(conditions.sql(), order), order);
     }
 
     private List<ExecutionView> query(ExecutionFilter filter, long id) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(LIST)) {
-            bindFilter(statement, filter);
-            statement.setLong(FILTER_PARAMETERS + 1, id);
-            statement.setLong(FILTER_PARAMETERS + 2, id);
-            statement.setInt(FILTER_PARAMETERS + 3, filter.limit());
-            statement.setInt(FILTER_PARAMETERS + 4, filter.offset());
+        Conditions conditions = Conditions.of(filter, id);
+        try (PreparedStatement statement = connection.prepareStatement(listSql(filter, conditions))) {
+            int next = conditions.bind(statement);
+            statement.setInt(next, filter.limit());
+            statement.setInt(next + 1, filter.offset());
             List<ExecutionView> executions = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {

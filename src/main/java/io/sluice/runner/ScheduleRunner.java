@@ -42,6 +42,7 @@ final class ScheduleRunner implements AutoCloseable {
     static final int MISFIRE_GRACE_SECONDS = 30;
     private static final Duration SYNC_EVERY = Duration.ofSeconds(10);
     private static final Duration RECOVER_EVERY = Duration.ofSeconds(30);
+    private static final Duration PURGE_EVERY = Duration.ofHours(1);
 
     private static final String CLAIM = """
             UPDATE job_schedules SET next_fire_at = :next, last_fire_at = CASE WHEN CAST(:fired AS boolean) THEN :fire ELSE last_fire_at END,
@@ -86,6 +87,9 @@ final class ScheduleRunner implements AutoCloseable {
     private Map<String, JobDefinition> definitions = Map.of();
     private Instant nextSync = Instant.MIN;
     private Instant nextRecovery = Instant.MIN;
+    private Duration retention;
+    private Path dataDir;
+    private Instant nextPurge = Instant.MIN;
 
     /**
      * @param folder the job definitions' folder, read again every {@code 10 s}
@@ -112,9 +116,29 @@ final class ScheduleRunner implements AutoCloseable {
         this.stopping = stopping;
     }
 
-    /** One pass: reads the definitions when due, fires what is due, restarts failed fires, recovers orphans when due. */
+    /**
+     * Keeps the history of executions for {@code retention} after their end: older ones are purged, with their
+     * folders under {@code dataDir}, at the first tick and then every hour.
+     */
+    void retain(Duration retention, Path dataDir) {
+        this.retention = retention;
+        this.dataDir = dataDir;
+    }
+
+    /**
+     * One pass: reads the definitions when due, fires what is due, restarts failed fires, recovers orphans and
+     * purges old executions when due.
+     */
     void tick() {
         Instant now = clock.instant();
+        if (retention != null && !now.isBefore(nextPurge)) {
+            nextPurge = now.plus(PURGE_EVERY);
+            List<Long> purged = executions.purge(now.minus(retention), dataDir);
+            if (!purged.isEmpty()) {
+                out.println("sluice: purged " + purged.size() + (purged.size() == 1 ? " execution" : " executions") + " that ended more than "
+                        + retention.toDays() + " days ago (sluice.serve.retention)");
+            }
+        }
         if (!now.isBefore(nextSync)) {
             JobDefinitions.Loaded loaded = JobDefinitions.read(folder);
             loaded.problems().forEach(problem -> out.println("sluice: " + problem));

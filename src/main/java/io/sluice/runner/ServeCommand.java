@@ -44,6 +44,10 @@ class ServeCommand implements Callable<Integer> {
             System.out.println("sluice serve: running the schedules of " + folder.path().toAbsolutePath().normalize() + " (Ctrl-C stops)");
             boot.webAddress().ifPresent(url -> System.out.println("sluice serve: dashboard at " + url + ", REST API at " + url + "api/"));
             runner.stopWhen(boot::stopRequested);
+            retention(boot).ifPresent(retention -> {
+                runner.retain(retention, boot.bean(io.sluice.persistence.SluiceProperties.class).dataDir());
+                System.out.println("sluice serve: keeping executions for " + retention.toDays() + " days after their end (sluice.serve.retention)");
+            });
             while (!boot.stopRequested()) {
                 try {
                     runner.tick();
@@ -60,6 +64,29 @@ class ServeCommand implements Callable<Integer> {
             System.out.println(ended ? "sluice serve: stopped" : "sluice serve: stopped; a job did not end within " + STOP_WAIT.toSeconds() + " s");
             return ended ? ExitCode.SUCCESS.code() : ExitCode.FAILED.code();
         }
+    }
+
+    /**
+     * {@code sluice.serve.retention} ({@code SLUICE_SERVE_RETENTION}): how long the history of an ended execution is kept,
+     * as {@code 30d} or {@code PT720H}; empty when not set (everything is kept).
+     *
+     * @throws io.sluice.InvalidInputException when it is not a duration of at least a day
+     */
+    private static java.util.Optional<Duration> retention(BootContext boot) {
+        String text = boot.bean(org.springframework.core.env.Environment.class).getProperty("sluice.serve.retention", "").trim();
+        if (text.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        Duration retention;
+        try {
+            retention = org.springframework.boot.convert.DurationStyle.detectAndParse(text);
+        } catch (IllegalArgumentException e) {
+            throw new io.sluice.InvalidInputException("sluice.serve.retention '" + text + "' is not a duration like 30d or 90d");
+        }
+        if (retention.compareTo(Duration.ofDays(1)) < 0) {
+            throw new io.sluice.InvalidInputException("sluice.serve.retention '" + text + "' is shorter than a day");
+        }
+        return java.util.Optional.of(retention);
     }
 
     private static Duration remaining(Instant deadline) {

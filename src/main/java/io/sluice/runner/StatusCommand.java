@@ -32,6 +32,9 @@ import java.util.stream.Collectors;
                         + " with --json they are ISO-8601 with their offset."})
 class StatusCommand implements Callable<Integer> {
 
+    /** How far the lines under the table count matching executions (further only as far as the page asked for). */
+    private static final long COUNT_UP_TO = 10_000;
+
     @Option(names = "--job", paramLabel = "NAME", description = "List only the executions of this job, such as migrate.")
     String job;
 
@@ -75,6 +78,7 @@ class StatusCommand implements Callable<Integer> {
         List<ExecutionView> executions = List.of();
         long matching = 0;
         long total = 0;
+        long countedUpTo = COUNT_UP_TO;
         Optional<Connection> connection = Connections.openForReading(settings);
         if (connection.isPresent()) {
             Connection open = connection.get();
@@ -86,8 +90,9 @@ class StatusCommand implements Callable<Integer> {
                 }
                 executions = queries.list(filter);
                 if (!json && (executions.isEmpty() || executions.size() == limit)) {
-                    matching = queries.count(filter);
-                    total = executions.isEmpty() && matching == 0 ? queries.count(new ExecutionFilter(null, null, null, 1, 0)) : matching;
+                    countedUpTo = Math.max(COUNT_UP_TO, (long) page * limit);
+                    matching = queries.count(filter, countedUpTo);
+                    total = executions.isEmpty() && matching == 0 ? queries.count(new ExecutionFilter(null, null, null, 1, 0), countedUpTo) : matching;
                 }
             } finally {
                 Connections.closeReader(open);
@@ -98,11 +103,11 @@ class StatusCommand implements Callable<Integer> {
             printer.json(executions);
         } else if (!executions.isEmpty()) {
             printer.table(executions);
-            printer.more(page, limit, matching);
+            printer.more(page, limit, matching, countedUpTo);
         } else if (total == 0) {
             printer.nothingYet();
         } else if (matching == 0) {
-            printer.noneMatches(filterText(), total);
+            printer.noneMatches(filterText(), total, countedUpTo);
         } else {
             printer.pastTheLastPage(page, limit, matching);
         }

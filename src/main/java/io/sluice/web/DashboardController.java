@@ -122,6 +122,8 @@ class DashboardController {
         model.addAttribute("running", List.of("STARTING", "STARTED", "STOPPING").contains(execution.status()));
         model.addAttribute("restartable", List.of("FAILED", "STOPPED").contains(execution.status()));
         model.addAttribute("abandonable", !List.of("COMPLETED", "ABANDONED", "STARTING", "STARTED", "STOPPING").contains(execution.status()));
+        boolean running = List.of("STARTING", "STARTED", "STOPPING").contains(execution.status());
+        model.addAttribute("graph", executions.graph(id).map(graph -> GraphLayout.of(graph, execution, running)).orElse(null));
         if (htmx != null) {
             return "execution :: live";
         }

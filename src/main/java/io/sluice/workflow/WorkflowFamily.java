@@ -158,7 +158,7 @@ public class WorkflowFamily implements JobFamily {
             throw new InvalidParametersException(JOB_NAME, List.of("workflow " + plan.definition().name() + " has nothing to run"));
         }
         JobBuilder builder = new JobBuilder(JOB_NAME, jobRepository).validator(validator())
-                .listener(new WorkflowJobListener(rejectFiles));
+                .listener(new WorkflowJobListener(rejectFiles)).listener(graph(plan).recorder(jobRepository));
         if (workflowId != null) {
             builder.listener(new NodeStatus(stored, workflowId, plan.definition().nodesById().keySet()).jobListener(jobRepository));
         }
@@ -189,6 +189,15 @@ public class WorkflowFamily implements JobFamily {
             job = job == null ? builder.start(flow) : job.next(flow);
         }
         return job.end().build();
+    }
+
+    /** The plan's nodes, each with the step that runs it, and its edges: what the dashboard draws. */
+    private static io.sluice.batch.ExecutionGraph graph(WorkflowPlan plan) {
+        Map<String, String> stepOf = new LinkedHashMap<>();
+        plan.waves().forEach(wave -> wave.forEach(segment -> segment.nodeIds().forEach(node -> stepOf.putIfAbsent(node, segment.stepName()))));
+        return new io.sluice.batch.ExecutionGraph(
+                plan.definition().nodes().stream().map(node -> new io.sluice.batch.ExecutionGraph.Node(node.id(), node.type(), stepOf.get(node.id()))).toList(),
+                plan.definition().edges().stream().map(edge -> new io.sluice.batch.ExecutionGraph.Edge(edge.source(), edge.target())).toList());
     }
 
     private static Flow flowOf(Step step) {

@@ -137,6 +137,42 @@ class ScheduleRunnerTest {
     }
 
     /** Waits until the jobs the runner started have ended (each runs on a thread of its own). */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void executions_that_ended_longer_ago_than_the_retention_are_purged_and_the_others_kept(TestDatabase database) throws Exception {
+        // given two ended executions, one of them recorded as ending 40 days from now
+        Path good = workflow("good", "a,b\n1,2\n");
+        Path jobs = Files.createDirectories(temp.resolve("jobs"));
+        Instant start = Instant.now();
+        MovableClock clock = new MovableClock(start);
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        SluiceCommand.SPRING_ARGUMENTS.clear();
+        SluiceCommand.SPRING_ARGUMENTS.addAll(database.arguments());
+        try (BootContext boot = BootContext.start();
+             ScheduleRunner runner = new ScheduleRunner(boot.bean(ExecutionService.class), boot.bean(JobSchedules.class), boot.bean(JdbcClient.class),
+                     jobs, clock, new PrintStream(said, true, StandardCharsets.UTF_8))) {
+            ExecutionService executions = boot.bean(ExecutionService.class);
+            long old = executions.launch("workflow", java.util.Map.of("file", good.toString()), new org.springframework.batch.core.listener.JobExecutionListener() {
+            }).getId();
+            long kept = executions.launch("workflow", java.util.Map.of("file", good.toString()), new org.springframework.batch.core.listener.JobExecutionListener() {
+            }).getId();
+            boot.bean(JdbcClient.class).sql("UPDATE BATCH_JOB_EXECUTION SET END_TIME = :end WHERE JOB_EXECUTION_ID = :id")
+                    .param("end", java.sql.Timestamp.valueOf(java.time.LocalDateTime.now().plusDays(40))).param("id", kept).update();
+
+            // when serve keeps 30 days of history and ticks 35 days from now
+            runner.retain(Duration.ofDays(30), database.dataDir());
+            clock.now = start.plus(Duration.ofDays(35));
+            runner.tick();
+
+            // then the execution that ended 35 days before is gone, and the other stays
+            assertThat(Rows.query(database, "SELECT JOB_EXECUTION_ID AS id FROM BATCH_JOB_EXECUTION")).extracting(r -> ((Number) r.get("id")).longValue())
+                    .containsExactly(kept).doesNotContain(old);
+            assertThat(said.toString(StandardCharsets.UTF_8)).contains("purged 1 execution that ended more than 30 days ago");
+        } finally {
+            SluiceCommand.SPRING_ARGUMENTS.clear();
+        }
+    }
+
     private static void awaitIdle(ScheduleRunner runner) throws InterruptedException {
         assertThat(runner.awaitSubmitted(Duration.ofMinutes(2))).as("the fired jobs ended").isTrue();
     }
