@@ -18,7 +18,11 @@
     let progress;
     try {
       const response = await fetch(el.dataset.progress, {headers: {Accept: 'application/json'}});
+      if (response.status === 404) {
+        return; // purged meanwhile
+      }
       if (!response.ok) {
+        setTimeout(poll, 5000);
         return;
       }
       progress = await response.json();

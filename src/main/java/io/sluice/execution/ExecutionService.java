@@ -4,6 +4,7 @@ import io.sluice.ConflictException;
 import io.sluice.InvalidInputException;
 import io.sluice.NotFoundException;
 import io.sluice.OperationFailedException;
+import io.sluice.SluiceException;
 import io.sluice.batch.JobFamily;
 import io.sluice.persistence.DatabaseOutage;
 import org.springframework.batch.core.BatchStatus;
@@ -80,6 +81,9 @@ public class ExecutionService {
     private final Set<JobExecution> running = ConcurrentHashMap.newKeySet();
     /** Set by {@link #stopRunning()}: a job that begins afterwards stops before its first step. */
     private final AtomicBoolean stopRequested = new AtomicBoolean();
+    /** How many jobs {@link #start} and {@link #startRestart} run at once at most. */
+    static final int MAX_STARTED = 16;
+    private final java.util.concurrent.Semaphore startSlots = new java.util.concurrent.Semaphore(MAX_STARTED);
     /** The threads of the jobs {@link #start} and {@link #startRestart} launch. */
     private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "sluice-started-job");
@@ -354,8 +358,11 @@ public class ExecutionService {
      *
      * @param given parameters as a user typed them
      * @return the execution as it started
-     * @throws NotFoundException, io.sluice.batch.InvalidParametersException, ConflictException as
-     *         {@link #launch(String, Map, JobExecutionListener)} throws them, when the job cannot start
+     * @throws NotFoundException  when there is no such job
+     * @throws io.sluice.batch.InvalidParametersException naming every bad parameter
+     * @throws ConflictException  when this job instance runs or is complete, or {@value #MAX_STARTED} jobs started
+     *                            this way still run
+     * @throws OperationFailedException when the process is stopping
      */
     public JobExecution start(String jobName, Map<String, String> given) {
         JobParameters parameters = parameters(jobName, given);
@@ -404,6 +411,12 @@ public class ExecutionService {
     }
 
     private JobExecution inBackground(java.util.function.Function<JobExecutionListener, JobExecution> job) {
+        if (stopRequested.get()) {
+            throw new OperationFailedException("sluice is stopping; it starts no job now");
+        }
+        if (!startSlots.tryAcquire()) {
+            throw new ConflictException(MAX_STARTED + " jobs started through serve still run; start this one when one of them has ended");
+        }
         java.util.concurrent.CompletableFuture<JobExecution> started = new java.util.concurrent.CompletableFuture<>();
         JobExecutionListener whenStarted = new JobExecutionListener() {
             @Override
@@ -411,23 +424,31 @@ public class ExecutionService {
                 started.complete(execution);
             }
         };
-        background.submit(() -> {
-            try {
-                started.complete(job.apply(whenStarted)); // already complete unless it ended without starting
-            } catch (RuntimeException e) {
-                started.completeExceptionally(e); // a job that never started; once started, its end is in the repository
-            }
-        });
+        try {
+            background.submit(() -> {
+                try {
+                    started.complete(job.apply(whenStarted)); // already complete unless it ended without starting
+                } catch (Throwable e) {
+                    started.completeExceptionally(e); // a job that never started; once started, its end is in the repository
+                } finally {
+                    startSlots.release();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            startSlots.release();
+            throw new OperationFailedException("sluice is stopping; it starts no job now");
+        }
         try {
             return started.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OperationFailedException("interrupted while the job was starting", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
+            if (e.getCause() instanceof SluiceException cause) {
                 throw cause;
             }
-            throw new OperationFailedException("the job could not start: " + e.getCause(), e.getCause());
+            throw new OperationFailedException("the job could not start: " + e.getCause().getClass().getSimpleName() + " (see the log)",
+                    e.getCause());
         }
     }
 

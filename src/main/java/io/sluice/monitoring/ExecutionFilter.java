@@ -52,6 +52,12 @@ public record ExecutionFilter(String job, String status, LocalDateTime since, Lo
             }
             name = parameter.substring(0, equals).trim();
             value = parameter.substring(equals + 1);
+            if (name.length() > 100 || value.length() > 2500) {
+                throw new InvalidInputException(prefix + "parameter: a job parameter's name has at most 100 characters, its value at most 2,500");
+            }
+        }
+        if (job != null && job.trim().length() > 100) {
+            throw new InvalidInputException(prefix + "job: a job's name has at most 100 characters");
         }
         return new ExecutionFilter(job == null || job.isBlank() ? null : job.trim(), parseStatus(status, prefix + "status"),
                 parseTime(since, prefix + "since"), parseTime(until, prefix + "until"), name, value, limit, offset);

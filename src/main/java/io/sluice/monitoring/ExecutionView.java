@@ -54,6 +54,19 @@ public record ExecutionView(long id, String job, String status, String exitCode,
         }
     }
 
+    /**
+     * This execution with its exit description and its steps' without stack traces ({@link ErrorLines#readable}),
+     * as pages and API answers show them.
+     */
+    public ExecutionView readable() {
+        List<StepView> readableSteps = steps == null ? null : steps.stream().map(step -> new StepView(step.name(), step.status(),
+                step.exitCode(), String.join("\n", ErrorLines.readable(step.exitDescription())), step.error(), step.started(), step.ended(),
+                step.read(), step.written(), step.filtered(), step.readSkipped(), step.processSkipped(), step.writeSkipped(), step.commits(),
+                step.rollbacks(), step.partitions())).toList();
+        return new ExecutionView(id, job, status, exitCode, String.join("\n", ErrorLines.readable(exitDescription)), created, started, ended,
+                lastUpdated, read, written, skipped, store, restartOf, parameters, readableSteps, rejectFile, rejectCount);
+    }
+
     ExecutionView withDetail(Map<String, String> parameters, List<StepView> steps, String rejectFile, Long rejectCount) {
         return new ExecutionView(id, job, status, exitCode, exitDescription, created, started, ended, lastUpdated,
                 read, written, skipped, store, restartOf, parameters, steps, rejectFile, rejectCount);

@@ -60,7 +60,8 @@ class ServeCommand implements Callable<Integer> {
             ExecutionService executions = boot.bean(ExecutionService.class);
             executions.stopRunning();
             Instant deadline = Instant.now().plus(STOP_WAIT);
-            boolean ended = runner.awaitJobs(STOP_WAIT) && executions.awaitStarted(remaining(deadline));
+            boolean scheduledEnded = runner.awaitJobs(STOP_WAIT);
+            boolean ended = executions.awaitStarted(remaining(deadline)) && scheduledEnded;
             System.out.println(ended ? "sluice serve: stopped" : "sluice serve: stopped; a job did not end within " + STOP_WAIT.toSeconds() + " s");
             return ended ? ExitCode.SUCCESS.code() : ExitCode.FAILED.code();
         }

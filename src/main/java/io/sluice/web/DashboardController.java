@@ -189,6 +189,19 @@ class DashboardController {
         return JSON.writeValueAsString(points).replace("<", "\\u003c");
     }
 
+    /** A page for what a request asked that cannot be: 404 for an unknown execution, 400 for a bad id, with the reason. */
+    @org.springframework.web.bind.annotation.ExceptionHandler({SluiceException.class,
+            org.springframework.web.method.annotation.MethodArgumentTypeMismatchException.class})
+    String problem(Exception e, Model model, jakarta.servlet.http.HttpServletResponse response) {
+        org.springframework.http.HttpStatus status = e instanceof SluiceException sluice ? ApiErrors.status(sluice.kind())
+                : org.springframework.http.HttpStatus.BAD_REQUEST;
+        response.setStatus(status.value());
+        model.addAttribute("title", status.getReasonPhrase());
+        model.addAttribute("detail", status.is5xxServerError() ? "sluice could not answer (see the serve log)" : e instanceof SluiceException
+                ? e.getMessage() : "that is not an execution's id");
+        return "problem";
+    }
+
     private static String nullToEmpty(String text) {
         return text == null ? "" : text;
     }

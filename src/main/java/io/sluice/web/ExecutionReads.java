@@ -31,7 +31,7 @@ import java.util.Optional;
  */
 @Component
 @ConditionalOnWebApplication
-public class ExecutionReads {
+class ExecutionReads {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -50,7 +50,7 @@ public class ExecutionReads {
      * @param page       the page, counting from 1
      * @param hasNext    whether a later page holds more
      */
-    public record Page(List<ExecutionView> executions, int page, int size, boolean hasNext) {
+    record Page(List<ExecutionView> executions, int page, int size, boolean hasNext) {
     }
 
     /**
@@ -58,16 +58,19 @@ public class ExecutionReads {
      * offset are ignored.
      */
     public Page page(ExecutionFilter filter, int page, int size) {
+        if ((long) page * size > Integer.MAX_VALUE) {
+            throw new io.sluice.InvalidInputException("page " + page + " of " + size + " lies beyond any repository");
+        }
         ExecutionFilter oneMore = new ExecutionFilter(filter.job(), filter.status(), filter.since(), filter.until(), filter.parameterName(),
                 filter.parameterValue(), size + 1, (page - 1) * size);
-        List<ExecutionView> found = read(queries -> queries.list(oneMore));
+        List<ExecutionView> found = read(queries -> queries.list(oneMore)).stream().map(ExecutionView::readable).toList();
         boolean hasNext = found.size() > size;
         return new Page(hasNext ? found.subList(0, size) : found, page, size, hasNext);
     }
 
-    /** One execution with its parameters and steps, or empty when there is none of that id. */
+    /** One execution with its parameters and steps (their exit descriptions without stack traces), or empty when there is none of that id. */
     public Optional<ExecutionView> find(long id) {
-        return read(queries -> queries.find(id));
+        return read(queries -> queries.find(id)).map(ExecutionView::readable);
     }
 
     /**
@@ -102,7 +105,7 @@ public class ExecutionReads {
                 connection.setReadOnly(false);
             }
         } catch (SQLException e) {
-            throw new OperationFailedException("cannot read the job repository: " + e.getMessage(), e);
+            throw new OperationFailedException("cannot read the job repository (see the serve log)", e);
         }
     }
 }

@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>Bound to a loopback address (the default, {@code server.address: 127.0.0.1}) with no users configured,
- *       anyone on this machine may read and act, as with the CLI.</li>
+ *       anyone on this machine may read and act, as with the CLI; a request naming another host (DNS rebinding:
+ *       a web site whose name resolves to 127.0.0.1) is refused.</li>
  *   <li>Bound to any other address, it refuses to start without users: {@code sluice.serve.users}, each with a
  *       {@code name}, a hashed {@code password} in Spring Security's {@code {id}hash} form ({@code {bcrypt}$2a$10$...},
  *       made with {@code sluice serve --hash-password}), and a {@code role}: {@code viewer} reads, {@code operator}
@@ -50,7 +51,10 @@ class ServeSecurity {
 
     static final String VIEWER = "VIEWER";
     static final String OPERATOR = "OPERATOR";
-    private static final Pattern HASHED = Pattern.compile("\\{(bcrypt|argon2@SpringSecurity_v5_8|argon2|pbkdf2@SpringSecurity_v5_8|pbkdf2|scrypt@SpringSecurity_v5_8|scrypt)}.+");
+    private static final Pattern HASHED = Pattern.compile("\\{bcrypt}\\$2[aby]?\\$\\d{2}\\$[./A-Za-z0-9]{53}"
+            + "|\\{(argon2@SpringSecurity_v5_8|argon2|pbkdf2@SpringSecurity_v5_8|pbkdf2|scrypt@SpringSecurity_v5_8|scrypt)}.{16,}");
+    /** The host names a browser on this machine reaches a loopback server by (a DNS name pointed at 127.0.0.1 is none of them). */
+    private static final Pattern LOOPBACK_HOST = Pattern.compile("(localhost|127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}|\\[::1])(:\\d+)?");
     private static final Set<String> SAFE = Set.of("GET", "HEAD", "OPTIONS", "TRACE");
 
     /**
@@ -105,9 +109,9 @@ class ServeSecurity {
                         .roles(role.equals(OPERATOR) ? new String[]{VIEWER, OPERATOR} : new String[]{VIEWER}).build());
             }
         }
-        String address = environment.getProperty("server.address", "127.0.0.1");
+        String address = environment.getProperty("server.address", "");
         if (users.isEmpty() && problems.isEmpty() && !loopback(address)) {
-            problems.add("serve is bound to " + address + ", beyond this machine, without users: configure sluice.serve.users"
+            problems.add("serve is bound to " + (address.isBlank() ? "every address" : address) + ", beyond this machine, without users: configure sluice.serve.users"
                     + " (name, a password hash from `sluice serve --hash-password`, role viewer or operator), or bind it to 127.0.0.1");
         }
         if (!problems.isEmpty()) {
@@ -120,6 +124,10 @@ class ServeSecurity {
     SecurityFilterChain serveFilterChain(HttpSecurity http, Users configured) throws Exception {
         boolean open = configured.users().isEmpty(); // only on loopback: users() refuses the rest
         http.authorizeHttpRequests(requests -> {
+            if (open) {
+                // DNS rebinding: a site whose name resolves to 127.0.0.1 would otherwise be same-origin with this server
+                requests.requestMatchers(request -> !LOOPBACK_HOST.matcher(String.valueOf(request.getHeader("Host"))).matches()).denyAll();
+            }
             requests.requestMatchers("/error", "/css/**", "/js/**", "/webjars/**").permitAll();
             if (open) {
                 requests.anyRequest().permitAll();
@@ -158,7 +166,11 @@ class ServeSecurity {
         return host == null || !(origin.equals("http://" + host) || origin.equals("https://" + host));
     }
 
+    /** Whether {@code address} is a loopback address; an empty one means every address, as Boot binds it. */
     private static boolean loopback(String address) {
+        if (address == null || address.isBlank()) {
+            return false;
+        }
         try {
             return InetAddress.getByName(address).isLoopbackAddress();
         } catch (UnknownHostException e) {
