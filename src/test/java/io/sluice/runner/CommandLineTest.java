@@ -65,6 +65,39 @@ class CommandLineTest {
         assertThat(showJson.out()).contains("\"steps\"", "\"read\" : 4", "\"restartOf\" : null");
     }
 
+    @ParameterizedTest
+    @MethodSource("databases")
+    void status_filters_on_a_time_range_and_a_parameter_value_and_explains_its_query_on_postgresql_only(TestDatabase database) throws Exception {
+        // given two migrations of one store and one of another
+        Sluice sluice = new Sluice(database);
+        Path other = Path.of("jobs", "samples", "data-wrangler");
+        assertThat(sluice.run("migrate", SAMPLE.toString()).exitCode()).isZero();
+        assertThat(sluice.run("migrate", other.toString()).exitCode()).isZero();
+        assertThat(sluice.run("migrate", SAMPLE.toString()).exitCode()).isZero();
+
+        // when they are listed by the store parameter, by a time range, and explained
+        Sluice.Result byStore = sluice.run("status", "--parameter", "store=" + SAMPLE.toAbsolutePath(), "--json");
+        Sluice.Result inRange = sluice.run("status", "--since", "1h", "--until", "2999-01-01", "--json");
+        Sluice.Result beforeAny = sluice.run("status", "--until", "2000-01-01");
+        Sluice.Result badParameter = sluice.run("status", "--parameter", "store");
+        Sluice.Result explained = sluice.run("status", "--job", "migrate", "--explain");
+
+        // then
+        assertThat(JsonMapper.builder().build().readTree(byStore.out()).findValuesAsString("store")).hasSize(2)
+                .containsOnly(SAMPLE.toAbsolutePath().toString());
+        assertThat(JsonMapper.builder().build().readTree(inRange.out()).size()).isEqualTo(3);
+        assertThat(beforeAny.out()).startsWith("No execution matches --until 2000-01-01");
+        assertThat(badParameter.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(badParameter.err()).contains("--parameter 'store' is not name=value");
+        if (database.toString().equals("postgresql")) {
+            assertThat(explained.exitCode()).isZero();
+            assertThat(explained.out()).contains("Execution Time:");
+        } else {
+            assertThat(explained.exitCode()).isEqualTo(ExitCode.USAGE.code());
+            assertThat(explained.err()).contains("--explain shows PostgreSQL's plans");
+        }
+    }
+
     @Test
     void an_empty_repository_says_nothing_ran_yet_and_a_filter_that_matches_nothing_says_so_naming_it() {
         // given

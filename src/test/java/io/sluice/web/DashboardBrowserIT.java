@@ -78,6 +78,8 @@ class DashboardBrowserIT {
                 wait.until(ExpectedConditions.textToBe(By.id("status"), "COMPLETED"));
                 assertThat(browser.findElement(By.id("steps")).getText()).contains("workflow.s+o");
                 assertThat(browser.findElement(By.id("parameters")).getText()).contains("copy.json");
+                assertThat(browser.findElements(By.cssSelector("#graph g[data-node]"))).extracting(node -> node.getAttribute("data-status"))
+                        .containsExactly("COMPLETED", "COMPLETED");
 
                 // when gated is run and fails
                 browser.get(serve.url);
@@ -88,6 +90,7 @@ class DashboardBrowserIT {
                 String failedUrl = browser.getCurrentUrl();
                 String failed = failedUrl.substring(failedUrl.lastIndexOf('/') + 1);
                 assertThat(browser.findElement(By.id("steps")).getText()).contains("the gate is closed");
+                assertThat(browser.findElement(By.cssSelector("#graph g[data-node='s']")).getAttribute("data-status")).isEqualTo("FAILED");
 
                 // and, the gate open, is restarted with the Restart button
                 try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
