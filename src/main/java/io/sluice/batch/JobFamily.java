@@ -46,4 +46,12 @@ public interface JobFamily {
      * @throws InvalidParametersException when they do not describe a job this family can run
      */
     Job create(JobParameters parameters);
+
+    /**
+     * The datasets a job of these parameters reads and writes, for its OpenLineage events; {@link Lineage#NONE}
+     * when the family does not say. Called as the job starts; it must not fail the job, so it answers what it can.
+     */
+    default Lineage lineage(JobParameters parameters) {
+        return Lineage.NONE;
+    }
 }

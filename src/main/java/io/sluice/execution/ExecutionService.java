@@ -73,6 +73,7 @@ public class ExecutionService {
             """;
 
     private final JobOperator jobOperator;
+    private final LineageEvents lineage;
     private final JobRepository jobRepository;
     private final Map<String, JobFamily> families = new TreeMap<>();
     private final ExecutionProcesses processes;
@@ -92,7 +93,8 @@ public class ExecutionService {
     });
 
     ExecutionService(JobOperator jobOperator, JobRepository jobRepository, List<JobFamily> families,
-                     ExecutionProcesses processes, DataSource dataSource, DatabaseOutage outage) {
+                     ExecutionProcesses processes, DataSource dataSource, DatabaseOutage outage, LineageEvents lineage) {
+        this.lineage = lineage;
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.processes = processes;
@@ -147,6 +149,9 @@ public class ExecutionService {
                 }
             });
             abstractJob.registerJobExecutionListener(progress);
+            if (lineage.enabled()) {
+                abstractJob.registerJobExecutionListener(lineage.listener(family(jobName), parameters));
+            }
         }
         try {
             return settleAfterOutage(jobOperator.start(job, parameters));

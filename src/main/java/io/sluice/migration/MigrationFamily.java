@@ -38,6 +38,8 @@ import java.util.Map;
 public class MigrationFamily implements JobFamily {
 
     private final JobRepository jobRepository;
+    /** The job repository's (and the migrated tables') JDBC URL, for lineage. */
+    private final String repositoryUrl;
     private final PlatformTransactionManager transactionManager;
     private final List<StoreMigration> migrations;
     private final MigrationJobListener listener;
@@ -46,7 +48,9 @@ public class MigrationFamily implements JobFamily {
     private final DatabaseOutage outage;
 
     MigrationFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, List<StoreMigration> migrations,
-                    MigrationJobListener listener, DataSource dataSource, Dialect dialect, DatabaseOutage outage) {
+                    MigrationJobListener listener, DataSource dataSource, Dialect dialect, DatabaseOutage outage,
+                    io.sluice.persistence.SluiceProperties properties) {
+        this.repositoryUrl = properties.databaseSettings().jdbcUrl();
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
         this.migrations = migrations;
@@ -125,6 +129,21 @@ public class MigrationFamily implements JobFamily {
             throw new InvalidParametersException(name(), problems);
         }
         return MigrationParameters.of(jobParameters);
+    }
+
+    /**
+     * The store read (its file or folder) and the tables of sluice's database its kind fills; none on a dry run,
+     * which writes nothing.
+     */
+    @Override
+    public io.sluice.batch.Lineage lineage(JobParameters parameters) {
+        MigrationParameters migration = MigrationParameters.of(parameters);
+        List<io.sluice.batch.Lineage.Dataset> outputs = migration.dryRun() ? List.of() : migrations.stream()
+                .filter(m -> m.kind() == migration.kind()).flatMap(m -> m.tables().stream())
+                .map(table -> new io.sluice.batch.Lineage.Dataset(io.sluice.persistence.LineageNames.namespace(repositoryUrl),
+                        io.sluice.persistence.LineageNames.table(repositoryUrl, table)))
+                .toList();
+        return new io.sluice.batch.Lineage(List.of(io.sluice.batch.Lineage.Dataset.file(migration.store())), outputs);
     }
 
     /** Every problem of typed parameters, as given or as the job repository kept them. */

@@ -16,6 +16,9 @@ public interface StoreMigration {
 
     Flow flow(MigrationParameters parameters);
 
+    /** The tables of sluice's schema this migration writes, for the lineage of its executions. */
+    java.util.List<String> tables();
+
     /** Whether the migration loads in {@link MigrationParameters#partitions()} partitions; else it ignores them. */
     default boolean partitioned() {
         return false;

@@ -121,6 +121,11 @@ final class BootContext implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             return; // the hook is running and closes the context itself
         }
+        try {
+            context.getBean(io.sluice.execution.LineageEvents.class).flush(Duration.ofSeconds(15)); // the events still being posted
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         context.close();
     }
 

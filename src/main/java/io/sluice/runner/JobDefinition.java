@@ -17,10 +17,42 @@ import java.util.Optional;
  * @param name       kebab-case, unique across the folder
  * @param family     the job's name as {@code sluice run} knows it ({@code migrate}, {@code workflow}, {@code analyze-schema})
  * @param parameters the family's parameters as text, as {@code KEY=VALUE} on the command line
- * @param schedule   when it runs by itself, or null for a job run by hand only
- * @param file       the file it was read from
+ * @param schedule      when it runs by itself, or null for a job run by hand only
+ * @param file          the file it was read from
+ * @param notifications the webhooks told of its executions, none when empty
  */
-record JobDefinition(String name, String family, Map<String, String> parameters, Schedule schedule, Path file) {
+record JobDefinition(String name, String family, Map<String, String> parameters, Schedule schedule, Path file,
+                     java.util.List<Notification> notifications) {
+
+    JobDefinition(String name, String family, Map<String, String> parameters, Schedule schedule, Path file) {
+        this(name, family, parameters, schedule, file, java.util.List.of());
+    }
+
+    /** What a notification tells. */
+    enum Event {
+        /** An execution of the definition ended FAILED. */
+        FAILURE,
+        /** An execution ended COMPLETED. */
+        SUCCESS,
+        /** An execution runs longer than {@code after} since its start. */
+        LONG,
+        /** {@code after} past a fire (or launch), its execution has not completed. */
+        LATE;
+
+        String word() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * A webhook: an HTTP POST of the event as JSON to {@code url}, signed with HMAC-SHA256 when {@code secretEnv} names
+     * the environment variable holding the key.
+     *
+     * @param after     for {@link Event#LONG} and {@link Event#LATE}: the duration; null for the others
+     * @param secretEnv the environment variable with the signing key, or null for unsigned deliveries
+     */
+    record Notification(Event on, java.net.URI url, Duration after, String secretEnv) {
+    }
 
     /** What a schedule does when a fire time passed while no {@code serve} ran. */
     enum Misfire { RUN_ONCE, SKIP }

@@ -9,6 +9,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -56,7 +57,8 @@ final class JobDefinitions {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)\\s*(s|m|h|d)");
-    private static final Set<String> TOP = Set.of("name", "family", "parameters", "schedule", "description");
+    private static final Set<String> TOP = Set.of("name", "family", "parameters", "schedule", "description", "notifications");
+    private static final Set<String> NOTIFICATION = Set.of("on", "url", "after", "secret-env");
     private static final Set<String> SCHEDULE = Set.of("cron", "every", "at", "zone", "paused", "misfire", "when-running", "retry");
 
     private JobDefinitions() {
@@ -145,10 +147,71 @@ final class JobDefinitions {
             }
         }
         JobDefinition.Schedule schedule = top.get("schedule") == null ? null : schedule(top.get("schedule").getValueNode(), problems);
+        List<JobDefinition.Notification> notifications = top.get("notifications") == null ? List.of()
+                : notifications(top.get("notifications").getValueNode(), problems);
         if (name == null || family == null) {
             return null;
         }
-        return new JobDefinition(name, family, parameters, schedule, file);
+        return new JobDefinition(name, family, parameters, schedule, file, notifications);
+    }
+
+    /** The {@code notifications:} list: each with {@code on}, an http(s) {@code url}, {@code after} for long and late. */
+    private static List<JobDefinition.Notification> notifications(Node node, Problems problems) {
+        if (!(node instanceof SequenceNode sequence)) {
+            problems.add(line(node), "notifications is a list (- on: failure, url: https://...)");
+            return List.of();
+        }
+        List<JobDefinition.Notification> notifications = new ArrayList<>();
+        for (Node item : sequence.getValue()) {
+            if (!(item instanceof MappingNode mapping)) {
+                problems.add(line(item), "a notification is a mapping (on:, url:, after:, secret-env:)");
+                continue;
+            }
+            Map<String, NodeTuple> keys = keys(mapping, NOTIFICATION, problems);
+            JobDefinition.Event on = null;
+            String onText = scalar(keys.get("on"), problems, "on", false);
+            if (onText == null) {
+                problems.add(line(item), "a notification needs on: failure, success, long or late");
+            } else {
+                try {
+                    on = JobDefinition.Event.valueOf(onText.trim().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    problems.add(line(keys.get("on").getValueNode()), "on '" + onText + "' is none of failure, success, long, late");
+                }
+            }
+            java.net.URI url = null;
+            String urlText = scalar(keys.get("url"), problems, "url", false);
+            if (urlText == null) {
+                problems.add(line(item), "a notification needs a url");
+            } else {
+                try {
+                    url = new java.net.URI(urlText.trim());
+                    if (!("http".equals(url.getScheme()) || "https".equals(url.getScheme())) || url.getHost() == null || urlText.length() > 2000) {
+                        throw new java.net.URISyntaxException(urlText, "not an http or https URL");
+                    }
+                } catch (java.net.URISyntaxException e) {
+                    problems.add(line(keys.get("url").getValueNode()), "url '" + urlText + "' is not an http:// or https:// URL of at most 2,000 characters");
+                    url = null;
+                }
+            }
+            String afterText = scalar(keys.get("after"), problems, "after", false);
+            Duration after = afterText == null ? null : duration(afterText, keys.get("after").getValueNode(), "after", problems);
+            if ((on == JobDefinition.Event.LONG || on == JobDefinition.Event.LATE) && afterText == null) {
+                problems.add(line(item), "a notification on " + on.word() + " needs after: (a duration like 2h)");
+            } else if (afterText != null && on != null && on != JobDefinition.Event.LONG && on != JobDefinition.Event.LATE) {
+                problems.add(line(keys.get("after").getValueNode()), "after applies to long and late notifications only");
+            }
+            String secretEnv = scalar(keys.get("secret-env"), problems, "secret-env", false);
+            if (secretEnv != null && !secretEnv.matches("[A-Za-z_][A-Za-z0-9_]{0,99}")) {
+                problems.add(line(keys.get("secret-env").getValueNode()), "secret-env '" + secretEnv
+                        + "' is not an environment variable's name (the key itself never goes in the file)");
+                secretEnv = null;
+            }
+            if (on != null && url != null) {
+                notifications.add(new JobDefinition.Notification(on, url, after, secretEnv));
+            }
+        }
+        return notifications;
     }
 
     private static JobDefinition.Schedule schedule(Node node, Problems problems) {

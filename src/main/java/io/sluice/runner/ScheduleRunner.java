@@ -35,7 +35,8 @@ import java.util.stream.Collectors;
  * <p>Policies: a fire time more than {@value #MISFIRE_GRACE_SECONDS} s past (no serve ran then) is run
  * once or skipped ({@code misfire}); a fire while the definition's previous execution still runs is
  * skipped, or waits for it to end ({@code when-running: queue}); a paused schedule does not fire. Jobs run
- * on threads of their own, so that a long job does not hold the next fires of other schedules.
+ * on threads of their own, so that a long job does not hold the next fires of other schedules. Each tick also
+ * tells the definitions' webhooks what is due ({@link Notifications}).
  */
 final class ScheduleRunner implements AutoCloseable {
 
@@ -90,12 +91,19 @@ final class ScheduleRunner implements AutoCloseable {
     private Duration retention;
     private Path dataDir;
     private Instant nextPurge = Instant.MIN;
+    private final Notifications notifications;
 
     /**
      * @param folder the job definitions' folder, read again every {@code 10 s}
      * @param out    where each fire and each ended execution is told, one line each
      */
     ScheduleRunner(ExecutionService executions, JobSchedules schedules, JdbcClient jdbc, Path folder, Clock clock, PrintStream out) {
+        this(executions, schedules, jdbc, folder, clock, out, System::getenv);
+    }
+
+    /** @param environment the environment variables by name, where the webhooks' signing keys are read */
+    ScheduleRunner(ExecutionService executions, JobSchedules schedules, JdbcClient jdbc, Path folder, Clock clock, PrintStream out,
+                   Function<String, String> environment) {
         this.executions = executions;
         this.schedules = schedules;
         this.jdbc = jdbc;
@@ -109,6 +117,7 @@ final class ScheduleRunner implements AutoCloseable {
             name = ManagementFactory.getRuntimeMXBean().getName();
         }
         this.host = name;
+        this.notifications = new Notifications(jdbc, clock, out, environment);
     }
 
     /** What tells the runner that the process stops: from then on it claims no fire and no restart. */
@@ -152,7 +161,8 @@ final class ScheduleRunner implements AutoCloseable {
                     + ", left " + r.leftAs() + " by a process that is gone"));
             nextRecovery = now.plus(RECOVER_EVERY);
         }
-        for (JobSchedules.Row row : schedules.list()) {
+        List<JobSchedules.Row> rows = schedules.list();
+        for (JobSchedules.Row row : rows) {
             JobDefinition definition = definitions.get(row.name());
             if (stopping.getAsBoolean() || definition == null || definition.schedule() == null || row.paused() || row.nextFireAt() == null
                     || row.nextFireAt().isAfter(now)) {
@@ -166,6 +176,24 @@ final class ScheduleRunner implements AutoCloseable {
         }
         if (!stopping.getAsBoolean()) {
             retryFailed(now);
+        }
+        tellDue(rows);
+    }
+
+    /** Tells the webhooks what is due now (as a tick does), for the executions that ended as the process stopped. */
+    void tellDue() {
+        try {
+            tellDue(schedules.list());
+        } catch (RuntimeException e) {
+            out.println("sluice: the webhooks could not be checked: " + e.getMessage());
+        }
+    }
+
+    private void tellDue(List<JobSchedules.Row> rows) {
+        try {
+            notifications.tick(definitions, rows);
+        } catch (RuntimeException e) {
+            out.println("sluice: the webhooks could not be checked: " + e.getMessage());
         }
     }
 
@@ -300,8 +328,18 @@ final class ScheduleRunner implements AutoCloseable {
         return jobs.awaitTermination(patience.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Waits for the webhook deliveries under way, their retries included, at most {@code patience}.
+     *
+     * @return false when some were still pending after it
+     */
+    boolean awaitNotifications(Duration patience) throws InterruptedException {
+        return notifications.awaitDeliveries(patience);
+    }
+
     @Override
     public void close() {
         jobs.shutdownNow();
+        notifications.close();
     }
 }

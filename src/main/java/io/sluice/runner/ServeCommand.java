@@ -62,6 +62,8 @@ class ServeCommand implements Callable<Integer> {
             Instant deadline = Instant.now().plus(STOP_WAIT);
             boolean scheduledEnded = runner.awaitJobs(STOP_WAIT);
             boolean ended = executions.awaitStarted(remaining(deadline)) && scheduledEnded;
+            runner.tellDue(); // the webhooks of the executions that ended as they stopped
+            runner.awaitNotifications(Duration.ofSeconds(20));
             System.out.println(ended ? "sluice serve: stopped" : "sluice serve: stopped; a job did not end within " + STOP_WAIT.toSeconds() + " s");
             return ended ? ExitCode.SUCCESS.code() : ExitCode.FAILED.code();
         }

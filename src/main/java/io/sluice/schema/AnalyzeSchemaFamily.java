@@ -75,6 +75,9 @@ public class AnalyzeSchemaFamily implements JobFamily {
     static final int TABLES_PER_CHUNK = 100;
     static final int CONCEPTS_PER_CHUNK = 20;
     private static final String DATABASE = "database";
+    /** The tables of sluice's database an analysis writes, for its lineage. */
+    private static final List<String> WRITTEN = List.of("schema_snapshots", "schema_snapshot_tables", "clustering_results", "concepts",
+            "attributes", "relationships");
     private static final String METHOD = "method";
     private static final String RESOLUTION = "resolution";
     private static final String GROUND_TRUTH = "ground-truth";
@@ -101,8 +104,13 @@ public class AnalyzeSchemaFamily implements JobFamily {
               AND p.PARAMETER_NAME = 'database' AND p.PARAMETER_VALUE = :database
             """;
 
+    /** The job repository's (and the analyses' tables') JDBC URL, for lineage. */
+    private final String repositoryUrl;
+
     AnalyzeSchemaFamily(JobRepository jobRepository, PlatformTransactionManager transactionManager, RegisteredDatabases databases,
-                        SchemaSnapshots snapshots, SchemaAnalyses analyses, org.springframework.jdbc.core.simple.JdbcClient jdbc) {
+                        SchemaSnapshots snapshots, SchemaAnalyses analyses, org.springframework.jdbc.core.simple.JdbcClient jdbc,
+                        io.sluice.persistence.SluiceProperties properties) {
+        this.repositoryUrl = properties.databaseSettings().jdbcUrl();
         this.jdbc = jdbc;
         this.jobRepository = jobRepository;
         this.transactionManager = transactionManager;
@@ -219,6 +227,23 @@ public class AnalyzeSchemaFamily implements JobFamily {
             throw new IllegalArgumentException(file + " holds no table,cluster rows");
         }
         return clusters;
+    }
+
+    /** The analysed database, and the tables of sluice's database the analysis writes. */
+    @Override
+    public io.sluice.batch.Lineage lineage(JobParameters parameters) {
+        List<io.sluice.batch.Lineage.Dataset> inputs = databases.find(parameters.getString(DATABASE)).map(database -> {
+            try {
+                String url = database.jdbcUrl();
+                return List.of(new io.sluice.batch.Lineage.Dataset(io.sluice.persistence.LineageNames.namespace(url),
+                        io.sluice.persistence.LineageNames.database(url)));
+            } catch (IllegalStateException unknownProvider) {
+                return List.<io.sluice.batch.Lineage.Dataset>of();
+            }
+        }).orElse(List.of());
+        List<io.sluice.batch.Lineage.Dataset> outputs = WRITTEN.stream().map(table -> new io.sluice.batch.Lineage.Dataset(
+                io.sluice.persistence.LineageNames.namespace(repositoryUrl), io.sluice.persistence.LineageNames.table(repositoryUrl, table))).toList();
+        return new io.sluice.batch.Lineage(inputs, outputs);
     }
 
     @Override

@@ -66,6 +66,11 @@ final class QuerySource implements RowSource {
     private final Schema schema;
     private final List<Reader> readers;
 
+    /** The database it queries. */
+    WorkflowResources.SqlDatabase database() {
+        return database;
+    }
+
     private QuerySource(WorkflowResources.SqlDatabase database, String sql, int queryTimeout, Schema schema, List<Reader> readers) {
         this.database = database;
         this.sql = sql;

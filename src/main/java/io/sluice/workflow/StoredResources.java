@@ -33,8 +33,12 @@ class StoredResources implements WorkflowResources {
     private final DataSource dataSource;
     private final SqlVendor sluiceVendor;
     private final RegisteredDatabases registered;
+    /** The sluice database's JDBC URL, for lineage. */
+    private final String sluiceUrl;
 
-    StoredResources(JdbcClient jdbc, DataSource dataSource, Dialect dialect, RegisteredDatabases registered) {
+    StoredResources(JdbcClient jdbc, DataSource dataSource, Dialect dialect, RegisteredDatabases registered,
+                    io.sluice.persistence.SluiceProperties properties) {
+        this.sluiceUrl = properties.databaseSettings().jdbcUrl();
         this.jdbc = jdbc;
         this.dataSource = dataSource;
         this.sluiceVendor = SqlVendor.valueOf(dialect.vendor().name());
@@ -70,6 +74,11 @@ class StoredResources implements WorkflowResources {
             @Override
             public SqlVendor vendor() {
                 return sluiceVendor;
+            }
+
+            @Override
+            public String lineageUrl() {
+                return sluiceUrl;
             }
 
             @Override
@@ -111,6 +120,15 @@ class StoredResources implements WorkflowResources {
         @Override
         public SqlVendor vendor() {
             return vendor;
+        }
+
+        @Override
+        public String lineageUrl() {
+            try {
+                return row.jdbcUrl();
+            } catch (IllegalStateException unknown) {
+                return "jdbc:" + row.provider() + ":";
+            }
         }
 
         @Override

@@ -7,6 +7,7 @@ import io.sluice.batch.JobFamily;
 import io.sluice.batch.ParameterReader;
 import io.sluice.batch.RejectFiles;
 import io.sluice.batch.WriteCounts;
+import io.sluice.persistence.LineageNames;
 import io.sluice.persistence.SluiceProperties;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.builder.JobBuilder;
@@ -189,6 +190,39 @@ public class WorkflowFamily implements JobFamily {
             job = job == null ? builder.start(flow) : job.next(flow);
         }
         return job.end().build();
+    }
+
+    /**
+     * The workflow's sources (files, and the databases it queries) and exports (files, and tables), as its plan has
+     * them; none when it cannot be planned (the job then fails on its own).
+     */
+    @Override
+    public io.sluice.batch.Lineage lineage(JobParameters parameters) {
+        WorkflowPlan plan;
+        try {
+            plan = plan(parameters);
+        } catch (RuntimeException unplannable) {
+            return io.sluice.batch.Lineage.NONE;
+        }
+        java.util.Set<io.sluice.batch.Lineage.Dataset> inputs = new java.util.LinkedHashSet<>();
+        java.util.Set<io.sluice.batch.Lineage.Dataset> outputs = new java.util.LinkedHashSet<>();
+        for (List<WorkflowPlan.Segment> wave : plan.waves()) {
+            for (WorkflowPlan.Segment segment : wave) {
+                if (segment.source() instanceof FileSource file) {
+                    inputs.add(io.sluice.batch.Lineage.Dataset.file(file.file()));
+                } else if (segment.source() instanceof QuerySource query) {
+                    String url = query.database().lineageUrl();
+                    inputs.add(new io.sluice.batch.Lineage.Dataset(LineageNames.namespace(url), LineageNames.database(url)));
+                }
+                if (segment.export() instanceof Export export) {
+                    outputs.add(io.sluice.batch.Lineage.Dataset.file(export.file()));
+                } else if (segment.export() instanceof TableExport table) {
+                    String url = table.database().lineageUrl();
+                    outputs.add(new io.sluice.batch.Lineage.Dataset(LineageNames.namespace(url), LineageNames.table(url, table.table())));
+                }
+            }
+        }
+        return new io.sluice.batch.Lineage(List.copyOf(inputs), List.copyOf(outputs));
     }
 
     /** The plan's nodes, each with the step that runs it, and its edges: what the dashboard draws. */

@@ -62,6 +62,9 @@ interface WorkflowResources {
         /** The SQL its tables are created and quoted in. */
         SqlVendor vendor();
 
+        /** Its JDBC URL without credentials, for lineage ({@link io.sluice.persistence.LineageNames}). */
+        String lineageUrl();
+
         /**
          * A new connection for reading: read-only, not auto-committing (so that PostgreSQL streams by the fetch size;
          * sluice's own HSQLDB database excepted, see {@link StoredResources}), opened within the connect timeout. The caller closes it.

@@ -2,6 +2,7 @@ package io.sluice.runner;
 
 import io.sluice.execution.ExecutionService;
 import io.sluice.testing.Rows;
+import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -171,6 +172,69 @@ class ScheduleRunnerTest {
         } finally {
             SluiceCommand.SPRING_ARGUMENTS.clear();
         }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("databases")
+    void webhooks_are_told_of_success_failure_and_lateness_once_signed_and_tried_again_after_a_refusal(TestDatabase database) throws Exception {
+        // given a local receiver that refuses its first request, and definitions telling it of a success (signed) and of a failure
+        // and a lateness of one minute (unsigned)
+        java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch delivered = new java.util.concurrent.CountDownLatch(3);
+        com.sun.net.httpserver.HttpServer receiver = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        receiver.createContext("/hooks", exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            boolean refuse = requests.incrementAndGet() == 1;
+            if (!refuse) {
+                received.add(exchange.getRequestHeaders().getFirst("X-Sluice-Event") + " " + exchange.getRequestHeaders().getFirst("X-Sluice-Signature-256")
+                        + " " + new String(body, StandardCharsets.UTF_8));
+                delivered.countDown();
+            }
+            exchange.sendResponseHeaders(refuse ? 503 : 204, -1);
+            exchange.close();
+        });
+        receiver.start();
+        String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hooks";
+        Path jobs = Files.createDirectories(temp.resolve("jobs"));
+        Files.writeString(jobs.resolve("good.yml"), "name: good\nfamily: workflow\nparameters:\n  file: " + workflow("good", "a,b\n1,2\n")
+                + "\nnotifications:\n  - {on: success, url: \"" + url + "\", secret-env: HOOK_KEY}\n  - {on: failure, url: \"" + url + "\"}\n");
+        Files.writeString(jobs.resolve("bad.yml"), "name: bad\nfamily: workflow\nparameters:\n  file: " + workflow("bad", "a,b\n1,2\n3\n")
+                + "\nnotifications:\n  - {on: failure, url: \"" + url + "\"}\n  - {on: late, after: 1m, url: \"" + url + "\"}\n");
+        Sluice sluice = new Sluice(database);
+        assertThat(sluice.run("jobs", "run", "good", "--jobs-dir", jobs.toString()).exitCode()).isZero();
+        assertThat(sluice.run("jobs", "run", "bad", "--jobs-dir", jobs.toString()).exitCode()).isNotZero();
+        MovableClock clock = new MovableClock(Instant.now().plus(Duration.ofMinutes(2)));
+        SluiceCommand.SPRING_ARGUMENTS.clear();
+        SluiceCommand.SPRING_ARGUMENTS.addAll(database.arguments());
+        try (BootContext boot = BootContext.start();
+             ScheduleRunner runner = new ScheduleRunner(boot.bean(ExecutionService.class), boot.bean(JobSchedules.class), boot.bean(JdbcClient.class),
+                     jobs, clock, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                     name -> name.equals("HOOK_KEY") ? "k3y" : null)) {
+            // when serve ticks twice, two minutes after the runs
+            runner.tick();
+            assertThat(delivered.await(2, java.util.concurrent.TimeUnit.MINUTES)).as("three deliveries").isTrue();
+            runner.tick();
+            assertThat(runner.awaitNotifications(Duration.ofMinutes(1))).isTrue();
+        } finally {
+            SluiceCommand.SPRING_ARGUMENTS.clear();
+            receiver.stop(0);
+        }
+
+        // then each event was told once: the success signed with the key over the body, the refused one again
+        assertThat(received).hasSize(3);
+        String success = received.stream().filter(r -> r.startsWith("success ")).findFirst().orElseThrow();
+        String body = success.substring(success.indexOf('{'));
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec("k3y".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        assertThat(success).startsWith("success sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8))) + " ");
+        assertThat(body).contains("\"definition\":\"good\"", "\"status\":\"COMPLETED\"");
+        assertThat(received).filteredOn(r -> r.startsWith("failure null ")).singleElement().asString().contains("\"definition\":\"bad\"", "\"status\":\"FAILED\"");
+        assertThat(received).filteredOn(r -> r.startsWith("late null ")).singleElement().asString().contains("\"definition\":\"bad\"");
+        assertThat(Rows.query(database, "SELECT name, event, attempts, delivered_at FROM job_notifications ORDER BY name, event"))
+                .extracting(r -> r.get("name") + " " + r.get("event") + " " + (r.get("delivered_at") != null))
+                .containsExactly("bad failure true", "bad late true", "good success true");
+        assertThat(Rows.query(database, "SELECT SUM(attempts) AS n FROM job_notifications").get(0).get("n")).satisfies(n -> assertThat(((Number) n).intValue()).isEqualTo(4));
     }
 
     private static void awaitIdle(ScheduleRunner runner) throws InterruptedException {

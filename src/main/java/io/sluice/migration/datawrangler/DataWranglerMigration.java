@@ -61,6 +61,11 @@ class DataWranglerMigration implements StoreMigration {
     }
 
     @Override
+    public java.util.List<String> tables() {
+        return java.util.List.of("datasets", "tags", "dataset_tags", "workflows", "workflow_nodes", "workflow_edges");
+    }
+
+    @Override
     public StoreKind kind() {
         return StoreKind.DATA_WRANGLER;
     }

@@ -62,6 +62,11 @@ class DynoaiMigration implements StoreMigration {
     }
 
     @Override
+    public java.util.List<String> tables() {
+        return java.util.List.of("runs", "run_files");
+    }
+
+    @Override
     public StoreKind kind() {
         return StoreKind.DYNOAI;
     }

@@ -75,6 +75,11 @@ class HamiltonMigration implements StoreMigration {
     }
 
     @Override
+    public java.util.List<String> tables() {
+        return HamiltonStore.MIGRATED;
+    }
+
+    @Override
     public StoreKind kind() {
         return StoreKind.HAMILTON;
     }
