@@ -120,11 +120,7 @@ public final class ExecutionQueries {
             throw new io.sluice.InvalidInputException("--explain shows PostgreSQL's plans; this repository is "
                     + connection.getMetaData().getDatabaseProductName());
         }
-        Conditions conditions = Conditions.of(filter, -1);
-        try (PreparedStatement statement = connection.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + listSql(filter, conditions))) {
-            int next = conditions.bind(statement);
-            statement.setInt(next, filter.limit());
-            statement.setInt(next + 1, filter.offset());
+        try (PreparedStatement statement = listStatement("EXPLAIN (ANALYZE, BUFFERS) ", filter, -1)) {
             List<String> plan = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
@@ -219,18 +215,24 @@ public final class ExecutionQueries {
         }
     }
 
-    /** The list query of a filter, and the order it lists in. */
-    private static String listSql(ExecutionFilter filter, Conditions conditions) {
-        String order = filter.since() != null || filter.until() != null ? BY_TIME : BY_ID;
-        return LIST.formatted(PAGE.formatted(conditions.sql(), order), order);
-    }
-
-    private List<ExecutionView> query(ExecutionFilter filter, long id) throws SQLException {
+    /** The list query of a filter (and an id, or -1), after {@code prefix}, with its values, limit and offset bound. */
+    private PreparedStatement listStatement(String prefix, ExecutionFilter filter, long id) throws SQLException {
         Conditions conditions = Conditions.of(filter, id);
-        try (PreparedStatement statement = connection.prepareStatement(listSql(filter, conditions))) {
+        String order = filter.since() != null || filter.until() != null ? BY_TIME : BY_ID;
+        PreparedStatement statement = connection.prepareStatement(prefix + LIST.formatted(PAGE.formatted(conditions.sql(), order), order));
+        try {
             int next = conditions.bind(statement);
             statement.setInt(next, filter.limit());
             statement.setInt(next + 1, filter.offset());
+            return statement;
+        } catch (SQLException e) {
+            statement.close();
+            throw e;
+        }
+    }
+
+    private List<ExecutionView> query(ExecutionFilter filter, long id) throws SQLException {
+        try (PreparedStatement statement = listStatement("", filter, id)) {
             List<ExecutionView> executions = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {

@@ -16,9 +16,6 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
 
@@ -33,7 +30,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class DashboardBrowserIT {
 
-    private static final String ADMIN = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
     private static final Duration PATIENCE = Duration.ofMinutes(2);
 
     @TempDir
@@ -43,18 +39,8 @@ class DashboardBrowserIT {
     void a_job_is_launched_watched_to_completion_and_a_failed_one_restarted_by_clicking() throws Exception {
         // given two definitions: a CSV copy, and a copy from a PostgreSQL table that fails while `ok` is empty
         TestDatabase database = TestDatabase.hsqldb();
-        String source = "sluice_ui_src_" + Long.toHexString(System.nanoTime());
-        try (Connection admin = DriverManager.getConnection(ADMIN); Statement statement = admin.createStatement()) {
-            statement.execute("CREATE DATABASE " + source);
-        }
-        String url = "jdbc:postgresql://127.0.0.1:5432/" + source + "?user=postgres";
-        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE t (id int PRIMARY KEY)");
-            statement.execute("INSERT INTO t SELECT generate_series(1, 1000)");
-            statement.execute("CREATE TABLE ok (id int)");
-            statement.execute("CREATE FUNCTION gate() RETURNS int AS $$ BEGIN IF NOT EXISTS (SELECT 1 FROM ok) THEN"
-                    + " RAISE EXCEPTION 'the gate is closed'; END IF; RETURN 1; END $$ LANGUAGE plpgsql");
-        }
+        GatedSource source = GatedSource.create(1000);
+        String url = source.url;
         WebDriver browser = null;
         try {
             String id = new Sluice(database).run("db", "add", "source", "--provider", "postgresql", "--url", url).out().strip();
@@ -93,9 +79,7 @@ class DashboardBrowserIT {
                 assertThat(browser.findElement(By.cssSelector("#graph g[data-node='s']")).getAttribute("data-status")).isEqualTo("FAILED");
 
                 // and, the gate open, is restarted with the Restart button
-                try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-                    statement.execute("INSERT INTO ok VALUES (1)");
-                }
+                source.open();
                 clickAndConfirm(browser, wait, By.id("restart"));
 
                 // then the page of the new execution shows it COMPLETED, as the restart of the failed one
@@ -115,9 +99,7 @@ class DashboardBrowserIT {
             if (browser != null) {
                 browser.quit();
             }
-            try (Connection admin = DriverManager.getConnection(ADMIN); Statement statement = admin.createStatement()) {
-                statement.execute("DROP DATABASE IF EXISTS " + source + " WITH (FORCE)");
-            }
+            source.close();
         }
     }
 

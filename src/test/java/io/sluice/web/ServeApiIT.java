@@ -26,8 +26,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ServeApiIT {
 
-    private static final String ADMIN = "jdbc:postgresql://127.0.0.1:5432/postgres?user=postgres";
-
     @TempDir
     Path temp;
 
@@ -111,19 +109,8 @@ class ServeApiIT {
     void a_running_execution_is_stopped_abandoned_and_a_failed_one_restarted_through_the_api() throws Exception {
         // given a registered PostgreSQL source whose first row waits at a gate the test holds, and fails while `ok` is empty
         TestDatabase database = TestDatabase.postgres();
-        String source = "sluice_api_src_" + Long.toHexString(System.nanoTime());
-        try (Connection admin = DriverManager.getConnection(ADMIN); Statement statement = admin.createStatement()) {
-            statement.execute("CREATE DATABASE " + source);
-        }
-        String url = "jdbc:postgresql://127.0.0.1:5432/" + source + "?user=postgres";
-        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-            statement.execute("CREATE TABLE t (id int PRIMARY KEY)");
-            statement.execute("INSERT INTO t SELECT generate_series(1, 50000)");
-            statement.execute("CREATE TABLE ok (id int)");
-            statement.execute("CREATE FUNCTION gate() RETURNS int AS $$ BEGIN PERFORM pg_advisory_lock(4343); PERFORM pg_advisory_unlock(4343);"
-                    + " IF NOT EXISTS (SELECT 1 FROM ok) THEN RAISE EXCEPTION 'the gate is closed'; END IF; RETURN 1; END $$ LANGUAGE plpgsql");
-        }
-        try {
+        try (GatedSource source = GatedSource.create(50000)) {
+            String url = source.url;
             String id = new Sluice(database).run("db", "add", "source", "--provider", "postgresql", "--url", url).out().strip();
             Path gated = workflowFile("gated", "{\"source_type\": \"database\", \"database_id\": \"" + id + "\", \"query\":"
                     + " \"SELECT id, CASE WHEN id = 1 THEN gate() ELSE 1 END AS g FROM t ORDER BY id\"}", temp.resolve("gated.csv"));
@@ -133,7 +120,7 @@ class ServeApiIT {
                 long failed = ServeProcess.json(serve.post("/api/executions", start)).get("id").asLong();
                 JsonNode ended = serve.await("/api/executions/" + failed, e -> !running(e.get("execution")));
                 assertThat(ended.get("execution").get("status").asString()).isEqualTo("FAILED");
-                execute(url, "INSERT INTO ok VALUES (1)");
+                source.open();
                 HttpResponse<String> restarted = serve.post("/api/executions/" + failed + "/restart", null);
                 assertThat(restarted.statusCode()).as(restarted.body()).isEqualTo(202);
                 long restart = ServeProcess.json(restarted).get("id").asLong();
@@ -146,13 +133,13 @@ class ServeApiIT {
 
                 // when a run waits at the gate: it is running, cannot be abandoned, and is asked to stop before the gate opens
                 try (Connection holder = DriverManager.getConnection(url); Statement lock = holder.createStatement()) {
-                    lock.execute("SELECT pg_advisory_lock(4343)");
+                    lock.execute("SELECT pg_advisory_lock(" + GatedSource.LOCK + ")");
                     long running = ServeProcess.json(serve.post("/api/executions", start)).get("id").asLong();
                     serve.await("/api/executions/" + running + "/progress", p -> p.get("status").asString().equals("STARTED") && !p.get("step").isNull());
                     assertProblem(serve.post("/api/executions/" + running + "/abandon", null), 409, "stop it");
                     HttpResponse<String> stop = serve.post("/api/executions/" + running + "/stop", null);
                     assertThat(stop.statusCode()).isEqualTo(202);
-                    lock.execute("SELECT pg_advisory_unlock(4343)");
+                    lock.execute("SELECT pg_advisory_unlock(" + GatedSource.LOCK + ")");
                     JsonNode stopped = serve.await("/api/executions/" + running, e -> !running(e.get("execution")));
 
                     // then it stopped after a chunk, and once abandoned it is never restarted
@@ -161,10 +148,6 @@ class ServeApiIT {
                     assertThat(ServeProcess.json(abandoned).get("status").asString()).isEqualTo("ABANDONED");
                     assertProblem(serve.post("/api/executions/" + running + "/restart", null), 409, "abandoned");
                 }
-            }
-        } finally {
-            try (Connection admin = DriverManager.getConnection(ADMIN); Statement statement = admin.createStatement()) {
-                statement.execute("DROP DATABASE IF EXISTS " + source + " WITH (FORCE)");
             }
         }
     }
@@ -227,12 +210,6 @@ class ServeApiIT {
                   {"id": "o", "type": "export", "data": {"export_type": "csv", "output_path": "%s"}}],
                  "edges": [{"source": "s", "target": "o"}]}
                 """.formatted(name, source, out));
-    }
-
-    private static void execute(String url, String sql) throws Exception {
-        try (Connection connection = DriverManager.getConnection(url); Statement statement = connection.createStatement()) {
-            statement.execute(sql);
-        }
     }
 
     private static String java() {
