@@ -5,6 +5,7 @@ import io.sluice.InvalidInputException;
 import io.sluice.NotFoundException;
 import io.sluice.OperationFailedException;
 import io.sluice.SluiceException;
+import io.sluice.batch.ExecutionGraph;
 import io.sluice.batch.JobFamily;
 import io.sluice.persistence.DatabaseOutage;
 import org.springframework.batch.core.BatchStatus;
@@ -30,6 +31,7 @@ import javax.sql.DataSource;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
@@ -37,10 +39,19 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 
 /**
  * The one way to launch, restart, stop, recover, abandon and purge job executions, for every
@@ -84,9 +95,9 @@ public class ExecutionService {
     private final AtomicBoolean stopRequested = new AtomicBoolean();
     /** How many jobs {@link #start} and {@link #startRestart} run at once at most. */
     static final int MAX_STARTED = 16;
-    private final java.util.concurrent.Semaphore startSlots = new java.util.concurrent.Semaphore(MAX_STARTED);
+    private final Semaphore startSlots = new Semaphore(MAX_STARTED);
     /** The threads of the jobs {@link #start} and {@link #startRestart} launch. */
-    private final java.util.concurrent.ExecutorService background = java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+    private final ExecutorService background = Executors.newCachedThreadPool(runnable -> {
         Thread thread = new Thread(runnable, "sluice-started-job");
         thread.setDaemon(true);
         return thread;
@@ -400,8 +411,8 @@ public class ExecutionService {
      *
      * @throws NotFoundException when there is no such execution
      */
-    public java.util.Optional<io.sluice.batch.ExecutionGraph> graph(long executionId) {
-        return java.util.Optional.ofNullable(io.sluice.batch.ExecutionGraph.of(find(executionId).getExecutionContext()));
+    public Optional<ExecutionGraph> graph(long executionId) {
+        return Optional.ofNullable(ExecutionGraph.of(find(executionId).getExecutionContext()));
     }
 
     /**
@@ -410,19 +421,19 @@ public class ExecutionService {
      *
      * @return false when some still run after it
      */
-    public boolean awaitStarted(java.time.Duration patience) throws InterruptedException {
+    public boolean awaitStarted(Duration patience) throws InterruptedException {
         background.shutdown();
-        return background.awaitTermination(patience.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return background.awaitTermination(patience.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    private JobExecution inBackground(java.util.function.Function<JobExecutionListener, JobExecution> job) {
+    private JobExecution inBackground(Function<JobExecutionListener, JobExecution> job) {
         if (stopRequested.get()) {
             throw new OperationFailedException("sluice is stopping; it starts no job now");
         }
         if (!startSlots.tryAcquire()) {
             throw new ConflictException(MAX_STARTED + " jobs started through serve still run; start this one when one of them has ended");
         }
-        java.util.concurrent.CompletableFuture<JobExecution> started = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<JobExecution> started = new CompletableFuture<>();
         JobExecutionListener whenStarted = new JobExecutionListener() {
             @Override
             public void beforeJob(JobExecution execution) {
@@ -439,7 +450,7 @@ public class ExecutionService {
                     startSlots.release();
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+        } catch (RejectedExecutionException stopping) {
             startSlots.release();
             throw new OperationFailedException("sluice is stopping; it starts no job now");
         }
@@ -448,7 +459,7 @@ public class ExecutionService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new OperationFailedException("interrupted while the job was starting", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             if (e.getCause() instanceof SluiceException cause) {
                 throw cause;
             }

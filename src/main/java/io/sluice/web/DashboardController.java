@@ -6,21 +6,28 @@ import io.sluice.execution.ExecutionService;
 import io.sluice.monitoring.ExecutionFilter;
 import io.sluice.monitoring.ExecutionView;
 import io.sluice.runner.JobSchedules;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
+import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -37,7 +44,7 @@ class DashboardController {
 
     private static final int TREND = 20;
     private static final int REJECT_SAMPLE = 20;
-    private static final tools.jackson.databind.json.JsonMapper JSON = tools.jackson.databind.json.JsonMapper.builder().build();
+    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final ExecutionService executions;
     private final ExecutionReads reads;
@@ -98,7 +105,7 @@ class DashboardController {
                 @RequestParam(required = false) String since, @RequestParam(required = false) String until,
                 @RequestParam(required = false) String parameter, @RequestParam(defaultValue = "1") int page,
                 @RequestParam(defaultValue = "20") int size, @RequestHeader(value = "HX-Request", required = false) String htmx,
-                jakarta.servlet.http.HttpServletRequest request) {
+                HttpServletRequest request) {
         model.addAttribute("self", request.getQueryString() == null ? "/executions" : "/executions?" + request.getQueryString());
         model.addAttribute("jobNames", executions.jobNames());
         model.addAttribute("statuses", Arrays.stream(BatchStatus.values()).map(BatchStatus::name).toList());
@@ -185,16 +192,16 @@ class DashboardController {
             double seconds = Math.max(0.001, Duration.between(step.started(), step.ended()).toMillis() / 1000.0);
             points.add(new double[]{step.ended().toInstant().toEpochMilli() / 1000.0, step.read() / seconds});
         }
-        points.sort(java.util.Comparator.comparingDouble(point -> point[0]));
+        points.sort(Comparator.comparingDouble(point -> point[0]));
         return JSON.writeValueAsString(points).replace("<", "\\u003c");
     }
 
     /** A page for what a request asked that cannot be: 404 for an unknown execution, 400 for a bad id, with the reason. */
-    @org.springframework.web.bind.annotation.ExceptionHandler({SluiceException.class,
-            org.springframework.web.method.annotation.MethodArgumentTypeMismatchException.class})
-    String problem(Exception e, Model model, jakarta.servlet.http.HttpServletResponse response) {
-        org.springframework.http.HttpStatus status = e instanceof SluiceException sluice ? ApiErrors.status(sluice.kind())
-                : org.springframework.http.HttpStatus.BAD_REQUEST;
+    @ExceptionHandler({SluiceException.class,
+            MethodArgumentTypeMismatchException.class})
+    String problem(Exception e, Model model, HttpServletResponse response) {
+        HttpStatus status = e instanceof SluiceException sluice ? ApiErrors.status(sluice.kind())
+                : HttpStatus.BAD_REQUEST;
         response.setStatus(status.value());
         model.addAttribute("title", status.getReasonPhrase());
         model.addAttribute("detail", status.is5xxServerError() ? "sluice could not answer (see the serve log)" : e instanceof SluiceException

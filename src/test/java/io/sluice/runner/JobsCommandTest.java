@@ -98,6 +98,39 @@ class JobsCommandTest {
     }
 
     /** A jobs folder holding {@code a-nightly.yml}: a workflow on a cron schedule in a zone. */
+    @org.junit.jupiter.api.Test
+    void notifications_with_a_problem_are_each_reported_with_their_line() throws Exception {
+        // given a definition whose notifications have six problems, and a valid one
+        Path jobs = Files.createDirectories(temp.resolve("hooks"));
+        Files.writeString(jobs.resolve("hooked.yml"), """
+                name: hooked
+                family: workflow
+                parameters: {file: %s}
+                notifications:
+                  - {on: crash, url: "https://hooks.example/a"}
+                  - {on: failure, url: "ftp://hooks.example/a"}
+                  - {on: long, url: "https://hooks.example/a"}
+                  - {on: success, after: 1h, url: "https://hooks.example/a"}
+                  - {on: failure, url: "https://hooks.example/a", secret-env: "s3cret value"}
+                  - {on: late, after: 30m}
+                  - {on: failure, url: "https://hooks.example/ok", secret-env: HOOK_KEY}
+                """.formatted(workflow()));
+
+        // when
+        Sluice.Result validated = new Sluice(TestDatabase.hsqldb()).run("jobs", "validate", "--jobs-dir", jobs.toString());
+
+        // then
+        assertThat(validated.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        String file = jobs.resolve("hooked.yml").toString();
+        assertThat(validated.out().lines().toList()).containsExactly(
+                file + " line 5: on 'crash' is none of failure, success, long, late",
+                file + " line 6: url 'ftp://hooks.example/a' is not an http:// or https:// URL of at most 2,000 characters",
+                file + " line 7: a notification on long needs after: (a duration like 2h)",
+                file + " line 8: after applies to long and late notifications only",
+                file + " line 9: secret-env 's3cret value' is not an environment variable's name (the key itself never goes in the file)",
+                file + " line 10: a notification needs a url");
+    }
+
     private Path folder() throws Exception {
         Path jobs = Files.createDirectories(temp.resolve("jobs"));
         Files.writeString(jobs.resolve("a-nightly.yml"), """
