@@ -158,6 +158,11 @@ public class ExecutionService {
                         jobExecution.setStatus(BatchStatus.STOPPING); // the job ends STOPPED before its first step
                     }
                 }
+
+                @Override
+                public void afterJob(JobExecution jobExecution) {
+                    keepRootCauses(jobExecution);
+                }
             });
             abstractJob.registerJobExecutionListener(progress);
             if (lineage.enabled()) {
@@ -466,6 +471,40 @@ public class ExecutionService {
             throw new OperationFailedException("the job could not start: " + e.getCause().getClass().getSimpleName() + " (see the log)",
                     e.getCause());
         }
+    }
+
+    /**
+     * Puts the root cause of a failed execution's and failed steps' exceptions in one line before their exit
+     * descriptions: the repository keeps 2,500 characters of a description, which a stack trace fills before its
+     * {@code Caused by} lines, so that {@code show}, the API, the pages, webhooks and lineage could not tell why.
+     */
+    private void keepRootCauses(JobExecution execution) {
+        for (StepExecution step : execution.getStepExecutions()) {
+            rootCause(step.getFailureExceptions()).filter(line -> !step.getExitStatus().getExitDescription().startsWith(line)).ifPresent(line -> {
+                step.setExitStatus(new ExitStatus(step.getExitStatus().getExitCode(), line + "\n" + step.getExitStatus().getExitDescription()));
+                try {
+                    jobRepository.update(step);
+                } catch (RuntimeException e) {
+                    // the database is away: the step keeps the description it has
+                }
+            });
+        }
+        rootCause(execution.getAllFailureExceptions()).filter(line -> !execution.getExitStatus().getExitDescription().startsWith(line))
+                .ifPresent(line -> execution.setExitStatus(new ExitStatus(execution.getExitStatus().getExitCode(),
+                        line + "\n" + execution.getExitStatus().getExitDescription())));
+    }
+
+    /** {@code SimpleName: message} of the deepest cause of the first exception, or empty for none. */
+    private static Optional<String> rootCause(List<Throwable> failures) {
+        if (failures.isEmpty()) {
+            return Optional.empty();
+        }
+        Throwable root = failures.get(0);
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? "" : ": " + root.getMessage().strip().lines().findFirst().orElse("");
+        return Optional.of(root.getClass().getSimpleName() + message);
     }
 
     /** The executions this process is running now (for the shutdown hook). */

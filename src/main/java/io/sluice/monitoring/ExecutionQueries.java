@@ -152,6 +152,9 @@ public final class ExecutionQueries {
      * execution. A partitioned step's counts are those of its partitions in this execution.
      */
     public Optional<ExecutionView> find(long id) throws SQLException {
+        if (id < 0) {
+            return Optional.empty(); // ids are never negative; -1 means "any" to the list query
+        }
         List<ExecutionView> found = query(new ExecutionFilter(null, null, null, 1, 0), id);
         if (found.isEmpty()) {
             return Optional.empty();

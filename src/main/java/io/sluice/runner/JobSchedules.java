@@ -115,6 +115,21 @@ public class JobSchedules {
     }
 
     /**
+     * A definition that may be launched by hand now (the API's and the dashboard's Run now).
+     *
+     * @throws NotFoundException when no definition has that name
+     * @throws io.sluice.ConflictException when its last execution still runs
+     */
+    public Row startable(String name) {
+        Row row = get(name);
+        if (row.lastStatus() != null && List.of("STARTING", "STARTED", "STOPPING").contains(row.lastStatus())) {
+            throw new io.sluice.ConflictException(name + "'s execution " + row.lastExecutionId() + " still runs (" + row.lastStatus()
+                    + "); start it again once that one has ended");
+        }
+        return row;
+    }
+
+    /**
      * The job parameters a definition launches its family with, as its file gave them when it was last read.
      *
      * @throws NotFoundException when no definition has that name

@@ -86,7 +86,7 @@ class ApiController {
      */
     @PostMapping("/jobs/{name}/start")
     ResponseEntity<Started> startDefinition(@PathVariable String name) {
-        JobSchedules.Row row = schedules.get(name);
+        JobSchedules.Row row = schedules.startable(name);
         JobExecution execution = executions.start(row.family(), schedules.parameters(name));
         schedules.launched(name, execution.getId());
         return accepted(execution);

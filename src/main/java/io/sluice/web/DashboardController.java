@@ -142,7 +142,7 @@ class DashboardController {
     @PostMapping("/jobs/{name}/start")
     String startDefinition(@PathVariable String name, RedirectAttributes redirect) {
         try {
-            JobSchedules.Row row = schedules.get(name);
+            JobSchedules.Row row = schedules.startable(name);
             JobExecution started = executions.start(row.family(), schedules.parameters(name));
             schedules.launched(name, started.getId());
             redirect.addFlashAttribute("message", name + " started as execution " + started.getId());
