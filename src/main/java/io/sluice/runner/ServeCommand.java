@@ -1,24 +1,39 @@
 package io.sluice.runner;
 
+import io.sluice.InvalidInputException;
 import io.sluice.execution.ExecutionService;
+import io.sluice.persistence.SluiceProperties;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.env.Environment;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.security.crypto.factory.PasswordEncoderFactories;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
  * {@code sluice serve}: the long-running process that fires the schedules of {@code jobs/} (see
  * {@link ScheduleRunner}): each fire runs exactly once however many {@code serve} processes share the
  * database. On the default embedded database it is the process that holds the files and lets the others
- * in through its loopback server. SIGTERM or Ctrl-C stops the running jobs after their current chunk
- * (they end STOPPED and restart cleanly), then the process.
+ * in through its loopback server. It also serves the dashboard and the REST API (the {@code web} package) on
+ * {@code server.address}:{@code server.port} (127.0.0.1:8080; without them, told, when the port is taken), tells
+ * the definitions' webhooks ({@link Notifications}) and purges the history older than {@code sluice.serve.retention}.
+ * SIGTERM or Ctrl-C stops the running jobs after their current chunk (they end STOPPED and restart cleanly), then
+ * the process.
  */
 @Command(name = "serve", mixinStandardHelpOptions = true,
-        description = {"Run the schedules of jobs/: each fire exactly once across every serve process on the database.",
+        description = {"Run the schedules of jobs/: each fire exactly once across every serve process on the database;"
+                + " serve the dashboard and the REST API on 127.0.0.1:8080 (SERVER_PORT), tell the definitions' webhooks, keep the history for sluice.serve.retention.",
                 "Failed fires are restarted as their retry policy says; executions of dead processes are recovered. Ctrl-C or SIGTERM stops it."})
 class ServeCommand implements Callable<Integer> {
 
@@ -29,12 +44,12 @@ class ServeCommand implements Callable<Integer> {
     @Mixin
     JobsCommand.Folder folder = new JobsCommand.Folder();
 
-    @picocli.CommandLine.Option(names = "--hash-password",
+    @Option(names = "--hash-password",
             description = "Read a password from standard input, print its bcrypt hash for sluice.serve.users, and exit.")
     boolean hashPassword;
 
     @Override
-    public Integer call() throws InterruptedException, java.io.IOException {
+    public Integer call() throws InterruptedException, IOException {
         if (hashPassword) {
             return printPasswordHash();
         }
@@ -45,7 +60,7 @@ class ServeCommand implements Callable<Integer> {
             boot.webAddress().ifPresent(url -> System.out.println("sluice serve: dashboard at " + url + ", REST API at " + url + "api/"));
             runner.stopWhen(boot::stopRequested);
             retention(boot).ifPresent(retention -> {
-                runner.retain(retention, boot.bean(io.sluice.persistence.SluiceProperties.class).dataDir());
+                runner.retain(retention, boot.bean(SluiceProperties.class).dataDir());
                 System.out.println("sluice serve: keeping executions for " + retention.toDays() + " days after their end (sluice.serve.retention)");
             });
             while (!boot.stopRequested()) {
@@ -73,23 +88,23 @@ class ServeCommand implements Callable<Integer> {
      * {@code sluice.serve.retention} ({@code SLUICE_SERVE_RETENTION}): how long the history of an ended execution is kept,
      * as {@code 30d} or {@code PT720H}; empty when not set (everything is kept).
      *
-     * @throws io.sluice.InvalidInputException when it is not a duration of at least a day
+     * @throws InvalidInputException when it is not a duration of at least a day
      */
-    private static java.util.Optional<Duration> retention(BootContext boot) {
-        String text = boot.bean(org.springframework.core.env.Environment.class).getProperty("sluice.serve.retention", "").trim();
+    private static Optional<Duration> retention(BootContext boot) {
+        String text = boot.bean(Environment.class).getProperty("sluice.serve.retention", "").trim();
         if (text.isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         Duration retention;
         try {
-            retention = org.springframework.boot.convert.DurationStyle.detectAndParse(text);
+            retention = DurationStyle.detectAndParse(text);
         } catch (IllegalArgumentException e) {
-            throw new io.sluice.InvalidInputException("sluice.serve.retention '" + text + "' is not a duration like 30d or 90d");
+            throw new InvalidInputException("sluice.serve.retention '" + text + "' is not a duration like 30d or 90d");
         }
         if (retention.compareTo(Duration.ofDays(1)) < 0) {
-            throw new io.sluice.InvalidInputException("sluice.serve.retention '" + text + "' is shorter than a day");
+            throw new InvalidInputException("sluice.serve.retention '" + text + "' is shorter than a day");
         }
-        return java.util.Optional.of(retention);
+        return Optional.of(retention);
     }
 
     private static Duration remaining(Instant deadline) {
@@ -98,19 +113,19 @@ class ServeCommand implements Callable<Integer> {
     }
 
     /** The {@code {bcrypt}} hash of the password on standard input (asked for without echo on a terminal). */
-    private static int printPasswordHash() throws java.io.IOException {
+    private static int printPasswordHash() throws IOException {
         String password;
         if (System.console() != null) {
             char[] typed = System.console().readPassword("Password: ");
             password = typed == null ? "" : new String(typed);
         } else {
-            String line = new java.io.BufferedReader(new java.io.InputStreamReader(System.in, java.nio.charset.StandardCharsets.UTF_8)).readLine();
+            String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
             password = line == null ? "" : line;
         }
         if (password.isEmpty()) {
-            throw new io.sluice.InvalidInputException("no password on standard input (echo -n 'secret' | sluice serve --hash-password)");
+            throw new InvalidInputException("no password on standard input (echo -n 'secret' | sluice serve --hash-password)");
         }
-        System.out.println(org.springframework.security.crypto.factory.PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(password));
+        System.out.println(PasswordEncoderFactories.createDelegatingPasswordEncoder().encode(password));
         return ExitCode.SUCCESS.code();
     }
 }
