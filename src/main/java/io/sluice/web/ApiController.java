@@ -44,8 +44,10 @@ class ApiController {
     private final ExecutionService executions;
     private final ExecutionReads reads;
     private final JobSchedules schedules;
+    private final Launches launches;
 
-    ApiController(ExecutionService executions, ExecutionReads reads, JobSchedules schedules) {
+    ApiController(ExecutionService executions, ExecutionReads reads, JobSchedules schedules, Launches launches) {
+        this.launches = launches;
         this.executions = executions;
         this.reads = reads;
         this.schedules = schedules;
@@ -86,10 +88,7 @@ class ApiController {
      */
     @PostMapping("/jobs/{name}/start")
     ResponseEntity<Started> startDefinition(@PathVariable String name) {
-        JobSchedules.Row row = schedules.startable(name);
-        JobExecution execution = executions.start(row.family(), schedules.parameters(name));
-        schedules.launched(name, execution.getId());
-        return accepted(execution);
+        return accepted(launches.startDefinition(name));
     }
 
     /**
@@ -181,9 +180,7 @@ class ApiController {
      */
     @PostMapping("/executions/{id}/restart")
     ResponseEntity<Started> restart(@PathVariable long id) {
-        JobExecution restart = executions.startRestart(id);
-        schedules.restarted(id, restart.getId());
-        return accepted(restart);
+        return accepted(launches.restart(id));
     }
 
     /** Marks an execution whose process died FAILED, so that it can be restarted. 404 unknown, 409 not left running or its process lives. */

@@ -49,8 +49,10 @@ class DashboardController {
     private final ExecutionService executions;
     private final ExecutionReads reads;
     private final JobSchedules schedules;
+    private final Launches launches;
 
-    DashboardController(ExecutionService executions, ExecutionReads reads, JobSchedules schedules) {
+    DashboardController(ExecutionService executions, ExecutionReads reads, JobSchedules schedules, Launches launches) {
+        this.launches = launches;
         this.executions = executions;
         this.reads = reads;
         this.schedules = schedules;
@@ -142,9 +144,7 @@ class DashboardController {
     @PostMapping("/jobs/{name}/start")
     String startDefinition(@PathVariable String name, RedirectAttributes redirect) {
         try {
-            JobSchedules.Row row = schedules.startable(name);
-            JobExecution started = executions.start(row.family(), schedules.parameters(name));
-            schedules.launched(name, started.getId());
+            JobExecution started = launches.startDefinition(name);
             redirect.addFlashAttribute("message", name + " started as execution " + started.getId());
             return "redirect:/executions/" + started.getId();
         } catch (SluiceException e) {
@@ -162,8 +162,7 @@ class DashboardController {
                     redirect.addFlashAttribute("message", "execution " + id + " stops after its current chunk");
                 }
                 case "restart" -> {
-                    JobExecution restarted = executions.startRestart(id);
-                    schedules.restarted(id, restarted.getId());
+                    JobExecution restarted = launches.restart(id);
                     redirect.addFlashAttribute("message", "execution " + id + " restarted as execution " + restarted.getId());
                     return "redirect:/executions/" + restarted.getId();
                 }
