@@ -10,6 +10,7 @@ import org.springframework.batch.core.listener.ChunkListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.StepContext;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
+import org.springframework.batch.core.step.ListableStepLocator;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.item.ChunkOrientedStep;
@@ -22,6 +23,7 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -41,9 +43,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * its chunk's transaction ended with an unknown outcome (the step execution offers no way to undo
  * that; sluice's transaction manager avoids it for lost connections); such a step fails, and
  * {@code sluice restart} continues it. A chunk whose commit was cut off after the server took it
- * is written again (as unchanged rows).
+ * is written again (as unchanged rows). It locates the step it wraps by its name, so that whoever
+ * instruments a job (metrics) reaches that step too.
  */
-public final class OutageTolerantStep implements Step {
+public final class OutageTolerantStep implements Step, ListableStepLocator {
 
     private static final Logger log = LoggerFactory.getLogger(OutageTolerantStep.class);
 
@@ -135,6 +138,18 @@ public final class OutageTolerantStep implements Step {
     @Override
     public String getName() {
         return delegate.getName();
+    }
+
+    /** The wrapped step's name, the same as this step's. */
+    @Override
+    public Collection<String> getStepNames() {
+        return List.of(delegate.getName());
+    }
+
+    /** The wrapped step, for its name; null for another name. */
+    @Override
+    public Step getStep(String stepName) {
+        return delegate.getName().equals(stepName) ? delegate : null;
     }
 
     @Override

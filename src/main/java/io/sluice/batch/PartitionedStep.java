@@ -1,14 +1,17 @@
 package io.sluice.batch;
 
+import org.springframework.batch.core.partition.PartitionStep;
+import org.springframework.batch.core.partition.support.SimpleStepExecutionSplitter;
 import org.springframework.batch.core.partition.support.TaskExecutorPartitionHandler;
 import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.step.ListableStepLocator;
 import org.springframework.batch.core.step.Step;
 import org.springframework.batch.core.step.StepExecution;
-import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +25,8 @@ import java.util.function.BiFunction;
  * partitions parse. The partitions' step executions are named {@code <step>:part-1-of-2} and so on;
  * a restart runs each from its last committed chunk, and runs again the partitions that had
  * completed, from where they ended: their readers then read nothing, unless the source changed since,
- * when they read it again from the start ({@link SourceChange}).
+ * when they read it again from the start ({@link SourceChange}). The step lists its partitions' steps
+ * ({@link ListableStepLocator}), so that whoever instruments a job reaches them too.
  */
 public final class PartitionedStep {
 
@@ -49,15 +53,44 @@ public final class PartitionedStep {
         threads.setDaemon(true);
         handler.setTaskExecutor(threads);
         handler.setStep(workers.values().iterator().next());
-        return new StepBuilder(name, jobRepository)
-                .allowStartIfComplete(true) // see the class comment: completed partitions run again on restart, from where they ended
-                .partitioner(name, gridSize -> {
-                    Map<String, ExecutionContext> fresh = new LinkedHashMap<>();
-                    partitionNames.forEach(partition -> fresh.put(partition, new ExecutionContext()));
-                    return fresh;
-                })
-                .partitionHandler(handler)
-                .build();
+        // what StepBuilder.partitioner(...).build() does, on a PartitionStep that can list its partitions' steps
+        SimpleStepExecutionSplitter splitter = new SimpleStepExecutionSplitter(jobRepository, name, gridSize -> {
+            Map<String, ExecutionContext> fresh = new LinkedHashMap<>();
+            partitionNames.forEach(partition -> fresh.put(partition, new ExecutionContext()));
+            return fresh;
+        });
+        splitter.setAllowStartIfComplete(true);
+        LocatablePartitionStep step = new LocatablePartitionStep(jobRepository, workers);
+        step.setName(name);
+        step.setAllowStartIfComplete(true); // see the class comment: completed partitions run again on restart, from where they ended
+        step.setPartitionHandler(handler);
+        step.setStepExecutionSplitter(splitter);
+        try {
+            step.afterPropertiesSet();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot build the partitioned step " + name + ": " + e.getMessage(), e);
+        }
+        return step;
+    }
+
+    private static final class LocatablePartitionStep extends PartitionStep implements ListableStepLocator {
+
+        private final Map<String, Step> workers;
+
+        LocatablePartitionStep(JobRepository jobRepository, Map<String, Step> workers) {
+            super(jobRepository);
+            this.workers = workers;
+        }
+
+        @Override
+        public Collection<String> getStepNames() {
+            return workers.keySet();
+        }
+
+        @Override
+        public Step getStep(String stepName) {
+            return workers.get(stepName);
+        }
     }
 
     /** Runs each partition's step execution with the step built for that partition. */

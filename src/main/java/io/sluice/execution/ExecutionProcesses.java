@@ -1,5 +1,8 @@
 package io.sluice.execution;
 
+import io.sluice.persistence.DatabaseOutage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -7,51 +10,88 @@ import org.springframework.stereotype.Component;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Records which process runs each execution, so that an execution left STARTED by a process that
- * is gone can be told from one that is still running, and recovered.
+ * is gone can be told from one that is still running, and recovered. On the process's own host
+ * that is its process id; from another host, its heartbeat: every {@link #BEAT} the process stamps
+ * the executions it runs with the database's clock ({@code execution_process.heartbeat_at}), and
+ * one whose stamp is older than {@link #stale()} (the outage timeout and a minute more: a process
+ * riding out a database outage cannot beat) is taken as gone. Clocks of different hosts are never
+ * compared: both the stamp and its age are the database's.
  */
 @Component
 class ExecutionProcesses implements JobExecutionListener {
 
+    private static final Logger log = LoggerFactory.getLogger(ExecutionProcesses.class);
+
+    /** How often a process stamps the executions it runs. */
+    static final Duration BEAT = Duration.ofSeconds(10);
+
     private static final String INSERT = """
-            INSERT INTO execution_process (job_execution_id, host, pid, started_at) VALUES (:id, :host, :pid, :started)
+            INSERT INTO execution_process (job_execution_id, host, pid, started_at, heartbeat_at)
+            VALUES (:id, :host, :pid, :started, CURRENT_TIMESTAMP)
             """;
     private static final String SELECT = """
-            SELECT host, pid FROM execution_process WHERE job_execution_id = :id
+            SELECT host, pid, heartbeat_at, CURRENT_TIMESTAMP AS now FROM execution_process WHERE job_execution_id = :id
+            """;
+    private static final String BEAT_SQL = """
+            UPDATE execution_process SET heartbeat_at = CURRENT_TIMESTAMP WHERE job_execution_id IN (:ids)
+            """;
+    private static final String CLAIM = """
+            UPDATE execution_process SET host = :host, pid = :pid, heartbeat_at = CURRENT_TIMESTAMP
+            WHERE job_execution_id = :id AND host = :oldHost AND pid = :oldPid
             """;
 
     private final JdbcClient jdbc;
+    private final Duration stale;
     private final Set<Long> runningHere = ConcurrentHashMap.newKeySet();
+    private volatile ScheduledExecutorService heart;
 
-    ExecutionProcesses(JdbcClient jdbc) {
+    ExecutionProcesses(JdbcClient jdbc, DatabaseOutage outage) {
         this.jdbc = jdbc;
+        this.stale = outage.timeout().plusMinutes(1);
     }
 
     /**
-     * @param stillRunsHere the owner is this process and it still runs the execution
+     * @param host           the host it ran on
+     * @param pid            its process id there
+     * @param sinceHeartbeat how long ago (on the database's clock) it last stamped the execution; null when it never did
+     * @param stale          how old a stamp is when its process is taken as gone
+     * @param stillRunsHere  the owner is this process and it still runs the execution
      */
-    record Owner(String host, long pid, boolean stillRunsHere) {
+    record Owner(String host, long pid, Duration sinceHeartbeat, Duration stale, boolean stillRunsHere) {
 
         /**
-         * True only when the owner ran on this host and no such process lives now, or the owner is
-         * this process and it no longer runs the execution (it ended without recording its end).
+         * True when the owner ran on this host and no such process lives now, or the owner is this process and it
+         * no longer runs the execution (it ended without recording its end), or the owner ran on another host and
+         * has not stamped the execution for longer than {@code stale}.
          */
-        boolean provablyGone() {
+        boolean gone() {
             if (!host.equals(hostName())) {
-                return false;
+                return sinceHeartbeat != null && sinceHeartbeat.compareTo(stale) > 0;
             }
             if (pid == ProcessHandle.current().pid()) {
                 return !stillRunsHere;
             }
             return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
         }
+    }
+
+    /** How old a heartbeat is when its process is taken as gone. */
+    Duration stale() {
+        return stale;
     }
 
     /** This process no longer runs the execution, however it ended. */
@@ -68,12 +108,63 @@ class ExecutionProcesses implements JobExecutionListener {
                 .param("pid", ProcessHandle.current().pid())
                 .param("started", OffsetDateTime.now(ZoneOffset.UTC))
                 .update();
+        startBeating();
     }
 
     Optional<Owner> ownerOf(long jobExecutionId) {
         return jdbc.sql(SELECT).param("id", jobExecutionId)
-                .query((rs, row) -> new Owner(rs.getString("host"), rs.getLong("pid"), runningHere.contains(jobExecutionId)))
+                .query((rs, row) -> {
+                    Timestamp beat = rs.getTimestamp("heartbeat_at");
+                    Duration since = beat == null ? null : Duration.between(beat.toInstant(), rs.getTimestamp("now").toInstant());
+                    return new Owner(rs.getString("host"), rs.getLong("pid"), since, stale, runningHere.contains(jobExecutionId));
+                })
                 .optional();
+    }
+
+    /**
+     * Makes this process the owner of an execution whose owner is gone, so that of several processes recovering
+     * it at once only one does.
+     *
+     * @return whether this process took it; false when another one had already
+     */
+    boolean claim(long jobExecutionId, Owner gone) {
+        return jdbc.sql(CLAIM)
+                .param("host", hostName())
+                .param("pid", ProcessHandle.current().pid())
+                .param("id", jobExecutionId)
+                .param("oldHost", gone.host())
+                .param("oldPid", gone.pid())
+                .update() == 1;
+    }
+
+    /** Stamps the executions this process runs every {@link #BEAT}, on a daemon thread started with the first job. */
+    private void startBeating() {
+        if (heart != null) {
+            return;
+        }
+        synchronized (this) {
+            if (heart == null) {
+                ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                    Thread beating = new Thread(runnable, "sluice-heartbeat");
+                    beating.setDaemon(true);
+                    return beating;
+                });
+                thread.scheduleWithFixedDelay(this::beat, BEAT.toMillis(), BEAT.toMillis(), TimeUnit.MILLISECONDS);
+                heart = thread;
+            }
+        }
+    }
+
+    private void beat() {
+        List<Long> ids = List.copyOf(runningHere);
+        if (ids.isEmpty()) {
+            return;
+        }
+        try {
+            jdbc.sql(BEAT_SQL).param("ids", ids).update();
+        } catch (RuntimeException e) {
+            log.debug("heartbeat not recorded (the database is away?): {}", e.getMessage());
+        }
     }
 
     static String hostName() {

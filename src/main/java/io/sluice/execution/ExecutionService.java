@@ -1,5 +1,6 @@
 package io.sluice.execution;
 
+import io.micrometer.observation.ObservationRegistry;
 import io.sluice.ConflictException;
 import io.sluice.InvalidInputException;
 import io.sluice.NotFoundException;
@@ -23,7 +24,9 @@ import org.springframework.batch.core.launch.JobRestartException;
 import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.step.StepExecution;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.dao.EmptyResultDataAccessException;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -85,6 +88,8 @@ public class ExecutionService {
 
     private final JobOperator jobOperator;
     private final LineageEvents lineage;
+    /** Spring Batch's metrics go through it (Boot's, with the actuator); NOOP without one. */
+    private final ObservationRegistry observations;
     private final JobRepository jobRepository;
     private final Map<String, JobFamily> families = new TreeMap<>();
     private final ExecutionProcesses processes;
@@ -104,8 +109,10 @@ public class ExecutionService {
     });
 
     ExecutionService(JobOperator jobOperator, JobRepository jobRepository, List<JobFamily> families,
-                     ExecutionProcesses processes, DataSource dataSource, DatabaseOutage outage, LineageEvents lineage) {
+                     ExecutionProcesses processes, DataSource dataSource, DatabaseOutage outage, LineageEvents lineage,
+                     ObjectProvider<ObservationRegistry> observations) {
         this.lineage = lineage;
+        this.observations = observations.getIfAvailable(() -> ObservationRegistry.NOOP);
         this.jobOperator = jobOperator;
         this.jobRepository = jobRepository;
         this.processes = processes;
@@ -146,6 +153,9 @@ public class ExecutionService {
      */
     public JobExecution launch(String jobName, JobParameters parameters, JobExecutionListener progress) {
         Job job = family(jobName).create(parameters);
+        if (!observations.isNoop()) {
+            BatchObservations.instrument(job, observations);
+        }
         JobExecution[] launched = new JobExecution[1];
         if (job instanceof AbstractJob abstractJob) {
             abstractJob.registerJobExecutionListener(processes);
@@ -240,6 +250,7 @@ public class ExecutionService {
      * @throws ConflictException when it is running, complete, abandoned or already restarted
      */
     public JobExecution restart(long executionId, JobExecutionListener progress) {
+        awaitEndedHere(executionId, Duration.ofSeconds(10));
         JobExecution execution = find(executionId);
         if (unsettled(execution)) {
             recoverIfOrphaned(execution);
@@ -280,7 +291,8 @@ public class ExecutionService {
      * (Spring Batch's {@code JobOperator.recover} leaves UNKNOWN as it is).
      *
      * @throws NotFoundException when there is no such execution
-     * @throws ConflictException when it is not running, or its process still lives on this host
+     * @throws ConflictException when it is not running, or its process still lives on this host, or a process on
+     *                           another host still stamps it (its heartbeat is younger than the outage timeout and a minute)
      */
     public JobExecution recover(long executionId) {
         JobExecution execution = find(executionId);
@@ -289,9 +301,14 @@ public class ExecutionService {
                     + " and none of its steps is left running or UNKNOWN; nothing to recover");
         }
         processes.ownerOf(executionId).ifPresent(owner -> {
-            if (owner.host().equals(ExecutionProcesses.hostName()) && !owner.provablyGone()) {
+            if (owner.host().equals(ExecutionProcesses.hostName()) && !owner.gone()) {
                 throw new ConflictException("execution " + executionId + " is still running in process "
                         + owner.pid() + "; stop it with `sluice stop " + executionId + "`");
+            }
+            if (!owner.gone() && owner.sinceHeartbeat() != null) {
+                throw new ConflictException("execution " + executionId + " is still running in process " + owner.pid() + " on "
+                        + owner.host() + ", which said so " + owner.sinceHeartbeat().toSeconds() + " s ago; stop it with `sluice stop "
+                        + executionId + "`, or recover it once that process has been silent for " + owner.stale().toSeconds() + " s");
             }
         });
         return markFailed(execution, RECOVERED);
@@ -310,8 +327,10 @@ public class ExecutionService {
 
     /**
      * Recovers, as {@link #recover} does, every execution left STARTED or UNKNOWN (with an end time or
-     * not), or with a step left so, whose process is provably gone: it ran on this host and no longer
-     * lives. Executions whose process may still live (another host, or none recorded) are left as they are.
+     * not), or with a step left so, whose process is gone: it ran on this host and no longer lives, or
+     * it ran on another host and has not stamped its heartbeat for longer than the outage timeout and a
+     * minute. Executions whose process may still live (or none is recorded) are left as they are. Of
+     * several processes recovering at once, each execution is recovered by one (it claims the execution first).
      *
      * @return what was recovered, oldest execution first; empty when nothing was
      */
@@ -325,8 +344,11 @@ public class ExecutionService {
             } catch (EmptyResultDataAccessException e) {
                 continue; // purged meanwhile
             }
-            if (execution == null || !unsettled(execution)
-                    || !processes.ownerOf(id).map(ExecutionProcesses.Owner::provablyGone).orElse(false)) {
+            if (execution == null || !unsettled(execution)) {
+                continue;
+            }
+            Optional<ExecutionProcesses.Owner> owner = processes.ownerOf(id);
+            if (owner.isEmpty() || !owner.get().gone() || !processes.claim(id, owner.get())) {
                 continue;
             }
             BatchStatus leftAs = execution.getStatus();
@@ -334,7 +356,11 @@ public class ExecutionService {
             execution.getStepExecutions().stream()
                     .filter(step -> step.getStatus().isRunning() || step.getStatus() == BatchStatus.UNKNOWN)
                     .forEach(step -> steps.put(step.getStepName(), step.getStatus()));
-            markFailed(execution, RECOVERED);
+            try {
+                markFailed(execution, RECOVERED);
+            } catch (OptimisticLockingFailureException e) {
+                continue; // its steps or itself changed meanwhile: someone else settled it
+            }
             recovered.add(new Recovered(id, execution.getJobInstance().getJobName(), leftAs, steps));
         }
         return recovered;
@@ -347,6 +373,7 @@ public class ExecutionService {
      * @throws ConflictException when it is COMPLETED or still running
      */
     public JobExecution abandon(long executionId) {
+        awaitEndedHere(executionId, Duration.ofSeconds(10));
         JobExecution execution = find(executionId);
         if (execution.getStatus() == BatchStatus.COMPLETED) {
             throw new ConflictException("execution " + executionId + " is COMPLETED; there is nothing to abandon");
@@ -538,7 +565,7 @@ public class ExecutionService {
     }
 
     private void recoverIfOrphaned(JobExecution execution) {
-        boolean gone = processes.ownerOf(execution.getId()).map(ExecutionProcesses.Owner::provablyGone).orElse(false);
+        boolean gone = processes.ownerOf(execution.getId()).map(ExecutionProcesses.Owner::gone).orElse(false);
         if (!gone) {
             throw new ConflictException("execution " + execution.getId() + " is " + execution.getStatus()
                     + "; if its process died, run `sluice recover " + execution.getId() + "` first");
@@ -575,6 +602,23 @@ public class ExecutionService {
             jobRepository.update(execution);
         }
         return execution;
+    }
+
+    /**
+     * Waits, at most {@code patience}, until a job this process runs for the execution has returned: a stopped
+     * job records STOPPED before its listeners and its last update have run, and an action taken in between
+     * would be overwritten by them.
+     */
+    private void awaitEndedHere(long executionId, Duration patience) {
+        Instant deadline = Instant.now().plus(patience);
+        while (running.stream().anyMatch(execution -> execution.getId() == executionId) && Instant.now().isBefore(deadline)) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     private JobExecution find(long executionId) {

@@ -1,6 +1,7 @@
 package io.sluice.migration;
 
 import io.sluice.InvalidInputException;
+import io.sluice.batch.Flows;
 import io.sluice.batch.InvalidParametersException;
 import io.sluice.batch.JobFamily;
 import io.sluice.batch.OutageTolerantStep;
@@ -103,7 +104,7 @@ public class MigrationFamily implements JobFamily {
         return new JobBuilder(MigrationParameters.JOB_NAME, jobRepository)
                 .validator(validator())
                 .listener(listener)
-                .start(migration.flow(parameters))
+                .start(Flows.listable(migration.flow(parameters))) // listable: so that its steps get metrics
                 .next(archiveStep())
                 .end()
                 .build();

@@ -7,9 +7,11 @@ import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.context.event.ApplicationEnvironmentPreparedEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
+import sun.misc.Signal;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -17,7 +19,8 @@ import java.util.Optional;
  * by one that first asks a running job to stop and waits for its chunk to commit, so that Ctrl-C
  * or SIGTERM leaves a STOPPED execution that restarts cleanly, not one stuck in STARTED, and the
  * process then exits with the command's code (1 for a stopped job), not the signal's 143 or 130.
- * A job about to start when the signal comes ends STOPPED before its first step. A signal that
+ * A second signal while it stops ends the process at once. A job about to start when the signal comes
+ * ends STOPPED before its first step. A signal that
  * comes while the context is still starting ends the process at once, with the signal's code.
  */
 final class BootContext implements AutoCloseable {
@@ -135,12 +138,32 @@ final class BootContext implements AutoCloseable {
         }
         ExecutionService control = context.getBean(ExecutionService.class);
         stopRequested = true;
+        endAtOnceOnAnotherSignal();
         if (!control.running().isEmpty()) {
-            System.err.println("sluice: stopping after the current chunk...");
+            System.err.println("sluice: stopping after the current chunk (a second Ctrl-C or SIGTERM ends it at once)...");
         }
         control.stopRunning();
         Optional<Integer> code = ProcessExit.awaitCommandCode(STOP_WAIT);
         context.close();
         code.ifPresent(Runtime.getRuntime()::halt);
+    }
+
+    /**
+     * While this process stops gracefully, a second Ctrl-C or SIGTERM ends it at once, with 128 + the signal's
+     * number (130, 143): the JVM itself ignores signals once its shutdown has begun. What still ran is left
+     * STARTED, for {@code sluice recover} (or another serve) to settle.
+     */
+    private static void endAtOnceOnAnotherSignal() {
+        for (String name : List.of("INT", "TERM")) {
+            try {
+                Signal.handle(new Signal(name), signal -> {
+                    System.err.println("sluice: SIG" + signal.getName() + " again: ending now; what still ran is left STARTED"
+                            + " (`sluice recover` settles it, then `sluice restart` continues it)");
+                    Runtime.getRuntime().halt(128 + signal.getNumber());
+                });
+            } catch (IllegalArgumentException unsupported) {
+                // no such signal here, or the JVM keeps it (-Xrs): the stop waits its full time
+            }
+        }
     }
 }

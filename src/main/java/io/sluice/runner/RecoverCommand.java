@@ -11,11 +11,11 @@ import java.util.concurrent.Callable;
 @Command(name = "recover", mixinStandardHelpOptions = true,
         description = {"Mark an execution left STARTED or UNKNOWN by a process that is gone (killed, or it lost its database) as FAILED,"
                 + " with its unfinished or UNKNOWN steps, so that it can be restarted.",
-                "Without ID: recover every execution left STARTED or UNKNOWN (or with a step left so) whose process is provably gone"
-                        + " (it ran on this host and no longer lives), and name each."})
+                "Without ID: recover every execution left STARTED or UNKNOWN (or with a step left so) whose process is gone"
+                        + " (on this host: it no longer lives; on another: it has not stamped its heartbeat for the outage timeout and a minute), and name each."})
 class RecoverCommand implements Callable<Integer> {
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The id of the execution left STARTED or UNKNOWN (default: every execution left so whose process is provably gone).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ID", description = "The id of the execution left STARTED or UNKNOWN (default: every execution left so whose process is gone).")
     Long id;
 
     @Override

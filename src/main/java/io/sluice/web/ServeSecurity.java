@@ -128,7 +128,9 @@ class ServeSecurity {
                 // DNS rebinding: a site whose name resolves to 127.0.0.1 would otherwise be same-origin with this server
                 requests.requestMatchers(request -> !LOOPBACK_HOST.matcher(String.valueOf(request.getHeader("Host"))).matches()).denyAll();
             }
-            requests.requestMatchers("/error", "/css/**", "/js/**", "/webjars/**").permitAll();
+            // health carries no details (management.endpoint.health.show-details: never), so probes need no user;
+            // /actuator/prometheus is a viewer's
+            requests.requestMatchers("/error", "/css/**", "/js/**", "/webjars/**", "/actuator/health").permitAll();
             if (open) {
                 requests.anyRequest().permitAll();
             } else {
@@ -140,6 +142,7 @@ class ServeSecurity {
             http.httpBasic(basic -> basic.realmName("sluice"));
         }
         http.csrf(csrf -> csrf.requireCsrfProtectionMatcher(needsToken()));
+        http.requestCache(cache -> cache.disable()); // HTTP Basic returns to nothing: no session for a refused request
         http.headers(headers -> headers.frameOptions(frame -> frame.deny()));
         return http.build();
     }

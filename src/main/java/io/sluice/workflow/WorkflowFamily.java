@@ -1,6 +1,7 @@
 package io.sluice.workflow;
 
 import io.sluice.InvalidInputException;
+import io.sluice.batch.Flows;
 import io.sluice.batch.InvalidParametersException;
 import io.sluice.batch.InvalidRecordException;
 import io.sluice.batch.JobFamily;
@@ -187,6 +188,7 @@ public class WorkflowFamily implements JobFamily {
                 flow = new FlowBuilder<SimpleFlow>("workflow.wave-" + (waves.indexOf(wave) + 1)).split(threads)
                         .add(branches.toArray(Flow[]::new)).build();
             }
+            flow = Flows.listable(flow); // so that its steps get metrics (BatchObservations)
             job = job == null ? builder.start(flow) : job.next(flow);
         }
         return job.end().build();

@@ -84,6 +84,15 @@ class ServeApiIT {
             assertThat(page2.get("hasNext").asBoolean()).isTrue();
             assertThat(ServeProcess.json(serve.get("/api/executions?size=1&page=3")).get("hasNext").asBoolean()).isFalse();
 
+            // and Prometheus reads Spring Batch's job, step and chunk timers of those executions, but no per-item ones
+            String metrics = serve.get("/actuator/prometheus").body();
+            assertThat(metrics)
+                    .containsPattern("spring_batch_job_seconds_count\\{[^}]*spring_batch_job_name=\"workflow\",spring_batch_job_status=\"COMPLETED\"} 3")
+                    .containsPattern("spring_batch_step_seconds_count\\{[^}]*spring_batch_step_job_name=\"workflow\"")
+                    .containsPattern("spring_batch_chunk_write_seconds_count\\{[^}]*spring_batch_chunk_write_job_name=\"workflow\"")
+                    .doesNotContain("spring_batch_item_");
+            assertThat(ServeProcess.json(serve.get("/actuator/health")).get("status").asString()).isEqualTo("UP");
+
             // and errors are problem details with the status of their kind
             assertProblem(serve.get("/api/executions/99999999"), 404, "no execution 99999999");
             assertProblem(serve.get("/api/jobs/nosuch"), 404, "no job definition named 'nosuch'");
@@ -96,6 +105,9 @@ class ServeApiIT {
             assertProblem(serve.get("/api/executions?since=yesterday"), 400, "since 'yesterday'");
             assertProblem(serve.get("/api/executions?size=1000"), 400, "size 1000");
             assertProblem(serve.get("/api/executions/abc"), 400, "id 'abc' is not a whole number");
+            assertProblem(serve.get("/api/nosuch"), 404, "nothing at this address");
+            assertProblem(serve.delete("/api/executions"), 405, "does not take that method");
+            assertProblem(serve.post("/api/executions", "job=workflow", "Content-Type", "text/plain"), 415, "application/json");
 
             // and the OpenAPI description names the endpoints; a browser's cross-site action is refused
             JsonNode openApi = ServeProcess.json(serve.get("/api/openapi.json"));
@@ -174,12 +186,15 @@ class ServeApiIT {
                 "--sluice.serve.users[0].name=viewer", "--sluice.serve.users[0].password=" + hash, "--sluice.serve.users[0].role=viewer",
                 "--sluice.serve.users[1].name=ops", "--sluice.serve.users[1].password=" + hash, "--sluice.serve.users[1].role=operator")) {
             // then requests without credentials or with a wrong password are refused, the viewer reads, only the operator acts
-            assertThat(serve.get("/api/executions").statusCode()).isEqualTo(401);
+            assertProblem(serve.get("/api/executions"), 401, "this needs a user");
+            assertThat(serve.get("/api/executions").headers().firstValue("Set-Cookie")).isEmpty();
             assertThat(serve.get("/").statusCode()).isEqualTo(401);
+            assertThat(serve.get("/actuator/prometheus").statusCode()).isEqualTo(401);
+            assertThat(serve.get("/actuator/health").statusCode()).isEqualTo(200); // for probes: it tells nothing more than UP
             assertThat(serve.as("ops", "wrong").get("/api/executions").statusCode()).isEqualTo(401);
             assertThat(serve.as("viewer", "s3cret").get("/api/executions").statusCode()).isEqualTo(200);
             assertThat(serve.get("/").statusCode()).isEqualTo(200);
-            assertThat(serve.post("/api/executions", "{\"job\": \"nosuch\"}").statusCode()).isEqualTo(403);
+            assertProblem(serve.post("/api/executions", "{\"job\": \"nosuch\"}"), 403, "an action needs an operator");
             assertThat(serve.as("ops", "s3cret").post("/api/executions", "{\"job\": \"nosuch\"}").statusCode()).isEqualTo(404);
         }
         assertThat(Files.readString(temp.resolve("serve.log"))).doesNotContain("s3cret").doesNotContain(hash);

@@ -83,10 +83,14 @@ final class ServeProcess implements AutoCloseable {
         if (json != null) {
             request.header("Content-Type", "application/json");
         }
-        if (headers.length > 0) {
-            request.headers(headers);
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.setHeader(headers[i], headers[i + 1]);
         }
         return send(request.build());
+    }
+
+    HttpResponse<String> delete(String path) throws IOException, InterruptedException {
+        return send(request(path).DELETE().build());
     }
 
     static JsonNode json(HttpResponse<String> response) {
