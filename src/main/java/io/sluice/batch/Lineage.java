@@ -9,8 +9,10 @@ import java.util.List;
  *
  * @param inputs  the datasets it reads
  * @param outputs the datasets it writes
+ * @param name    what of the job it runs, when the job runs many different things (a workflow's name), or null:
+ *                its OpenLineage job is then {@code JOB.NAME} ({@code workflow.sales-summary}), else the job's own name
  */
-public record Lineage(List<Dataset> inputs, List<Dataset> outputs) {
+public record Lineage(List<Dataset> inputs, List<Dataset> outputs, String name) {
 
     /** No datasets known. */
     public static final Lineage NONE = new Lineage(List.of(), List.of());
@@ -18,6 +20,12 @@ public record Lineage(List<Dataset> inputs, List<Dataset> outputs) {
     public Lineage {
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
+        name = name == null || name.isBlank() ? null : name.strip();
+    }
+
+    /** The datasets of a job that always runs the same thing. */
+    public Lineage(List<Dataset> inputs, List<Dataset> outputs) {
+        this(inputs, outputs, null);
     }
 
     /** One dataset: its namespace (where it lives) and its name in that namespace. */

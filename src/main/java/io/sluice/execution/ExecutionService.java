@@ -315,6 +315,28 @@ public class ExecutionService {
     }
 
     /**
+     * Whether {@link #recover} would take the execution now: it is left running or UNKNOWN (or a step is), and its
+     * process is gone, or none is recorded (an execution of an older sluice).
+     *
+     * @throws NotFoundException when there is no such execution
+     */
+    public boolean recoverable(long executionId) {
+        JobExecution execution = find(executionId);
+        return unsettled(execution) && processes.ownerOf(executionId).map(ExecutionProcesses.Owner::gone).orElse(true);
+    }
+
+    /**
+     * The execution that restarted this one, when one did: the newest of its job instance, if that is another.
+     *
+     * @throws NotFoundException when there is no such execution
+     */
+    public Optional<Long> restartedAs(long executionId) {
+        JobExecution execution = find(executionId);
+        long newest = jobRepository.getJobExecutions(execution.getJobInstance()).stream().mapToLong(JobExecution::getId).max().orElse(executionId);
+        return newest == executionId ? Optional.empty() : Optional.of(newest);
+    }
+
+    /**
      * An execution {@link #recoverOrphans} recovered.
      *
      * @param executionId the execution, now FAILED

@@ -120,7 +120,8 @@ public class LineageEvents {
         }
         ObjectNode job = event.putObject("job");
         job.put("namespace", namespace);
-        job.put("name", execution.getJobInstance().getJobName());
+        String jobName = execution.getJobInstance().getJobName();
+        job.put("name", lineage.name() == null ? jobName : jobName + "." + lineage.name());
         datasets(event.putArray("inputs"), lineage.inputs());
         datasets(event.putArray("outputs"), lineage.outputs());
         event.put("producer", PRODUCER);

@@ -142,10 +142,23 @@ public class JobSchedules {
         return parameters;
     }
 
-    /** Pauses or resumes a definition's schedule. */
+    /** Pauses (or, keeping its next fire, resumes) a definition's schedule. */
     public void pause(String name, boolean paused) {
         get(name);
         jdbc.sql(PAUSE).param("name", name).param("paused", paused).param("now", Timestamp.from(Instant.now())).update();
+    }
+
+    /**
+     * Resumes a paused definition's schedule with {@code next} as its next fire (the fires of the paused time are not
+     * made up for); a schedule that is not paused keeps its next fire.
+     *
+     * @throws NotFoundException when no definition has that name
+     */
+    public void resume(String name, Instant next) {
+        get(name);
+        jdbc.sql("UPDATE job_schedules SET paused = FALSE, next_fire_at = :next, updated_at = :now WHERE name = :name AND paused = TRUE")
+                .param("name", name).param("next", next == null ? null : Timestamp.from(next), java.sql.Types.TIMESTAMP)
+                .param("now", Timestamp.from(Instant.now())).update();
     }
 
     /** Notes that a definition was launched now as {@code executionId}. */

@@ -191,8 +191,17 @@ class JobsCommand {
             if (schedules.get(name).schedule() == null) {
                 throw new InvalidInputException("job definition " + name + " has no schedule to " + (paused ? "pause" : "resume"));
             }
-            schedules.pause(name, paused);
-            System.out.println((paused ? "Paused " : "Resumed ") + name + ".");
+            if (paused) {
+                schedules.pause(name, true);
+                System.out.println("Paused " + name + ".");
+            } else {
+                // the fires of the paused time are not made up for: the next one is the schedule's first after now
+                JobSchedules.Row row = schedules.get(name);
+                Instant next = JobDefinitions.read(folder).definitions().stream().filter(d -> d.name().equals(name) && d.schedule() != null)
+                        .findFirst().flatMap(d -> d.schedule().nextAfter(Instant.now(), row.lastFireAt())).orElse(row.nextFireAt());
+                schedules.resume(name, next);
+                System.out.println("Resumed " + name + (next == null ? "" : "; next fire " + RepositoryTimes.text(next)) + ".");
+            }
             return ExitCode.SUCCESS.code();
         }
     }

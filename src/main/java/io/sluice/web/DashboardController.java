@@ -30,6 +30,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The dashboard at {@code /}, server-rendered with Thymeleaf: the jobs (each job's last execution and a
@@ -128,10 +129,15 @@ class DashboardController {
         ExecutionProgress progress = executions.progress(id);
         model.addAttribute("e", execution);
         model.addAttribute("progress", progress);
-        model.addAttribute("running", List.of("STARTING", "STARTED", "STOPPING").contains(execution.status()));
-        model.addAttribute("restartable", List.of("FAILED", "STOPPED").contains(execution.status()));
-        model.addAttribute("abandonable", !List.of("COMPLETED", "ABANDONED", "STARTING", "STARTED", "STOPPING").contains(execution.status()));
         boolean running = List.of("STARTING", "STARTED", "STOPPING").contains(execution.status());
+        Optional<Long> restartedAs = executions.restartedAs(id);
+        boolean recoverable = executions.recoverable(id);
+        model.addAttribute("running", running);
+        model.addAttribute("restartedAs", restartedAs.orElse(null));
+        model.addAttribute("recoverable", recoverable);
+        model.addAttribute("stoppable", running && !recoverable);
+        model.addAttribute("restartable", restartedAs.isEmpty() && (recoverable || List.of("FAILED", "STOPPED").contains(execution.status())));
+        model.addAttribute("abandonable", !List.of("COMPLETED", "ABANDONED", "STARTING", "STARTED", "STOPPING").contains(execution.status()));
         model.addAttribute("graph", executions.graph(id).map(graph -> GraphLayout.of(graph, execution, running)).orElse(null));
         if (htmx != null) {
             return "execution :: live";

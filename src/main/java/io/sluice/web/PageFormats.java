@@ -2,6 +2,7 @@ package io.sluice.web;
 
 import io.sluice.monitoring.ExecutionView;
 import io.sluice.monitoring.RepositoryTimes;
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.bind.annotation.ModelAttribute;
@@ -14,15 +15,28 @@ import java.util.Locale;
 /**
  * How the dashboard's pages write times, durations and counts, as {@code ${fmt.time(...)}} in every
  * page's model: times in this machine's zone as {@code status} prints them, durations as
- * {@code 1 h 02 min}, {@code 3.4 s}, counts with thousands separated.
+ * {@code 1 h 02 min}, {@code 3.4 s}, counts with thousands separated; and {@code ${operator}}, whether
+ * the page offers actions.
  */
 @ControllerAdvice(assignableTypes = DashboardController.class)
 @ConditionalOnWebApplication
 class PageFormats {
 
+    private final boolean open;
+
+    PageFormats(ServeSecurity.Users users) {
+        this.open = users.users().isEmpty(); // on loopback without users anyone here may act, as with the CLI
+    }
+
     @ModelAttribute("fmt")
     PageFormats fmt() {
         return this;
+    }
+
+    /** Whether the page offers actions (Run now, Stop, Restart...): to an operator, or to anyone when serve has no users. */
+    @ModelAttribute("operator")
+    boolean operator(HttpServletRequest request) {
+        return open || request.isUserInRole(ServeSecurity.OPERATOR);
     }
 
     /** {@code 2026-11-24 08:00:00 UTC}, or empty for null. */

@@ -224,7 +224,7 @@ public class WorkflowFamily implements JobFamily {
                 }
             }
         }
-        return new io.sluice.batch.Lineage(List.copyOf(inputs), List.copyOf(outputs));
+        return new io.sluice.batch.Lineage(List.copyOf(inputs), List.copyOf(outputs), plan.definition().name());
     }
 
     /** The plan's nodes, each with the step that runs it, and its edges: what the dashboard draws. */

@@ -89,6 +89,8 @@ class LineageEventsTest {
         assertThat(namespace).startsWith(database.toString().equals("postgresql") ? "postgres://127.0.0.1:5432" : "hsqldb:file:");
 
         assertThat(workflows).extracting(e -> e.get("eventType").asString()).containsExactly("START", "COMPLETE", "START", "FAIL");
+        assertThat(workflows.get(1).get("job").get("name").asString()).isEqualTo("workflow.good");
+        assertThat(workflows.get(3).get("job").get("name").asString()).isEqualTo("workflow.bad");
         assertThat(workflows.get(1).get("inputs").get(0).get("name").asString()).isEqualTo(csv.toAbsolutePath().toString());
         assertThat(workflows.get(1).get("outputs").get(0).get("name").asString()).isEqualTo(temp.resolve("good-out.csv").toAbsolutePath().toString());
         assertThat(workflows.get(3).get("run").get("facets").get("errorMessage").get("message").asString()).isNotBlank();

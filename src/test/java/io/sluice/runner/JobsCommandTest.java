@@ -9,6 +9,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -78,6 +81,8 @@ class JobsCommandTest {
         Sluice.Result paused = sluice.run("jobs", "pause", "nightly-sales", "--jobs-dir", jobs.toString());
         Sluice.Result pausedByHand = sluice.run("jobs", "pause", "by-hand", "--jobs-dir", jobs.toString());
         Sluice.Result afterwards = sluice.run("jobs", "list", "--jobs-dir", jobs.toString());
+        // a pause that spans fire times: its next fire was due two days ago
+        execute(database, "UPDATE job_schedules SET next_fire_at = CURRENT_TIMESTAMP - INTERVAL '2' DAY WHERE name = 'nightly-sales'");
         Sluice.Result resumed = sluice.run("jobs", "resume", "nightly-sales", "--jobs-dir", jobs.toString());
 
         // then
@@ -92,9 +97,13 @@ class JobsCommandTest {
         assertThat(afterwards.out().lines().filter(l -> l.startsWith("by-hand"))).singleElement().asString().contains("COMPLETED (");
         assertThat(afterwards.out().lines().filter(l -> l.startsWith("nightly-sales"))).singleElement().asString().contains("paused");
         assertThat(resumed.exitCode()).isZero();
+        assertThat(resumed.out()).startsWith("Resumed nightly-sales; next fire ");
         assertThat(Rows.query(database, "SELECT name, paused, next_fire_at FROM job_schedules ORDER BY name"))
                 .extracting(r -> r.get("name") + " " + r.get("paused") + " " + (r.get("next_fire_at") != null))
                 .containsExactly("by-hand false false", "nightly-sales false true");
+        // and the fires of the paused time are not made up for: the next is the schedule's first after now
+        assertThat(Rows.query(database, "SELECT count(*) AS n FROM job_schedules WHERE name = 'nightly-sales' AND next_fire_at > CURRENT_TIMESTAMP")
+                .get(0).get("n").toString()).isEqualTo("1");
     }
 
     /** A jobs folder holding {@code a-nightly.yml}: a workflow on a cron schedule in a zone. */
@@ -162,5 +171,11 @@ class JobsCommandTest {
                     """.formatted(csv, temp.resolve("out.csv")));
         }
         return workflow;
+    }
+
+    private static void execute(TestDatabase database, String sql) throws SQLException {
+        try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+            assertThat(statement.executeUpdate(sql)).as(sql).isEqualTo(1);
+        }
     }
 }

@@ -111,7 +111,10 @@ class ServeApiIT {
 
             // and the OpenAPI description names the endpoints; a browser's cross-site action is refused
             JsonNode openApi = ServeProcess.json(serve.get("/api/openapi.json"));
-            assertThat(openApi.get("paths").has("/api/executions/{id}/restart")).isTrue();
+            assertThat(openApi.get("info").get("title").asString()).isEqualTo("sluice REST API");
+            JsonNode restartResponses = openApi.get("paths").get("/api/executions/{id}/restart").get("post").get("responses");
+            assertThat(restartResponses.has("202")).isTrue();
+            assertThat(restartResponses.get("default").get("content").has("application/problem+json")).isTrue();
             assertThat(serve.post("/api/jobs/copy/start", null, "Origin", "http://evil.example").statusCode()).isEqualTo(403);
             assertThat(serve.post("/api/jobs/copy/start", null, "Sec-Fetch-Site", "cross-site").statusCode()).isEqualTo(403);
         }
