@@ -43,9 +43,12 @@ export DATABASE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB?user=$PGUSER" SLUICE_
 echo "executions: $(sql $DB 'select count(*) from batch_job_execution')"
 
 [[ ${1:-} == --reuse ]] || psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB TEMPLATE $TPL" >/dev/null
+# The keyset bound of page 501 of the workflow executions (20 a page): the last id of page 500
+deep=$(sql $DB "select min(job_execution_id) from (select e.job_execution_id from batch_job_execution e
+  join batch_job_instance i on i.job_instance_id = e.job_instance_id where i.job_name = 'workflow' order by 1 desc limit 10000) page500")
 # Each filter of the list, as `status` options (the API and the dashboard take the same ones as query parameters)
 filters=("" "--job migrate" "--status FAILED" "--status FAILED --job migrate" "--since 2024-06-01T00:00 --limit 50"
-         "--since 2024-06-01 --until 2024-06-02" "--parameter store=/srv/stores/store-42" "--job workflow --page 500")
+         "--since 2024-06-01 --until 2024-06-02" "--parameter store=/srv/stores/store-42" "--job workflow --page 500" "--job workflow --before $deep")
 echo
 echo "== plans of the list queries (EXPLAIN ANALYZE) =="
 for f in "${filters[@]}"; do
@@ -74,9 +77,10 @@ echo "== the REST API and the dashboard through sluice serve (median of 5 reques
 SERVER_PORT=$PORT ./sluice serve --jobs-dir "$work/jobs" >"$work/serve.log" 2>&1 & serve=$!
 for _ in $(seq 1 60); do curl -sf -o /dev/null "http://127.0.0.1:$PORT/api/jobs" && break; sleep 1; done
 paths=("/api/executions" "/api/executions?job=migrate&status=FAILED" "/api/executions?since=2024-06-01&until=2024-06-02"
-       "/api/executions?parameter=store%3D%2Fsrv%2Fstores%2Fstore-42" "/api/executions?page=500" "/api/executions/500100"
+       "/api/executions?parameter=store%3D%2Fsrv%2Fstores%2Fstore-42" "/api/executions?page=500" "/api/executions?job=workflow&before=$deep"
+       "/api/executions/500100"
        "/api/executions/500100/progress" "/api/jobs" "/" "/executions" "/executions?status=FAILED&job=migrate"
-       "/executions?parameter=store%3D%2Fsrv%2Fstores%2Fstore-42" "/executions?job=workflow&page=500" "/executions/500100")
+       "/executions?parameter=store%3D%2Fsrv%2Fstores%2Fstore-42" "/executions?job=workflow&page=500" "/executions?job=workflow&page=501&before=$deep" "/executions/500100")
 for path in "${paths[@]}"; do
   curl -s -o /dev/null "http://127.0.0.1:$PORT$path"  # warm
   t=()

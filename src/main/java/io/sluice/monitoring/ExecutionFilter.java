@@ -23,15 +23,27 @@ import java.util.stream.Collectors;
  * @param parameterName  executions with a job parameter of this name whose value is {@code parameterValue}
  *                       (both null, or both given)
  * @param parameterValue that parameter's value, exactly as stored
+ * @param before         executions older than this one, by id (keyset paging: the last id of the page before,
+ *                       as fast at any depth as the first page); null for no such bound
  * @param limit          the page size, at least 1
  * @param offset         how many of the newest matching executions to pass over
  */
 public record ExecutionFilter(String job, String status, LocalDateTime since, LocalDateTime until, String parameterName,
-                              String parameterValue, int limit, int offset) {
+                              String parameterValue, Long before, int limit, int offset) {
 
-    /** A filter on job, status and since only, as {@code status} gives it. */
+    /** A filter on job, status and since only. */
     public ExecutionFilter(String job, String status, LocalDateTime since, int limit, int offset) {
-        this(job, status, since, null, null, null, limit, offset);
+        this(job, status, since, null, null, null, null, limit, offset);
+    }
+
+    /** This filter for one page: {@code limit} executions after passing over {@code offset}. */
+    public ExecutionFilter page(int limit, int offset) {
+        return new ExecutionFilter(job, status, since, until, parameterName, parameterValue, before, limit, offset);
+    }
+
+    /** This filter on the executions older than execution {@code id}; null for no bound. */
+    public ExecutionFilter before(Long id) {
+        return new ExecutionFilter(job, status, since, until, parameterName, parameterValue, id, limit, offset);
     }
 
     /**
@@ -60,7 +72,7 @@ public record ExecutionFilter(String job, String status, LocalDateTime since, Lo
             throw new InvalidInputException(prefix + "job: a job's name has at most 100 characters");
         }
         return new ExecutionFilter(job == null || job.isBlank() ? null : job.trim(), parseStatus(status, prefix + "status"),
-                parseTime(since, prefix + "since"), parseTime(until, prefix + "until"), name, value, limit, offset);
+                parseTime(since, prefix + "since"), parseTime(until, prefix + "until"), name, value, null, limit, offset);
     }
 
     /**

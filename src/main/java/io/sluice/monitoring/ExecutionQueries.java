@@ -195,6 +195,10 @@ public final class ExecutionQueries {
                 values.add(filter.parameterName());
                 values.add(filter.parameterValue());
             }
+            if (filter.before() != null) {
+                conditions.add("e.JOB_EXECUTION_ID < ?");
+                values.add(filter.before());
+            }
             if (id >= 0) {
                 conditions.add("e.JOB_EXECUTION_ID = ?");
                 values.add(id);

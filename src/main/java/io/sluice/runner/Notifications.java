@@ -166,6 +166,17 @@ final class Notifications implements AutoCloseable {
     }
 
     private void deliver(String name, JobDefinition.Notification notification, String subject, byte[] body, int attempt) {
+        if (notification.secretEnv() != null && (environment.apply(notification.secretEnv()) == null
+                || environment.apply(notification.secretEnv()).isEmpty())) {
+            // a receiver that checks signatures would refuse it, one that does not would take a forgeable message
+            String error = notification.secretEnv() + " is not set in this serve's environment: not sent unsigned";
+            jdbc.sql(ATTEMPTED).param("error", error).param("delivered", null, java.sql.Types.TIMESTAMP)
+                    .param("name", name).param("event", notification.on().word()).param("subject", subject).param("url", notification.url().toString())
+                    .update();
+            out.println("sluice: could not tell " + notification.url().getHost() + " of " + name + "'s " + notification.on().word()
+                    + " (" + subject + "): " + error);
+            return;
+        }
         String error;
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(notification.url()).timeout(Duration.ofSeconds(30))
@@ -200,16 +211,12 @@ final class Notifications implements AutoCloseable {
         }
     }
 
-    /** {@code sha256=HEX} of the body with the key from {@code secret-env}, or empty when unsigned (told when the variable is unset). */
+    /** {@code sha256=HEX} of the body with the key from {@code secret-env} (set: {@link #deliver} checks), or empty without one. */
     private Optional<String> signature(JobDefinition.Notification notification, byte[] body) {
         if (notification.secretEnv() == null) {
             return Optional.empty();
         }
         String key = environment.apply(notification.secretEnv());
-        if (key == null || key.isEmpty()) {
-            out.println("sluice: " + notification.secretEnv() + " is not set: the webhook to " + notification.url().getHost() + " goes unsigned");
-            return Optional.empty();
-        }
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

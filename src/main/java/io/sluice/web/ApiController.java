@@ -118,14 +118,19 @@ class ApiController {
      * @param until     created before, in the same forms
      * @param parameter a job parameter's {@code name=value}: only executions launched with it
      * @param page      from 1
+     * @param before    the executions older than this one (keyset paging: a page's {@code nextBefore} gives the next
+     *                  page, as fast at any depth as the first); instead of {@code page}
      * @param size      1 to {@value #MAX_PAGE_SIZE} (default 20)
      */
     @GetMapping("/executions")
     ExecutionReads.Page executions(@RequestParam(required = false) String job, @RequestParam(required = false) String status,
                                    @RequestParam(required = false) String since, @RequestParam(required = false) String until,
                                    @RequestParam(required = false) String parameter, @RequestParam(defaultValue = "1") int page,
-                                   @RequestParam(defaultValue = "20") int size) {
-        return reads.page(filter(job, status, since, until, parameter), checkedPage(page), checkedSize(size));
+                                   @RequestParam(required = false) Long before, @RequestParam(defaultValue = "20") int size) {
+        if (before != null && page != 1) {
+            throw new InvalidInputException("give page or before, not both: before " + before + " already says where the page starts");
+        }
+        return reads.page(filter(job, status, since, until, parameter).before(before), checkedPage(page), checkedSize(size));
     }
 
     /** The filter of the API's and the dashboard's execution lists from their query parameters. */

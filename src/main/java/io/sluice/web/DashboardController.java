@@ -107,6 +107,7 @@ class DashboardController {
     String list(Model model, @RequestParam(required = false) String job, @RequestParam(required = false) String status,
                 @RequestParam(required = false) String since, @RequestParam(required = false) String until,
                 @RequestParam(required = false) String parameter, @RequestParam(defaultValue = "1") int page,
+                @RequestParam(required = false) Long before,
                 @RequestParam(defaultValue = "20") int size, @RequestHeader(value = "HX-Request", required = false) String htmx,
                 HttpServletRequest request) {
         model.addAttribute("self", request.getQueryString() == null ? "/executions" : "/executions?" + request.getQueryString());
@@ -115,8 +116,9 @@ class DashboardController {
         model.addAttribute("filter", Map.of("job", nullToEmpty(job), "status", nullToEmpty(status), "since", nullToEmpty(since),
                 "until", nullToEmpty(until), "parameter", nullToEmpty(parameter)));
         try {
-            model.addAttribute("result", reads.page(ApiController.filter(job, status, since, until, parameter), ApiController.checkedPage(page),
-                    ApiController.checkedSize(size)));
+            // older pages by keyset (before: the last id of the page before, with page as its number), newer ones by page
+            model.addAttribute("result", reads.page(ApiController.filter(job, status, since, until, parameter).before(before),
+                    ApiController.checkedPage(page), ApiController.checkedSize(size)));
         } catch (SluiceException e) {
             model.addAttribute("error", e.getMessage());
         }

@@ -49,23 +49,27 @@ class ExecutionReads {
      * @param executions at most {@code size} executions
      * @param page       the page, counting from 1
      * @param hasNext    whether a later page holds more
+     * @param nextBefore what to give as {@code before} for the next page (its keyset bound: the last id of this one);
+     *                   null on the last page
      */
-    record Page(List<ExecutionView> executions, int page, int size, boolean hasNext) {
+    record Page(List<ExecutionView> executions, int page, int size, boolean hasNext, Long nextBefore) {
     }
 
     /**
      * The executions {@code filter} matches on page {@code page} (from 1) of {@code size}; its own limit and
-     * offset are ignored.
+     * offset are ignored. With the filter's {@code before} (a keyset bound), the page is the first after it and
+     * {@code page} only its number.
      */
     public Page page(ExecutionFilter filter, int page, int size) {
         if ((long) page * size > Integer.MAX_VALUE) {
             throw new io.sluice.InvalidInputException("page " + page + " of " + size + " lies beyond any repository");
         }
-        ExecutionFilter oneMore = new ExecutionFilter(filter.job(), filter.status(), filter.since(), filter.until(), filter.parameterName(),
-                filter.parameterValue(), size + 1, (page - 1) * size);
+        // after a keyset bound (before), the page is the first after it: page only names it
+        ExecutionFilter oneMore = filter.page(size + 1, filter.before() == null ? (page - 1) * size : 0);
         List<ExecutionView> found = read(queries -> queries.list(oneMore)).stream().map(ExecutionView::readable).toList();
         boolean hasNext = found.size() > size;
-        return new Page(hasNext ? found.subList(0, size) : found, page, size, hasNext);
+        List<ExecutionView> executions = hasNext ? found.subList(0, size) : found;
+        return new Page(executions, page, size, hasNext, hasNext ? executions.get(size - 1).id() : null);
     }
 
     /** One execution with its parameters and steps (their exit descriptions without stack traces), or empty when there is none of that id. */

@@ -178,7 +178,7 @@ class ScheduleRunnerTest {
     @MethodSource("databases")
     void webhooks_are_told_of_success_failure_and_lateness_once_signed_and_tried_again_after_a_refusal(TestDatabase database) throws Exception {
         // given a local receiver that refuses its first request, and definitions telling it of a success (signed) and of a failure
-        // and a lateness of one minute (unsigned)
+        // and a lateness of one minute (unsigned), and of the failure signed with a key this serve lacks
         java.util.List<String> received = new java.util.concurrent.CopyOnWriteArrayList<>();
         java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.CountDownLatch delivered = new java.util.concurrent.CountDownLatch(3);
@@ -200,7 +200,8 @@ class ScheduleRunnerTest {
         Files.writeString(jobs.resolve("good.yml"), "name: good\nfamily: workflow\nparameters:\n  file: " + workflow("good", "a,b\n1,2\n")
                 + "\nnotifications:\n  - {on: success, url: \"" + url + "\", secret-env: HOOK_KEY}\n  - {on: failure, url: \"" + url + "\"}\n");
         Files.writeString(jobs.resolve("bad.yml"), "name: bad\nfamily: workflow\nparameters:\n  file: " + workflow("bad", "a,b\n1,2\n3\n")
-                + "\nnotifications:\n  - {on: failure, url: \"" + url + "\"}\n  - {on: late, after: 1m, url: \"" + url + "\"}\n");
+                + "\nnotifications:\n  - {on: failure, url: \"" + url + "\"}\n  - {on: late, after: 1m, url: \"" + url + "\"}\n"
+                + "  - {on: failure, url: \"" + url + "/signed\", secret-env: NO_SUCH_KEY}\n");
         Sluice sluice = new Sluice(database);
         assertThat(sluice.run("jobs", "run", "good", "--jobs-dir", jobs.toString()).exitCode()).isZero();
         assertThat(sluice.run("jobs", "run", "bad", "--jobs-dir", jobs.toString()).exitCode()).isNotZero();
@@ -231,10 +232,17 @@ class ScheduleRunnerTest {
         assertThat(body).contains("\"definition\":\"good\"", "\"status\":\"COMPLETED\"");
         assertThat(received).filteredOn(r -> r.startsWith("failure null ")).singleElement().asString().contains("\"definition\":\"bad\"", "\"status\":\"FAILED\"");
         assertThat(received).filteredOn(r -> r.startsWith("late null ")).singleElement().asString().contains("\"definition\":\"bad\"");
-        assertThat(Rows.query(database, "SELECT name, event, attempts, delivered_at FROM job_notifications ORDER BY name, event"))
+        assertThat(Rows.query(database, "SELECT name, event, attempts, delivered_at FROM job_notifications WHERE url = '" + url + "' ORDER BY name, event"))
                 .extracting(r -> r.get("name") + " " + r.get("event") + " " + (r.get("delivered_at") != null))
                 .containsExactly("bad failure true", "bad late true", "good success true");
-        assertThat(Rows.query(database, "SELECT SUM(attempts) AS n FROM job_notifications").get(0).get("n")).satisfies(n -> assertThat(((Number) n).intValue()).isEqualTo(4));
+        assertThat(Rows.query(database, "SELECT SUM(attempts) AS n FROM job_notifications WHERE url = '" + url + "'").get(0).get("n"))
+                .satisfies(n -> assertThat(((Number) n).intValue()).isEqualTo(4));
+        // and the one whose key is missing was never sent unsigned, saying why
+        assertThat(Rows.query(database, "SELECT delivered_at, last_error FROM job_notifications WHERE url = '" + url + "/signed'"))
+                .singleElement().satisfies(row -> {
+                    assertThat(row.get("delivered_at")).isNull();
+                    assertThat(row.get("last_error").toString()).contains("NO_SUCH_KEY is not set", "not sent unsigned");
+                });
     }
 
     private static void awaitIdle(ScheduleRunner runner) throws InterruptedException {

@@ -83,6 +83,14 @@ class ServeApiIT {
             assertThat(page2.get("executions").get(0).get("id").asLong()).isEqualTo(ids.get(1));
             assertThat(page2.get("hasNext").asBoolean()).isTrue();
             assertThat(ServeProcess.json(serve.get("/api/executions?size=1&page=3")).get("hasNext").asBoolean()).isFalse();
+            // and by keyset: each page's nextBefore gives the next, the same as by number
+            JsonNode page1 = ServeProcess.json(serve.get("/api/executions?size=1"));
+            JsonNode keyset2 = ServeProcess.json(serve.get("/api/executions?size=1&before=" + page1.get("nextBefore").asLong()));
+            assertThat(keyset2.get("executions").get(0).get("id").asLong()).isEqualTo(ids.get(1));
+            JsonNode keyset3 = ServeProcess.json(serve.get("/api/executions?size=1&before=" + keyset2.get("nextBefore").asLong()));
+            assertThat(keyset3.get("executions").get(0).get("id").asLong()).isEqualTo(ids.get(0));
+            assertThat(keyset3.get("hasNext").asBoolean()).isFalse();
+            assertThat(keyset3.get("nextBefore").isNull()).isTrue();
 
             // and Prometheus reads Spring Batch's job, step and chunk timers of those executions, but no per-item ones
             String metrics = serve.get("/actuator/prometheus").body();
@@ -104,6 +112,7 @@ class ServeApiIT {
             assertProblem(serve.get("/api/executions?status=DONE"), 400, "status 'DONE' is none of");
             assertProblem(serve.get("/api/executions?since=yesterday"), 400, "since 'yesterday'");
             assertProblem(serve.get("/api/executions?size=1000"), 400, "size 1000");
+            assertProblem(serve.get("/api/executions?page=2&before=5"), 400, "give page or before, not both");
             assertProblem(serve.get("/api/executions/abc"), 400, "id 'abc' is not a whole number");
             assertProblem(serve.get("/api/nosuch"), 404, "nothing at this address");
             assertProblem(serve.delete("/api/executions"), 405, "does not take that method");
@@ -180,7 +189,9 @@ class ServeApiIT {
         assertThat(Files.readString(temp.resolve("refused.log")))
                 .contains("serve is bound to 0.0.0.0, beyond this machine, without users").doesNotContain("Exception");
 
-        // when it has a viewer and an operator, with their passwords hashed
+        // when it has a viewer and an operator, with their passwords hashed, and a definition
+        Files.writeString(jobs.resolve("copy.yml"), "name: copy\nfamily: workflow\nparameters:\n  file: "
+                + workflowFile("copy", "{\"source_path\": \"" + Files.writeString(temp.resolve("in.csv"), "a\n1\n") + "\"}", temp.resolve("out.csv")) + "\n");
         String hash = new String(new ProcessBuilder(java(), "-jar", Path.of("target", "sluice.jar").toAbsolutePath().toString(), "serve", "--hash-password")
                 .redirectInput(ProcessBuilder.Redirect.from(Files.writeString(temp.resolve("pw"), "s3cret\n").toFile())).start()
                 .getInputStream().readAllBytes()).strip();
@@ -196,9 +207,11 @@ class ServeApiIT {
             assertThat(serve.get("/actuator/health").statusCode()).isEqualTo(200); // for probes: it tells nothing more than UP
             assertThat(serve.as("ops", "wrong").get("/api/executions").statusCode()).isEqualTo(401);
             assertThat(serve.as("viewer", "s3cret").get("/api/executions").statusCode()).isEqualTo(200);
-            assertThat(serve.get("/").statusCode()).isEqualTo(200);
+            serve.await("/api/jobs", definitions -> definitions.size() == 1);
+            assertThat(serve.get("/").body()).as("a viewer is offered no action").contains("copy").doesNotContain("Run now");
             assertProblem(serve.post("/api/executions", "{\"job\": \"nosuch\"}"), 403, "an action needs an operator");
             assertThat(serve.as("ops", "s3cret").post("/api/executions", "{\"job\": \"nosuch\"}").statusCode()).isEqualTo(404);
+            assertThat(serve.get("/").body()).contains("Run now");
         }
         assertThat(Files.readString(temp.resolve("serve.log"))).doesNotContain("s3cret").doesNotContain(hash);
     }
