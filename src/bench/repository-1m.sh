@@ -40,9 +40,8 @@ if [[ $(psql -XtA -d postgres -c "select 1 from pg_database where datname='$TPL'
     ANALYZE;" >/dev/null
 fi
 export DATABASE_URL="jdbc:postgresql://$PGHOST:$PGPORT/$DB?user=$PGUSER" SLUICE_DATA_DIR="$work/data"
-echo "executions: $(sql $DB 'select count(*) from batch_job_execution')"
-
 [[ ${1:-} == --reuse ]] || psql -q -d postgres -c "DROP DATABASE IF EXISTS $DB" -c "CREATE DATABASE $DB TEMPLATE $TPL" >/dev/null
+echo "executions: $(sql $DB 'select count(*) from batch_job_execution')"
 # The keyset bound of page 501 of the workflow executions (20 a page): the last id of page 500
 deep=$(sql $DB "select min(job_execution_id) from (select e.job_execution_id from batch_job_execution e
   join batch_job_instance i on i.job_instance_id = e.job_instance_id where i.job_name = 'workflow' order by 1 desc limit 10000) page500")

@@ -11,7 +11,13 @@
   const plot = new uPlot({
     width: Math.min(900, el.clientWidth || 900), height: 200,
     series: [{}, {label: 'items/s', stroke: '#2a6f97', width: 2, points: {show: true}}],
-    scales: {x: {time: true}},
+    scales: {
+      // one point alone would span years: show a minute around it
+      x: {time: true, range: (u, min, max) => (min === max ? [min - 30, max + 30] : [min, max])},
+      y: {range: (u, min, max) => [0, max > 0 ? max * 1.1 : 1]},
+    },
+    // room for the y labels, shortened: 12k, 1.5M
+    axes: [{}, {size: 60, values: (u, vals) => vals.map(v => (v >= 1e6 ? (v / 1e6).toFixed(1) + 'M' : v >= 1e3 ? Math.round(v / 1e3) + 'k' : String(v)))}],
   }, [xs, ys], el);
   let last = null;
   async function poll() {

@@ -19,8 +19,11 @@ import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.Deque;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
@@ -52,13 +55,27 @@ public final class DatabaseOutage {
     }
 
     /**
-     * True when {@code failure}, or anything that caused it, says the connection to the database
-     * was lost or could not be made (SQL states of class 08, a server shutting down or starting,
-     * a pool that could hand out no connection), as opposed to a statement the database refused.
+     * True when {@code failure}, or anything that caused it (its causes, and the exceptions suppressed
+     * along them: Spring's retry keeps the failures of its attempts so), says the connection to the
+     * database was lost or could not be made (SQL states of class 08, a server shutting down or starting,
+     * a pool that could hand out no connection, HikariCP's "Connection is closed" for a connection it
+     * evicted as broken), as opposed to a statement the database refused.
      */
     public static boolean isConnectionLoss(Throwable failure) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-        for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
+        Deque<Throwable> pending = new ArrayDeque<>();
+        if (failure != null) {
+            pending.add(failure);
+        }
+        while (!pending.isEmpty()) {
+            Throwable t = pending.poll();
+            if (!seen.add(t)) {
+                continue;
+            }
+            if (t.getCause() != null) {
+                pending.add(t.getCause());
+            }
+            pending.addAll(List.of(t.getSuppressed()));
             // a rollback that failed on the lost connection hides the failure that lost it
             if (t instanceof TransactionSystemException rollback && rollback.getApplicationException() != null
                     && isConnectionLoss(rollback.getApplicationException())) {
@@ -70,7 +87,8 @@ public final class DatabaseOutage {
                     || t instanceof DataAccessResourceFailureException) {
                 return true;
             }
-            if (t instanceof SQLException sql && isLostConnectionState(sql.getSQLState())) {
+            if (t instanceof SQLException sql && (isLostConnectionState(sql.getSQLState())
+                    || sql.getSQLState() == null && "Connection is closed".equals(sql.getMessage()))) {
                 return true;
             }
         }

@@ -22,8 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Two job-running processes on one embedded database: the second runs through the first one's loopback
- * server, and when the first exits, the second takes the files over and its job ends on its own terms:
- * no stack trace on its terminal, no execution left STARTED, and everything restartable to completion.
+ * server, and when the first exits, the second takes the files over and its job goes on to completion (a
+ * statement cut off with the server counts as a lost connection, ridden out): no stack trace on its terminal,
+ * no execution left STARTED, and the first's stopped one restartable to completion.
  */
 class TwoProcessesIT {
 
@@ -52,9 +53,10 @@ class TwoProcessesIT {
         }
         assertThat(holder.waitFor(2, TimeUnit.MINUTES)).isTrue();
 
-        // then the second one ends by itself, with one-line messages only, and leaves nothing STARTED
+        // then the second one rides out the loss of the first one's server, takes the files over and completes,
+        // with one-line messages only, and leaves nothing STARTED
         assertThat(guest.waitFor(3, TimeUnit.MINUTES)).as("the second process ends").isTrue();
-        assertThat(guest.exitValue()).as(Files.readString(guestLog)).isIn(0, 1);
+        assertThat(guest.exitValue()).as(Files.readString(guestLog)).isZero();
         assertThat(Files.readString(guestLog)).doesNotContain("\tat ").doesNotContain("unexpected error");
         assertThat(((Number) Rows.query(database, "SELECT count(*) AS n FROM BATCH_JOB_EXECUTION WHERE STATUS = 'STARTED'")
                 .get(0).get("n")).longValue()).isZero();
