@@ -9,8 +9,8 @@ import java.util.List;
  *
  * @param inputs  the datasets it reads
  * @param outputs the datasets it writes
- * @param name    what of the job it runs, when the job runs many different things (a workflow's name), or null:
- *                its OpenLineage job is then {@code JOB.NAME} ({@code workflow.sales-summary}), else the job's own name
+ * @param name    the name of what this execution runs when its job runs many different things (a workflow's name),
+ *                or null: its OpenLineage job is then {@code JOB.NAME} ({@code workflow.sales-summary}), else the job's name
  */
 public record Lineage(List<Dataset> inputs, List<Dataset> outputs, String name) {
 

@@ -25,7 +25,7 @@ import java.util.function.BiFunction;
  * partitions parse. The partitions' step executions are named {@code <step>:part-1-of-2} and so on;
  * a restart runs each from its last committed chunk, and runs again the partitions that had
  * completed, from where they ended: their readers then read nothing, unless the source changed since,
- * when they read it again from the start ({@link SourceChange}). The step lists its partitions' steps
+ * when they read it again from the start ({@link SourceChange}). The manager step lists its worker steps
  * ({@link ListableStepLocator}), so that whoever instruments a job reaches them too.
  */
 public final class PartitionedStep {
@@ -53,7 +53,7 @@ public final class PartitionedStep {
         threads.setDaemon(true);
         handler.setTaskExecutor(threads);
         handler.setStep(workers.values().iterator().next());
-        // what StepBuilder.partitioner(...).build() does, on a PartitionStep that can list its partitions' steps
+        // what StepBuilder.partitioner(...).build() does, on a PartitionStep that can list its worker steps
         SimpleStepExecutionSplitter splitter = new SimpleStepExecutionSplitter(jobRepository, name, gridSize -> {
             Map<String, ExecutionContext> fresh = new LinkedHashMap<>();
             partitionNames.forEach(partition -> fresh.put(partition, new ExecutionContext()));

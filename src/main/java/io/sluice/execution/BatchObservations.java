@@ -12,9 +12,9 @@ import org.springframework.batch.core.step.Step;
  * records its metrics through: {@code spring.batch.job} and {@code spring.batch.job.active} for the
  * job, {@code spring.batch.step} and {@code spring.batch.step.active} for each step (partitions
  * included), {@code spring.batch.chunk.write} for each chunk (Spring Batch reference, "Micrometer
- * support"). The families build their jobs per launch, not as beans, so Boot's
- * {@code BatchObservabilityBeanPostProcessor} never sees them; the per-item observations are turned
- * off in {@code application.yml}.
+ * support"). The families build their jobs per launch, not as beans, so Spring Batch's
+ * {@code BatchObservabilityBeanPostProcessor} (which Boot registers) never sees them; the per-item
+ * observations are turned off in {@code application.yml}.
  */
 final class BatchObservations {
 

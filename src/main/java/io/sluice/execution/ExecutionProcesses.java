@@ -5,6 +5,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.listener.JobExecutionListener;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -32,7 +33,7 @@ import java.util.concurrent.TimeUnit;
  * compared: both the stamp and its age are the database's.
  */
 @Component
-class ExecutionProcesses implements JobExecutionListener {
+class ExecutionProcesses implements JobExecutionListener, DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(ExecutionProcesses.class);
 
@@ -47,17 +48,16 @@ class ExecutionProcesses implements JobExecutionListener {
             SELECT host, pid, heartbeat_at, CURRENT_TIMESTAMP AS now FROM execution_process WHERE job_execution_id = :id
             """;
     private static final String BEAT_SQL = """
-            UPDATE execution_process SET heartbeat_at = CURRENT_TIMESTAMP WHERE job_execution_id IN (:ids)
+            UPDATE execution_process SET heartbeat_at = CURRENT_TIMESTAMP WHERE job_execution_id IN (:ids) AND host = :host AND pid = :pid
             """;
-    private static final String CLAIM = """
-            UPDATE execution_process SET host = :host, pid = :pid, heartbeat_at = CURRENT_TIMESTAMP
-            WHERE job_execution_id = :id AND host = :oldHost AND pid = :oldPid
-            """;
+    /** How many heartbeats in a row may fail before the process says so: after about this many, others take it for gone. */
+    private static final int QUIET_FAILURES = 3;
 
     private final JdbcClient jdbc;
     private final Duration stale;
     private final Set<Long> runningHere = ConcurrentHashMap.newKeySet();
     private volatile ScheduledExecutorService heart;
+    private int failedBeats;
 
     ExecutionProcesses(JdbcClient jdbc, DatabaseOutage outage) {
         this.jdbc = jdbc;
@@ -121,22 +121,6 @@ class ExecutionProcesses implements JobExecutionListener {
                 .optional();
     }
 
-    /**
-     * Makes this process the owner of an execution whose owner is gone, so that of several processes recovering
-     * it at once only one does.
-     *
-     * @return whether this process took it; false when another one had already
-     */
-    boolean claim(long jobExecutionId, Owner gone) {
-        return jdbc.sql(CLAIM)
-                .param("host", hostName())
-                .param("pid", ProcessHandle.current().pid())
-                .param("id", jobExecutionId)
-                .param("oldHost", gone.host())
-                .param("oldPid", gone.pid())
-                .update() == 1;
-    }
-
     /** Stamps the executions this process runs every {@link #BEAT}, on a daemon thread started with the first job. */
     private void startBeating() {
         if (heart != null) {
@@ -144,13 +128,13 @@ class ExecutionProcesses implements JobExecutionListener {
         }
         synchronized (this) {
             if (heart == null) {
-                ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(runnable -> {
                     Thread beating = new Thread(runnable, "sluice-heartbeat");
                     beating.setDaemon(true);
                     return beating;
                 });
-                thread.scheduleWithFixedDelay(this::beat, BEAT.toMillis(), BEAT.toMillis(), TimeUnit.MILLISECONDS);
-                heart = thread;
+                beats.scheduleWithFixedDelay(this::beat, BEAT.toMillis(), BEAT.toMillis(), TimeUnit.MILLISECONDS);
+                heart = beats;
             }
         }
     }
@@ -161,9 +145,24 @@ class ExecutionProcesses implements JobExecutionListener {
             return;
         }
         try {
-            jdbc.sql(BEAT_SQL).param("ids", ids).update();
+            jdbc.sql(BEAT_SQL).param("ids", ids).param("host", hostName()).param("pid", ProcessHandle.current().pid()).update();
+            failedBeats = 0;
         } catch (RuntimeException e) {
-            log.debug("heartbeat not recorded (the database is away?): {}", e.getMessage());
+            failedBeats++;
+            if (failedBeats == QUIET_FAILURES) {
+                log.warn("the heartbeat of executions {} has not been recorded for {} s ({}); past {} s a serve on another host"
+                        + " takes them for orphans and recovers them", ids, QUIET_FAILURES * BEAT.toSeconds(), e.getMessage(), stale.toSeconds());
+            } else {
+                log.debug("heartbeat not recorded: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** Stops the heartbeat with the context. */
+    @Override
+    public void destroy() {
+        if (heart != null) {
+            heart.shutdownNow();
         }
     }
 

@@ -86,6 +86,12 @@ public class ExecutionService {
             ORDER BY e.JOB_EXECUTION_ID
             """;
 
+    /** The newest execution of the job instance of execution {@code :id}: that one, or the restart that followed it. */
+    private static final String NEWEST_OF_INSTANCE = """
+            SELECT MAX(n.JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION n
+            WHERE n.JOB_INSTANCE_ID = (SELECT e.JOB_INSTANCE_ID FROM BATCH_JOB_EXECUTION e WHERE e.JOB_EXECUTION_ID = :id)
+            """;
+
     private final JobOperator jobOperator;
     private final LineageEvents lineage;
     /** Spring Batch's metrics go through it (Boot's, with the actuator); NOOP without one. */
@@ -307,7 +313,7 @@ public class ExecutionService {
             }
             if (!owner.gone() && owner.sinceHeartbeat() != null) {
                 throw new ConflictException("execution " + executionId + " is still running in process " + owner.pid() + " on "
-                        + owner.host() + ", which said so " + owner.sinceHeartbeat().toSeconds() + " s ago; stop it with `sluice stop "
+                        + owner.host() + ", which last stamped its heartbeat " + owner.sinceHeartbeat().toSeconds() + " s ago; stop it with `sluice stop "
                         + executionId + "`, or recover it once that process has been silent for " + owner.stale().toSeconds() + " s");
             }
         });
@@ -322,7 +328,9 @@ public class ExecutionService {
      */
     public boolean recoverable(long executionId) {
         JobExecution execution = find(executionId);
-        return unsettled(execution) && processes.ownerOf(executionId).map(ExecutionProcesses.Owner::gone).orElse(true);
+        return unsettled(execution) && processes.ownerOf(executionId)
+                .map(owner -> owner.gone() || !owner.host().equals(ExecutionProcesses.hostName()) && owner.sinceHeartbeat() == null)
+                .orElse(true);
     }
 
     /**
@@ -331,8 +339,11 @@ public class ExecutionService {
      * @throws NotFoundException when there is no such execution
      */
     public Optional<Long> restartedAs(long executionId) {
-        JobExecution execution = find(executionId);
-        long newest = jobRepository.getJobExecutions(execution.getJobInstance()).stream().mapToLong(JobExecution::getId).max().orElse(executionId);
+        List<Long> found = JdbcClient.create(dataSource).sql(NEWEST_OF_INSTANCE).param("id", executionId).query(Long.class).list();
+        Long newest = found.isEmpty() ? null : found.get(0);
+        if (newest == null) {
+            throw new NotFoundException("no execution " + executionId + "; see `sluice status`");
+        }
         return newest == executionId ? Optional.empty() : Optional.of(newest);
     }
 
@@ -352,7 +363,8 @@ public class ExecutionService {
      * not), or with a step left so, whose process is gone: it ran on this host and no longer lives, or
      * it ran on another host and has not stamped its heartbeat for longer than the outage timeout and a
      * minute. Executions whose process may still live (or none is recorded) are left as they are. Of
-     * several processes recovering at once, each execution is recovered by one (it claims the execution first).
+     * several processes recovering at once, each execution is recovered by one: the job repository's
+     * versions refuse the others' updates.
      *
      * @return what was recovered, oldest execution first; empty when nothing was
      */
@@ -369,8 +381,7 @@ public class ExecutionService {
             if (execution == null || !unsettled(execution)) {
                 continue;
             }
-            Optional<ExecutionProcesses.Owner> owner = processes.ownerOf(id);
-            if (owner.isEmpty() || !owner.get().gone() || !processes.claim(id, owner.get())) {
+            if (!processes.ownerOf(id).map(ExecutionProcesses.Owner::gone).orElse(false)) {
                 continue;
             }
             BatchStatus leftAs = execution.getStatus();
@@ -381,7 +392,7 @@ public class ExecutionService {
             try {
                 markFailed(execution, RECOVERED);
             } catch (OptimisticLockingFailureException e) {
-                continue; // its steps or itself changed meanwhile: someone else settled it
+                continue; // another serve recovered it a moment ago: the repository's versions let one of them only
             }
             recovered.add(new Recovered(id, execution.getJobInstance().getJobName(), leftAs, steps));
         }
@@ -627,11 +638,14 @@ public class ExecutionService {
     }
 
     /**
-     * Waits, at most {@code patience}, until a job this process runs for the execution has returned: a stopped
-     * job records STOPPED before its listeners and its last update have run, and an action taken in between
-     * would be overwritten by them.
+     * Waits, at most {@code patience}, until a job this process runs for the execution has returned, once the
+     * execution has recorded an end status: a stopped job records STOPPED before its listeners and its last
+     * update have run, and an action taken in between would be overwritten by them.
      */
     private void awaitEndedHere(long executionId, Duration patience) {
+        if (running.stream().noneMatch(execution -> execution.getId() == executionId) || find(executionId).isRunning()) {
+            return; // not run here, or still running: the caller's own checks answer
+        }
         Instant deadline = Instant.now().plus(patience);
         while (running.stream().anyMatch(execution -> execution.getId() == executionId) && Instant.now().isBefore(deadline)) {
             try {

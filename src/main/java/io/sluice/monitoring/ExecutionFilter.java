@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
  * @param parameterName  executions with a job parameter of this name whose value is {@code parameterValue}
  *                       (both null, or both given)
  * @param parameterValue that parameter's value, exactly as stored
- * @param before         executions older than this one, by id (keyset paging: the last id of the page before,
- *                       as fast at any depth as the first page); null for no such bound
+ * @param before         executions whose id is below this one (keyset paging in the id order: the last id of the
+ *                       page before, as fast at any depth as the first page); null for no such bound. Not with
+ *                       {@code since} or {@code until}, whose pages go in creation time's order
  * @param limit          the page size, at least 1
  * @param offset         how many of the newest matching executions to pass over
  */
@@ -41,8 +42,16 @@ public record ExecutionFilter(String job, String status, LocalDateTime since, Lo
         return new ExecutionFilter(job, status, since, until, parameterName, parameterValue, before, limit, offset);
     }
 
-    /** This filter on the executions older than execution {@code id}; null for no bound. */
-    public ExecutionFilter before(Long id) {
+    /**
+     * This filter on the executions whose id is below {@code id}; null for no bound.
+     *
+     * @param option how the channel spells it ({@code --before}, {@code before}), for the message
+     * @throws InvalidInputException with a time range, which pages in creation time's order, not the id's
+     */
+    public ExecutionFilter before(Long id, String option) {
+        if (id != null && (since != null || until != null)) {
+            throw new InvalidInputException(option + " pages by id, which a time range (since, until) does not follow: page it by number instead");
+        }
         return new ExecutionFilter(job, status, since, until, parameterName, parameterValue, id, limit, offset);
     }
 

@@ -151,13 +151,13 @@ final class BootContext implements AutoCloseable {
     /**
      * While this process stops gracefully, a second Ctrl-C or SIGTERM ends it at once, with 128 + the signal's
      * number (130, 143): the JVM itself ignores signals once its shutdown has begun. What still ran is left
-     * STARTED, for {@code sluice recover} (or another serve) to settle.
+     * STARTED or STOPPING, for {@code sluice recover} (or another serve) to settle.
      */
     private static void endAtOnceOnAnotherSignal() {
         for (String name : List.of("INT", "TERM")) {
             try {
                 Signal.handle(new Signal(name), signal -> {
-                    System.err.println("sluice: SIG" + signal.getName() + " again: ending now; what still ran is left STARTED"
+                    System.err.println("sluice: SIG" + signal.getName() + " again: ending now; what still ran is left unfinished"
                             + " (`sluice recover` settles it, then `sluice restart` continues it)");
                     Runtime.getRuntime().halt(128 + signal.getNumber());
                 });

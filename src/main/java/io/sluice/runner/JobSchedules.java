@@ -44,6 +44,9 @@ public class JobSchedules {
             """;
     private static final String DELETE = "DELETE FROM job_schedules WHERE name = :name";
     private static final String PAUSE = "UPDATE job_schedules SET paused = :paused, updated_at = :now WHERE name = :name";
+    private static final String RESUME = """
+            UPDATE job_schedules SET paused = FALSE, next_fire_at = :next, updated_at = :now WHERE name = :name AND paused = TRUE
+            """;
     private static final String LAUNCHED = """
             UPDATE job_schedules SET last_execution_id = :execution, last_fire_at = :now, updated_at = :now WHERE name = :name
             """;
@@ -156,7 +159,7 @@ public class JobSchedules {
      */
     public void resume(String name, Instant next) {
         get(name);
-        jdbc.sql("UPDATE job_schedules SET paused = FALSE, next_fire_at = :next, updated_at = :now WHERE name = :name AND paused = TRUE")
+        jdbc.sql(RESUME)
                 .param("name", name).param("next", next == null ? null : Timestamp.from(next), java.sql.Types.TIMESTAMP)
                 .param("now", Timestamp.from(Instant.now())).update();
     }

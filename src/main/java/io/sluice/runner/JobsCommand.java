@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -188,19 +189,22 @@ class JobsCommand {
         try (BootContext boot = BootContext.start()) {
             sync(boot, folder);
             JobSchedules schedules = boot.bean(JobSchedules.class);
-            if (schedules.get(name).schedule() == null) {
+            JobSchedules.Row row = schedules.get(name);
+            if (row.schedule() == null) {
                 throw new InvalidInputException("job definition " + name + " has no schedule to " + (paused ? "pause" : "resume"));
             }
             if (paused) {
                 schedules.pause(name, true);
                 System.out.println("Paused " + name + ".");
+            } else if (!row.paused()) {
+                System.out.println(name + " is not paused; its next fire stays " + RepositoryTimes.text(row.nextFireAt()) + ".");
             } else {
                 // the fires of the paused time are not made up for: the next one is the schedule's first after now
-                JobSchedules.Row row = schedules.get(name);
-                Instant next = JobDefinitions.read(folder).definitions().stream().filter(d -> d.name().equals(name) && d.schedule() != null)
-                        .findFirst().flatMap(d -> d.schedule().nextAfter(Instant.now(), row.lastFireAt())).orElse(row.nextFireAt());
+                Optional<JobDefinition> definition = JobDefinitions.read(folder).definitions().stream()
+                        .filter(d -> d.name().equals(name) && d.schedule() != null).findFirst();
+                Instant next = definition.flatMap(d -> d.schedule().nextAfter(Instant.now(), row.lastFireAt())).orElse(null);
                 schedules.resume(name, next);
-                System.out.println("Resumed " + name + (next == null ? "" : "; next fire " + RepositoryTimes.text(next)) + ".");
+                System.out.println("Resumed " + name + (next == null ? "; it has no fire to come" : "; next fire " + RepositoryTimes.text(next)) + ".");
             }
             return ExitCode.SUCCESS.code();
         }

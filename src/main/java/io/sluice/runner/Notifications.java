@@ -23,6 +23,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -39,8 +41,8 @@ import java.util.function.Function;
  * succeeds delivers it. A delivery is an HTTP POST of a JSON body
  * ({@code {"event", "definition", "execution": {...}, "sentAt"}}) with the headers {@code X-Sluice-Event},
  * {@code X-Sluice-Delivery} and, when the notification names {@code secret-env}, {@code X-Sluice-Signature-256:
- * sha256=HEX}, the HMAC-SHA256 of the body with that variable's value as key (as GitHub signs its webhooks). A
- * delivery that fails (no answer, or a status other than 2xx) is tried again after 1, 2, 4 and 8 s, each attempt
+ * sha256=HEX}, the HMAC-SHA256 of the body with that variable's value as key (as GitHub signs its webhooks); a
+ * serve without that variable leaves the event to one that has it, never sending it unsigned. A delivery that fails (no answer, or a status other than 2xx) is tried again after 1, 2, 4 and 8 s, each attempt
  * recorded.
  */
 final class Notifications implements AutoCloseable {
@@ -65,6 +67,8 @@ final class Notifications implements AutoCloseable {
     private final Clock clock;
     private final PrintStream out;
     private final Function<String, String> environment;
+    /** The notifications this serve could not sign and has said so of, once each. */
+    private final Set<String> unsignable = ConcurrentHashMap.newKeySet();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ScheduledExecutorService deliveries = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "sluice-webhooks");
@@ -137,6 +141,15 @@ final class Notifications implements AutoCloseable {
     }
 
     private void claimAndDeliver(String name, JobDefinition.Notification notification, String subject, Execution execution) {
+        if (notification.secretEnv() != null && !hasKey(notification)) {
+            // left to a serve that has the key: a receiver that checks signatures would refuse an unsigned message,
+            // one that does not would take a forgeable one
+            if (unsignable.add(name + " " + notification.on().word() + " " + notification.url())) {
+                out.println("sluice: " + notification.secretEnv() + " is not set in this serve's environment: it does not tell "
+                        + notification.url().getHost() + " of " + name + "'s " + notification.on().word() + " (never unsigned); a serve that has it does");
+            }
+            return;
+        }
         try {
             jdbc.sql(CLAIM).param("name", name).param("event", notification.on().word()).param("subject", subject)
                     .param("url", notification.url().toString()).param("now", Timestamp.from(clock.instant())).update();
@@ -166,17 +179,6 @@ final class Notifications implements AutoCloseable {
     }
 
     private void deliver(String name, JobDefinition.Notification notification, String subject, byte[] body, int attempt) {
-        if (notification.secretEnv() != null && (environment.apply(notification.secretEnv()) == null
-                || environment.apply(notification.secretEnv()).isEmpty())) {
-            // a receiver that checks signatures would refuse it, one that does not would take a forgeable message
-            String error = notification.secretEnv() + " is not set in this serve's environment: not sent unsigned";
-            jdbc.sql(ATTEMPTED).param("error", error).param("delivered", null, java.sql.Types.TIMESTAMP)
-                    .param("name", name).param("event", notification.on().word()).param("subject", subject).param("url", notification.url().toString())
-                    .update();
-            out.println("sluice: could not tell " + notification.url().getHost() + " of " + name + "'s " + notification.on().word()
-                    + " (" + subject + "): " + error);
-            return;
-        }
         String error;
         try {
             HttpRequest.Builder request = HttpRequest.newBuilder(notification.url()).timeout(Duration.ofSeconds(30))
@@ -211,7 +213,12 @@ final class Notifications implements AutoCloseable {
         }
     }
 
-    /** {@code sha256=HEX} of the body with the key from {@code secret-env} (set: {@link #deliver} checks), or empty without one. */
+    private boolean hasKey(JobDefinition.Notification notification) {
+        String key = environment.apply(notification.secretEnv());
+        return key != null && !key.isEmpty();
+    }
+
+    /** {@code sha256=HEX} of the body with the key from {@code secret-env} (set: {@link #claimAndDeliver} checks), or empty without one. */
     private Optional<String> signature(JobDefinition.Notification notification, byte[] body) {
         if (notification.secretEnv() == null) {
             return Optional.empty();

@@ -66,7 +66,7 @@ class StatusCommand implements Callable<Integer> {
     int page;
 
     @Option(names = "--before", paramLabel = "ID",
-            description = "Show the executions older than execution ID, newest first: the page after one that ended at ID, as fast at any depth as the first (instead of --page).")
+            description = "Show the executions below execution ID, newest first: the page after one that ended at ID, as fast at any depth as the first (instead of --page; not with --since or --until).")
     Long before;
 
     @Option(names = "--json", description = "Print the page as a JSON array for scripts (an empty array when nothing matches).")
@@ -80,7 +80,7 @@ class StatusCommand implements Callable<Integer> {
         if (before != null && page != 1) {
             throw new InvalidInputException("give --page or --before, not both");
         }
-        ExecutionFilter filter = ExecutionFilter.parse(job, status, since, until, parameter, "--", limit, (page - 1) * limit).before(before);
+        ExecutionFilter filter = ExecutionFilter.parse(job, status, since, until, parameter, "--", limit, (page - 1) * limit).before(before, "--before");
         DatabaseSettings settings = Connections.settingsFromEnvironment(SluiceCommand.SPRING_ARGUMENTS);
         List<ExecutionView> executions = List.of();
         long matching = 0;
@@ -113,7 +113,7 @@ class StatusCommand implements Callable<Integer> {
             if (before == null) {
                 printer.more(page, limit, matching, countedUpTo);
             } else if (executions.size() == limit && matching > limit) {
-                System.out.println("The next: --before " + executions.get(executions.size() - 1).id());
+                System.out.println("Older executions: sluice status --before " + executions.get(executions.size() - 1).id());
             }
         } else if (total == 0) {
             printer.nothingYet();

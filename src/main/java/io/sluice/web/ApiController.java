@@ -130,7 +130,7 @@ class ApiController {
         if (before != null && page != 1) {
             throw new InvalidInputException("give page or before, not both: before " + before + " already says where the page starts");
         }
-        return reads.page(filter(job, status, since, until, parameter).before(before), checkedPage(page), checkedSize(size));
+        return reads.page(filter(job, status, since, until, parameter).before(before, "before"), checkedPage(page), checkedSize(size));
     }
 
     /** The filter of the API's and the dashboard's execution lists from their query parameters. */

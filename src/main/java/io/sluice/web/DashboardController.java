@@ -117,7 +117,7 @@ class DashboardController {
                 "until", nullToEmpty(until), "parameter", nullToEmpty(parameter)));
         try {
             // older pages by keyset (before: the last id of the page before, with page as its number), newer ones by page
-            model.addAttribute("result", reads.page(ApiController.filter(job, status, since, until, parameter).before(before),
+            model.addAttribute("result", reads.page(ApiController.filter(job, status, since, until, parameter).before(before, "before"),
                     ApiController.checkedPage(page), ApiController.checkedSize(size)));
         } catch (SluiceException e) {
             model.addAttribute("error", e.getMessage());

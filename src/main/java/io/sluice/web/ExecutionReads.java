@@ -50,7 +50,7 @@ class ExecutionReads {
      * @param page       the page, counting from 1
      * @param hasNext    whether a later page holds more
      * @param nextBefore what to give as {@code before} for the next page (its keyset bound: the last id of this one);
-     *                   null on the last page
+     *                   null on the last page, and with a time range (whose pages go by {@code page})
      */
     record Page(List<ExecutionView> executions, int page, int size, boolean hasNext, Long nextBefore) {
     }
@@ -69,7 +69,8 @@ class ExecutionReads {
         List<ExecutionView> found = read(queries -> queries.list(oneMore)).stream().map(ExecutionView::readable).toList();
         boolean hasNext = found.size() > size;
         List<ExecutionView> executions = hasNext ? found.subList(0, size) : found;
-        return new Page(executions, page, size, hasNext, hasNext ? executions.get(size - 1).id() : null);
+        boolean byId = filter.since() == null && filter.until() == null; // a time range pages in creation time's order
+        return new Page(executions, page, size, hasNext, hasNext && byId ? executions.get(size - 1).id() : null);
     }
 
     /** One execution with its parameters and steps (their exit descriptions without stack traces), or empty when there is none of that id. */

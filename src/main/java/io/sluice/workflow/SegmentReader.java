@@ -42,8 +42,9 @@ import java.util.function.Supplier;
  * instead, naming it, rather than put out rows of two files. A restart that reads from the start
  * takes the file as it is now.
  *
- * <p>For a text source file (CSV, TSV, JSON Lines) the records in all are estimated up front, its size over
- * the mean length of the lines in its first 64 KiB, and published with the records read at each chunk
+ * <p>For a text source file ({@code .csv}, {@code .tsv}, {@code .txt}, {@code .jsonl}, {@code .ndjson}) the
+ * records in all are estimated up front, its size over the mean length of the lines in 64 KiB at its start,
+ * middle and end, and published with the records read at each chunk
  * ({@link StepProgress}, in {@code records}), so that the step's progress has a percentage and an ETA.
  */
 final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<SourceRow> {
@@ -53,6 +54,8 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     private static final int BATCH = 1024;
     private static final int BATCHES_AHEAD = 4;
     private static final String FINGERPRINT = "source-fingerprint";
+    /** How much of a text file {@link #estimateRecords} samples at each of three places. */
+    private static final int SAMPLE_BYTES = 64 * 1024;
 
     private final Opener opener;
     /** The source file, fingerprinted; null when the records are not a source file's (a row file, a join, a query). */
@@ -85,8 +88,6 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
     private String fingerprint;
     /** Records in the source file, estimated when it opens; 0 when not estimated (not a text file). */
     private long estimatedRecords;
-    /** How much of a text file {@link #estimateRecords} samples. */
-    private static final int SAMPLE_BYTES = 64 * 1024;
 
     /**
      * @param opener      opens the records at their first (a source file's, a row file's, a join's), with where
@@ -196,8 +197,8 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
 
     /**
      * The records of a text file, estimated as its size over the mean length of the lines in {@value #SAMPLE_BYTES}
-     * bytes at its start, its middle and its end (lines often grow down a file, as ids do), less a header line; 0 for a
-     * file that is not CSV, TSV or JSON Lines, or cannot be read.
+     * bytes at its start, its middle and its end (lines often grow down a file, as ids do), less a header line
+     * ({@code .csv}, {@code .tsv}, {@code .txt}); 0 for a file of another kind (by its extension), or that cannot be read.
      */
     static long estimateRecords(Path file) {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);

@@ -115,6 +115,10 @@ class ServeApiIT {
             assertProblem(serve.get("/api/executions?page=2&before=5"), 400, "give page or before, not both");
             assertProblem(serve.get("/api/executions/abc"), 400, "id 'abc' is not a whole number");
             assertProblem(serve.get("/api/nosuch"), 404, "nothing at this address");
+            assertProblem(serve.get("/error"), 404, "nothing at this address");
+            assertProblem(serve.get("/nosuch", "Accept", "application/json, text/html;q=0.1"), 404, "nothing at this address");
+            assertThat(serve.get("/nosuch", "Accept", "text/html,application/xhtml+xml,*/*;q=0.8").body()).contains("<h2>Not Found</h2>");
+            assertProblem(serve.get("/api/executions?since=1h&before=5"), 400, "pages by id, which a time range");
             assertProblem(serve.delete("/api/executions"), 405, "does not take that method");
             assertProblem(serve.post("/api/executions", "job=workflow", "Content-Type", "text/plain"), 415, "application/json");
 

@@ -74,8 +74,12 @@ final class ServeProcess implements AutoCloseable {
         return this;
     }
 
-    HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return send(request(path).GET().build());
+    HttpResponse<String> get(String path, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder request = request(path).GET();
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            request.setHeader(headers[i], headers[i + 1]);
+        }
+        return send(request.build());
     }
 
     HttpResponse<String> post(String path, String json, String... headers) throws IOException, InterruptedException {
