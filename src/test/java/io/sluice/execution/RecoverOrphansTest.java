@@ -63,7 +63,7 @@ class RecoverOrphansTest {
         // and recovering the one still beating by its id is refused, saying where it runs
         Sluice.Result refused = sluice.run("recover", Long.toString(elsewhere));
         assertThat(refused.exitCode()).isNotZero();
-        assertThat(refused.err()).contains("still running in process").contains("on another-host.invalid, which said so");
+        assertThat(refused.err()).contains("still running in process").contains("on another-host.invalid, which last stamped its heartbeat");
 
         // and a settled execution restarts to completion
         Sluice.Result restarted = sluice.run("restart", Long.toString(unknownStep));
