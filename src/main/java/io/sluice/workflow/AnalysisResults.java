@@ -1,9 +1,5 @@
 package io.sluice.workflow;
 
-import org.springframework.batch.core.BatchStatus;
-import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.listener.StepExecutionListener;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -76,26 +72,15 @@ class AnalysisResults {
     }
 
     /**
-     * A listener for the step that ends in {@code analysis}: once the step completed (and the node
-     * finished, see {@link SegmentWriters.BlockingWriter}), stores its result. Register it before the
-     * step's writer: Spring Batch calls {@code afterStep} listeners in reverse order.
+     * What stores the result of the step that ends in {@code analysis}, once its node has finished (add it
+     * to the step's {@link InputEnd} after the writer's {@link SegmentWriters.BlockingWriter#finish}).
      */
-    StepExecutionListener stepListener(String workflowId, String nodeId, Analysis analysis) {
-        return new StepExecutionListener() {
-            @Override
-            public ExitStatus afterStep(StepExecution stepExecution) {
-                if (stepExecution.getStatus() != BatchStatus.FAILED
-                        && ExitStatus.COMPLETED.getExitCode().equals(stepExecution.getExitStatus().getExitCode())) {
-                    try {
-                        store(workflowId, nodeId, analysis.analysisType(), analysis.result());
-                    } catch (RuntimeException e) {
-                        // Spring Batch only logs what an afterStep throws: the step must be failed here
-                        stepExecution.setStatus(BatchStatus.FAILED);
-                        return ExitStatus.FAILED.addExitDescription("cannot store the " + analysis.analysisType() + " result of node "
-                                + nodeId + ": " + e.getMessage());
-                    }
-                }
-                return stepExecution.getExitStatus();
+    InputEnd.Finisher finisher(String workflowId, String nodeId, Analysis analysis) {
+        return step -> {
+            try {
+                store(workflowId, nodeId, analysis.analysisType(), analysis.result());
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("cannot store the " + analysis.analysisType() + " result of node " + nodeId + ": " + e.getMessage(), e);
             }
         };
     }

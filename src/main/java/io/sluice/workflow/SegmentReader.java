@@ -183,6 +183,11 @@ final class SegmentReader extends ItemStreamSupport implements ItemStreamReader<
         return null;
     }
 
+    /** Whether the reader has read its last record (the step's chunk that saw it is the last one). */
+    boolean ended() {
+        return ended;
+    }
+
     private String describe() {
         return description.get();
     }

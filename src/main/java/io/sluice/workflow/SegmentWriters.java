@@ -31,12 +31,12 @@ final class SegmentWriters {
      * Writes rows into a temporary file beside the export ({@code NAME.sluice-partial}), keeping its
      * length and row count at each chunk commit in the step's context; a restart cuts the file back to
      * that length and appends. What ends the file (a JSON array's closing bracket) is written only when
-     * the step completes, never inside a committed length, so a cut-back file always ends after a whole
-     * row. Then the export is published from it ({@link Export#publish}: the temporary file replaces the
+     * the input has ended ({@link #finish}, in the step's last chunk), never inside a committed length, so a
+     * cut-back file always ends after a whole row. Then the export is published from it ({@link Export#publish}: the temporary file replaces the
      * export in one move, or an Excel workbook is built from it beside the export and moved), so a failed
      * or repeated run never leaves a half-written or doubled export.
      */
-    static final class ExportWriter extends ItemStreamSupport implements ItemStreamWriter<Object[]>, StepExecutionListener {
+    static final class ExportWriter extends ItemStreamSupport implements ItemStreamWriter<Object[]> {
 
         private static final String LENGTH = "length";
         private static final String ROWS = "rows";
@@ -122,28 +122,23 @@ final class SegmentWriters {
             }
         }
 
-        @Override
-        public ExitStatus afterStep(StepExecution stepExecution) {
-            if (ExitStatus.COMPLETED.getExitCode().equals(stepExecution.getExitStatus().getExitCode())) {
-                try {
-                    ended = true;
-                    encoder.end();
-                    encoder.flush();
-                    writer.flush();
-                    channel.force(true);
-                    export.publish(partial, schema);
-                } catch (IOException | RuntimeException e) {
-                    // Spring Batch only logs what an afterStep throws: the step must be failed here
-                    stepExecution.setStatus(org.springframework.batch.core.BatchStatus.FAILED);
-                    return ExitStatus.FAILED.addExitDescription("cannot publish " + export.file() + ": " + e.getMessage());
-                }
+        /** Ends the file and publishes the export, once the input has ended ({@link InputEnd}). */
+        void finish(StepExecution stepExecution) throws IOException {
+            try {
+                ended = true;
+                encoder.end();
+                encoder.flush();
+                writer.flush();
+                channel.force(true);
+                export.publish(partial, schema);
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("cannot publish " + export.file() + ": " + e.getMessage(), e);
             }
-            return stepExecution.getExitStatus();
         }
     }
 
-    /** Adds every row to a blocking node; when the step completes, writes its output to the node's row file. */
-    static final class BlockingWriter implements ItemStreamWriter<Object[]>, StepExecutionListener {
+    /** Adds every row to a blocking node; once the input has ended, writes its output to the node's row file. */
+    static final class BlockingWriter implements ItemStreamWriter<Object[]> {
 
         private final BlockingNode node;
         private final Function<StepExecution, Path> rowFile;
@@ -166,7 +161,7 @@ final class SegmentWriters {
             }
         }
 
-        /** Lets the node drop what it spilled, whatever the step's end (called after {@code afterStep}). */
+        /** Lets the node drop what it spilled, whatever the step's end (called after {@link #finish}). */
         @Override
         public void close() {
             try {
@@ -176,26 +171,21 @@ final class SegmentWriters {
             }
         }
 
-        @Override
-        public ExitStatus afterStep(StepExecution stepExecution) {
-            if (ExitStatus.COMPLETED.getExitCode().equals(stepExecution.getExitStatus().getExitCode())) {
-                try {
-                    long rows = node.finish(rowFile.apply(stepExecution));
-                    WriteCounts.add(stepExecution, rows, 0, 0);
-                    made.accept(rows);
-                } catch (IOException | RuntimeException e) {
-                    // Spring Batch only logs what an afterStep throws: the step must be failed here
-                    stepExecution.setStatus(org.springframework.batch.core.BatchStatus.FAILED);
-                    return ExitStatus.FAILED.addExitDescription("cannot write " + rowFile.apply(stepExecution) + ": " + e.getMessage());
-                }
+        /** Writes the node's output to its row file, once the input has ended ({@link InputEnd}). */
+        void finish(StepExecution stepExecution) throws IOException {
+            try {
+                long rows = node.finish(rowFile.apply(stepExecution));
+                WriteCounts.add(stepExecution, rows, 0, 0);
+                made.accept(rows);
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("cannot write " + rowFile.apply(stepExecution) + ": " + e.getMessage(), e);
             }
-            return stepExecution.getExitStatus();
         }
     }
 
     /**
      * Writes a segment's output rows to the row file of its last node, a node that feeds several others, and
-     * puts the file in place when the step completes; a failed step leaves no row file, and its restart
+     * puts the file in place once the input has ended; a failed step leaves no row file, and its restart
      * writes it again from the first row.
      */
     static final class RowFileWriter implements ItemStreamWriter<Object[]>, StepExecutionListener {
@@ -226,24 +216,19 @@ final class SegmentWriters {
             }
         }
 
-        @Override
-        public ExitStatus afterStep(StepExecution stepExecution) {
-            if (ExitStatus.COMPLETED.getExitCode().equals(stepExecution.getExitStatus().getExitCode())) {
-                try {
-                    if (writer == null) {
-                        writer = new RowFile.Writer(rowFile.apply(stepExecution), schema);
-                    }
-                    writer.commit();
-                } catch (IOException | RuntimeException e) {
-                    // Spring Batch only logs what an afterStep throws: the step must be failed here
-                    stepExecution.setStatus(org.springframework.batch.core.BatchStatus.FAILED);
-                    return ExitStatus.FAILED.addExitDescription("cannot write " + rowFile.apply(stepExecution) + ": " + e.getMessage());
+        /** Puts the row file in place, once the input has ended ({@link InputEnd}). */
+        void finish(StepExecution stepExecution) throws IOException {
+            try {
+                if (writer == null) {
+                    writer = new RowFile.Writer(rowFile.apply(stepExecution), schema);
                 }
+                writer.commit();
+            } catch (IOException | RuntimeException e) {
+                throw new IOException("cannot write " + rowFile.apply(stepExecution) + ": " + e.getMessage(), e);
             }
-            return stepExecution.getExitStatus();
         }
 
-        /** Drops an unfinished row file (called after {@code afterStep}). */
+        /** Drops an unfinished row file (called after {@link #finish}). */
         @Override
         public void close() {
             try {

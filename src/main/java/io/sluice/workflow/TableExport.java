@@ -3,7 +3,6 @@ package io.sluice.workflow;
 import io.sluice.batch.WriteCounts;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.listener.StepExecutionListener;
 import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.infrastructure.item.Chunk;
 import org.springframework.batch.infrastructure.item.ExecutionContext;
@@ -167,7 +166,7 @@ record TableExport(WorkflowResources.SqlDatabase database, String table, IfExist
     }
 
     /** Writes a step's rows into the staging table and publishes them when the step completes. */
-    static final class Writer extends ItemStreamSupport implements ItemStreamWriter<Object[]>, StepExecutionListener {
+    static final class Writer extends ItemStreamSupport implements ItemStreamWriter<Object[]> {
 
         private static final String ROWS = "rows";
 
@@ -314,23 +313,17 @@ record TableExport(WorkflowResources.SqlDatabase database, String table, IfExist
             }
         }
 
-        @Override
-        public ExitStatus afterStep(StepExecution stepExecution) {
-            if (!ExitStatus.COMPLETED.getExitCode().equals(stepExecution.getExitStatus().getExitCode())) {
-                return stepExecution.getExitStatus();
-            }
+        /** Publishes the staged rows into the table, once the input has ended ({@link InputEnd}). */
+        void finish(StepExecution stepExecution) throws SQLException {
             try {
                 publish();
-                return stepExecution.getExitStatus();
             } catch (SQLException | RuntimeException e) {
                 try {
                     connection.rollback();
                 } catch (SQLException rollback) {
                     e.addSuppressed(rollback);
                 }
-                // Spring Batch only logs what an afterStep throws: the step must be failed here
-                stepExecution.setStatus(BatchStatus.FAILED);
-                return ExitStatus.FAILED.addExitDescription("cannot publish " + export.where() + ": " + e.getMessage());
+                throw new SQLException("cannot publish " + export.where() + ": " + e.getMessage(), e);
             }
         }
 

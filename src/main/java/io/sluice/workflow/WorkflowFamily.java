@@ -321,27 +321,34 @@ public class WorkflowFamily implements JobFamily {
         if (workflowId != null) {
             step.listener(new NodeStatus(stored, workflowId, segment.nodeIds().stream().map(plan::originOf).distinct().toList()).stepListener());
         }
-        if (segment.blocking() instanceof Analysis analysis) {
-            // before the writer, so that it runs after the node finished; after the node status, so that it runs before it
-            step.listener(analysisResults.stepListener(workflowId, segment.blockingNode(), analysis));
-        }
+        // what the step makes is finished in its last chunk (see InputEnd); its afterStep runs before the node status's
+        InputEnd end = new InputEnd(segment.stepName() + ".end", reader::ended);
         if (segment.export() instanceof TableExport table) {
             TableExport.Writer writer = table.writer(segment.stepName() + ".writer");
-            step.writer(writer).listener(writer);
+            step.writer(writer);
+            end.then(writer::finish);
         } else if (segment.export() instanceof Export file) {
             SegmentWriters.ExportWriter writer = new SegmentWriters.ExportWriter(segment.stepName() + ".writer", file, segment.output());
-            step.writer(writer).listener(writer);
+            step.writer(writer);
+            end.then(writer::finish);
         } else if (segment.materialized() != null) {
             SegmentWriters.RowFileWriter writer = new SegmentWriters.RowFileWriter(segment.output(),
                     stepExecution -> rowFile(stepExecution, segment.materialized()));
             step.writer(writer).listener(writer);
+            end.then(writer::finish);
         } else if (segment.blocking() != null) {
             SegmentWriters.BlockingWriter writer = new SegmentWriters.BlockingWriter(segment.blocking(),
                     stepExecution -> rowFile(stepExecution, segment.blockingNode()), counts::madeByLast);
-            step.writer(writer).listener(writer);
+            step.writer(writer);
+            end.then(writer::finish);
         } else {
             step.writer(chunk -> { });
         }
+        if (segment.blocking() instanceof Analysis analysis) {
+            end.then(analysisResults.finisher(workflowId, segment.blockingNode(), analysis)); // once the node has finished
+        }
+        // after the writer's stream, so that an export's last committed length is kept before its end mark
+        step.stream(end).listener(end);
         return step.build();
     }
 

@@ -213,7 +213,7 @@ class ServeApiIT {
             assertThat(serve.as("viewer", "s3cret").get("/api/executions").statusCode()).isEqualTo(200);
             serve.await("/api/jobs", definitions -> definitions.size() == 1);
             assertThat(serve.get("/").body()).as("a viewer is offered no action").contains("copy").doesNotContain("Run now");
-            assertProblem(serve.post("/api/executions", "{\"job\": \"nosuch\"}"), 403, "an action needs an operator");
+            assertProblem(serve.post("/api/executions", "{\"job\": \"nosuch\"}"), 403, "actions need an operator");
             assertThat(serve.as("ops", "s3cret").post("/api/executions", "{\"job\": \"nosuch\"}").statusCode()).isEqualTo(404);
             assertThat(serve.get("/").body()).contains("Run now");
         }

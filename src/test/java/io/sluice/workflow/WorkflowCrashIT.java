@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * SIGKILL three times: while its source segment writes the fan-out's row file, while a blocking
  * node (the aggregate or the sort) takes its rows in, and while an export writes its partial file.
  * After each kill the execution is recovered and restarted; the last restart runs to completion,
- * and every export must then equal, byte for byte, what a clean run of the same workflow wrote.
+ * and every export must then equal, byte for byte, what a clean run of the same workflow wrote. And
+ * a run killed the moment a blocking node's step is recorded complete restarts to the same outputs.
  */
 class WorkflowCrashIT {
 
@@ -114,6 +115,34 @@ class WorkflowCrashIT {
             assertThat(Files.mismatch(out.resolve(output), clean.resolve(output))).as(output + " differs from the clean run's").isEqualTo(-1L);
         }
         assertThat(partialFiles(out)).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void a_workflow_killed_as_soon_as_a_blocking_step_is_recorded_complete_restarts_to_a_clean_runs_outputs() throws Exception {
+        // given a run of the workflow, killed the moment its aggregate's or its sort's step is recorded COMPLETED
+        // (Spring Batch 6 records it before the step's afterStep listeners run: what the step makes must be in place by then)
+        TestDatabase database = TestDatabase.postgres();
+        Path out = temp.resolve("crashed");
+        Process run = PackagedJar.start(database, temp.resolve("run.log"), "workflow", "run", "--file", workflow.toString(),
+                "--set", "csv=" + csv, "--set", "out=" + out);
+        long killed = awaitMidStep(database, run, -1, List.of("workflow.sum", "workflow.sorted"), """
+                SELECT s.JOB_EXECUTION_ID FROM BATCH_STEP_EXECUTION s JOIN BATCH_JOB_EXECUTION e ON e.JOB_EXECUTION_ID = s.JOB_EXECUTION_ID
+                WHERE s.JOB_EXECUTION_ID > ? AND e.STATUS = 'STARTED' AND s.STATUS = 'COMPLETED' AND s.STEP_NAME IN ('workflow.sum', 'workflow.sorted')
+                """);
+        run.destroyForcibly().waitFor();
+
+        // when it is recovered and restarted
+        Sluice sluice = new Sluice(database);
+        recover(sluice, database, killed);
+        Sluice.Result restarted = sluice.run("restart", Long.toString(killed));
+
+        // then it completes, without running the completed step again, with what a clean run wrote
+        assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
+        long last = Executions.newest(database);
+        assertThat(Executions.status(database, last)).isEqualTo("COMPLETED");
+        for (String output : OUTPUTS) {
+            assertThat(Files.mismatch(out.resolve(output), clean.resolve(output))).as(output + " differs from the clean run's").isEqualTo(-1L);
+        }
     }
 
     /** Recovers {@code killed}, restarts it as a process of its own and kills that when one of {@code steps} is part way. */
