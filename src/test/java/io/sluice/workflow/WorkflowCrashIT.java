@@ -136,7 +136,7 @@ class WorkflowCrashIT {
         recover(sluice, database, killed);
         Sluice.Result restarted = sluice.run("restart", Long.toString(killed));
 
-        // then it completes, without running the completed step again, with what a clean run wrote
+        // then it completes, with what a clean run wrote
         assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
         long last = Executions.newest(database);
         assertThat(Executions.status(database, last)).isEqualTo("COMPLETED");
