@@ -138,7 +138,7 @@ final class BootContext implements AutoCloseable {
         }
         ExecutionService control = context.getBean(ExecutionService.class);
         stopRequested = true;
-        endAtOnceOnAnotherSignal();
+        endAtOnceOnAnotherSignal(control);
         if (!control.running().isEmpty()) {
             System.err.println("sluice: stopping after the current chunk (a second Ctrl-C or SIGTERM ends it at once)...");
         }
@@ -153,12 +153,12 @@ final class BootContext implements AutoCloseable {
      * number (130, 143): the JVM itself ignores signals once its shutdown has begun. What still ran is left
      * STARTED or STOPPING, for {@code sluice recover} (or another serve) to settle.
      */
-    private static void endAtOnceOnAnotherSignal() {
+    private static void endAtOnceOnAnotherSignal(ExecutionService control) {
         for (String name : List.of("INT", "TERM")) {
             try {
                 Signal.handle(new Signal(name), signal -> {
-                    System.err.println("sluice: SIG" + signal.getName() + " again: ending now; what still ran is left unfinished"
-                            + " (`sluice recover` settles it, then `sluice restart` continues it)");
+                    System.err.println("sluice: SIG" + signal.getName() + " again: ending now" + (control.running().isEmpty() ? ""
+                            : "; what still ran is left unfinished (`sluice recover` settles it, then `sluice restart` continues it)"));
                     Runtime.getRuntime().halt(128 + signal.getNumber());
                 });
             } catch (IllegalArgumentException unsupported) {

@@ -1,6 +1,7 @@
 package io.sluice.runner;
 
 import io.sluice.InvalidInputException;
+import io.sluice.persistence.DatabaseOutage;
 import io.sluice.execution.ExecutionService;
 import io.sluice.persistence.SluiceProperties;
 import org.springframework.boot.convert.DurationStyle;
@@ -44,6 +45,9 @@ class ServeCommand implements Callable<Integer> {
     @Mixin
     JobsCommand.Folder folder = new JobsCommand.Folder();
 
+    /** Whether the last tick found the database away (told once until it answers again). */
+    private boolean databaseAway;
+
     @Option(names = "--hash-password",
             description = "Read a password from standard input, print its bcrypt hash for sluice.serve.users, and exit.")
     boolean hashPassword;
@@ -66,9 +70,13 @@ class ServeCommand implements Callable<Integer> {
             while (!boot.stopRequested()) {
                 try {
                     runner.tick();
+                    if (databaseAway) {
+                        System.out.println("sluice serve: the database answers again");
+                        databaseAway = false;
+                    }
                 } catch (RuntimeException e) {
                     // a database gone for a moment, a folder that cannot be read: told, and the next tick tries again
-                    System.out.println("sluice serve: " + e.getMessage());
+                    tellTickFailure(e);
                 }
                 Thread.sleep(TICK.toMillis());
             }
@@ -105,6 +113,29 @@ class ServeCommand implements Callable<Integer> {
             throw new InvalidInputException("sluice.serve.retention '" + text + "' is shorter than a day");
         }
         return Optional.of(retention);
+    }
+
+    /**
+     * A tick's failure in one line: the database's absence once until it answers again (its driver's words, not
+     * Spring's statement text), anything else as its message.
+     */
+    private void tellTickFailure(RuntimeException e) {
+        if (DatabaseOutage.isConnectionLoss(e)) {
+            if (!databaseAway) {
+                System.out.println("sluice serve: the database does not answer; the schedules wait for it (" + rootMessage(e) + ")");
+            }
+            databaseAway = true;
+            return;
+        }
+        System.out.println("sluice serve: " + e.getMessage());
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().strip().lines().findFirst().orElse("");
     }
 
     private static Duration remaining(Instant deadline) {

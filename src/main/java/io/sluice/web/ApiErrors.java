@@ -1,6 +1,7 @@
 package io.sluice.web;
 
 import io.sluice.SluiceException;
+import io.sluice.persistence.DatabaseOutage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -16,7 +17,8 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
  * The one place where the REST API turns errors into HTTP statuses, as RFC 9457 problem details
  * ({@code application/problem+json} with {@code status}, {@code title} and {@code detail}): a
  * {@link SluiceException}'s kind decides (invalid 400, not found 404, conflict 409, unavailable 503,
- * failed 500), a malformed request is 400, and anything else is 500 with its cause in the log only.
+ * failed 500), a malformed request is 400, a job repository that does not answer is 503, and anything
+ * else is 500 with its cause in the log only.
  */
 @RestControllerAdvice(assignableTypes = ApiController.class)
 @ConditionalOnWebApplication
@@ -35,8 +37,14 @@ class ApiErrors {
         };
     }
 
+    /** The answer when the job repository does not answer: a moment's outage, not a failure of the request. */
+    static final String REPOSITORY_AWAY = "the job repository does not answer; try again in a moment";
+
     @ExceptionHandler(SluiceException.class)
     ProblemDetail sluice(SluiceException e) {
+        if (DatabaseOutage.isConnectionLoss(e)) {
+            return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, REPOSITORY_AWAY);
+        }
         if (e.kind() == SluiceException.Kind.FAILED) {
             log.warn("API request failed: {}", e.getMessage(), e);
         }
@@ -58,6 +66,9 @@ class ApiErrors {
     ProblemDetail unexpected(RuntimeException e) {
         if (e instanceof org.springframework.web.ErrorResponse response) {
             return response.getBody(); // Spring's own, with its status (405, 415...)
+        }
+        if (DatabaseOutage.isConnectionLoss(e)) {
+            return ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, REPOSITORY_AWAY);
         }
         log.error("API request failed", e);
         return ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "sluice could not answer: " + e.getClass().getSimpleName()

@@ -111,6 +111,8 @@ class DashboardController {
                 @RequestParam(defaultValue = "20") int size, @RequestHeader(value = "HX-Request", required = false) String htmx,
                 HttpServletRequest request) {
         model.addAttribute("self", request.getQueryString() == null ? "/executions" : "/executions?" + request.getQueryString());
+        // older pages go by keyset (before), which has no way back but to the newest page
+        model.addAttribute("keyset", before != null);
         model.addAttribute("jobNames", executions.jobNames());
         model.addAttribute("statuses", Arrays.stream(BatchStatus.values()).map(BatchStatus::name).toList());
         model.addAttribute("filter", Map.of("job", nullToEmpty(job), "status", nullToEmpty(status), "since", nullToEmpty(since),

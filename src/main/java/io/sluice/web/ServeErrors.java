@@ -31,7 +31,7 @@ import java.util.Map;
 class ServeErrors implements ErrorController {
 
     private static final Map<Integer, String> DETAILS = Map.of(
-            401, "this needs a user: sign in with a viewer's or an operator's name and password (HTTP Basic)",
+            401, "this needs a user: sign in with a viewer's or an operator's name and password (HTTP Basic); a wrong one is refused so too",
             403, "this is refused: actions need an operator, and a request from another site, or naming another host, is never taken",
             404, "there is nothing at this address",
             405, "this address does not take that method",

@@ -128,9 +128,9 @@ class ServeSecurity {
                 // DNS rebinding: a site whose name resolves to 127.0.0.1 would otherwise be same-origin with this server
                 requests.requestMatchers(request -> !LOOPBACK_HOST.matcher(String.valueOf(request.getHeader("Host"))).matches()).denyAll();
             }
-            // health carries no details (management.endpoint.health.show-details: never), so probes need no user;
+            // health and its liveness and readiness groups carry no details (show-details: never), so probes need no user;
             // /actuator/prometheus is a viewer's
-            requests.requestMatchers("/error", "/css/**", "/js/**", "/webjars/**", "/actuator/health").permitAll();
+            requests.requestMatchers("/error", "/css/**", "/js/**", "/webjars/**", "/actuator/health", "/actuator/health/**").permitAll();
             if (open) {
                 requests.anyRequest().permitAll();
             } else {

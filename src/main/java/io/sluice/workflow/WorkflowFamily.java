@@ -10,7 +10,11 @@ import io.sluice.batch.RejectFiles;
 import io.sluice.batch.WriteCounts;
 import io.sluice.persistence.LineageNames;
 import io.sluice.persistence.SluiceProperties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
 import org.springframework.batch.core.job.builder.JobBuilder;
 import org.springframework.batch.core.job.builder.FlowBuilder;
 import org.springframework.batch.core.job.builder.FlowJobBuilder;
@@ -21,6 +25,7 @@ import org.springframework.batch.core.job.parameters.InvalidJobParametersExcepti
 import org.springframework.batch.core.job.parameters.JobParameters;
 import org.springframework.batch.core.job.parameters.JobParametersBuilder;
 import org.springframework.batch.core.job.parameters.JobParametersValidator;
+import org.springframework.batch.core.listener.JobExecutionListener;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.scope.context.StepSynchronizationManager;
 import org.springframework.batch.core.step.Step;
@@ -34,12 +39,17 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
 /**
  * The {@code workflow} family: a Data Wrangler workflow or an etl-core job run as a Spring Batch job,
@@ -54,6 +64,8 @@ import java.util.TreeMap;
  */
 @Component
 public class WorkflowFamily implements JobFamily {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkflowFamily.class);
 
     static final String JOB_NAME = "workflow";
     static final String FILE = "file";
@@ -160,7 +172,8 @@ public class WorkflowFamily implements JobFamily {
             throw new InvalidParametersException(JOB_NAME, List.of("workflow " + plan.definition().name() + " has nothing to run"));
         }
         JobBuilder builder = new JobBuilder(JOB_NAME, jobRepository).validator(validator())
-                .listener(new WorkflowJobListener(rejectFiles)).listener(graph(plan).recorder(jobRepository));
+                .listener(new WorkflowJobListener(rejectFiles)).listener(graph(plan).recorder(jobRepository))
+                .listener(rowFilesRemovedOnCompletion());
         if (workflowId != null) {
             builder.listener(new NodeStatus(stored, workflowId, plan.definition().nodesById().keySet()).jobListener(jobRepository));
         }
@@ -402,10 +415,39 @@ public class WorkflowFamily implements JobFamily {
         return context.getStepExecution();
     }
 
+    /**
+     * Removes a job instance's row files once its execution has completed: they are kept only for its restarts
+     * (a failed or stopped execution keeps them). A file that cannot be removed is logged, never fails the job.
+     */
+    private JobExecutionListener rowFilesRemovedOnCompletion() {
+        return new JobExecutionListener() {
+            @Override
+            public void afterJob(JobExecution execution) {
+                if (execution.getStatus() != BatchStatus.COMPLETED) {
+                    return;
+                }
+                Path folder = instanceFolder(execution.getJobInstance().getInstanceId());
+                if (!Files.isDirectory(folder)) {
+                    return;
+                }
+                try (Stream<Path> files = Files.walk(folder)) {
+                    for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (IOException | UncheckedIOException e) {
+                    log.warn("cannot remove the row files of completed execution {} in {}: {}", execution.getId(), folder, e.getMessage());
+                }
+            }
+        };
+    }
+
+    private Path instanceFolder(long instanceId) {
+        return properties.dataDir().toAbsolutePath().resolve("workflows").resolve("instance-" + instanceId);
+    }
+
     /** Where a blocking node of a job instance leaves its rows for the steps after it: kept across restarts of the instance. */
     private Path rowFile(StepExecution step, String nodeId) {
-        return properties.dataDir().toAbsolutePath().resolve("workflows")
-                .resolve("instance-" + step.getJobExecution().getJobInstance().getInstanceId())
+        return instanceFolder(step.getJobExecution().getJobInstance().getInstanceId())
                 .resolve(nodeId.replaceAll("[^A-Za-z0-9._-]", "_") + ".rows");
     }
 }

@@ -69,6 +69,12 @@ class SortDedupeWorkflowTest {
         assertThat(Executions.status(database, id)).isEqualTo("COMPLETED");
         assertThat(Executions.steps(database, id)).extracting(Executions.StepCounts::name)
                 .containsExactly("workflow.src+sorted", "workflow.out");
+        // and the sort's row file, kept only for restarts, is gone once the execution completed
+        Path rowFiles = database.dataDir().resolve("workflows");
+        assertThat(rowFiles).as("where the run kept its row files").isDirectory();
+        try (Stream<Path> left = Files.walk(rowFiles)) {
+            assertThat(left.filter(Files::isRegularFile)).isEmpty();
+        }
     }
 
     @ParameterizedTest(name = "{0}")
