@@ -134,6 +134,9 @@ class StatusCommand implements Callable<Integer> {
         if (status != null) {
             options.add("--status " + status.toUpperCase(Locale.ROOT));
         }
+        if (before != null) {
+            options.add("--before " + before);
+        }
         if (since != null) {
             options.add("--since " + since + " (" + RepositoryTimes.textWithZone(RepositoryTimes.of(ExecutionFilter.parseTime(since, "--since"))) + ")");
         }
