@@ -40,7 +40,11 @@ class JobsCommand {
 
     /** Reads the folder and writes it into the table; the problems it found, each with its file and line. */
     static List<String> sync(BootContext boot, Path folder) {
-        JobDefinitions.Loaded loaded = JobDefinitions.read(folder);
+        return sync(boot, folder, JobDefinitions.read(folder));
+    }
+
+    /** {@link #sync(BootContext, Path)} with the folder's definitions already read. */
+    static List<String> sync(BootContext boot, Path folder, JobDefinitions.Loaded loaded) {
         List<String> problems = new ArrayList<>(loaded.problems());
         ExecutionService executions = boot.bean(ExecutionService.class);
         List<JobDefinition> valid = new ArrayList<>();
@@ -187,7 +191,8 @@ class JobsCommand {
 
     private static int setPaused(Path folder, String name, boolean paused) {
         try (BootContext boot = BootContext.start()) {
-            sync(boot, folder);
+            JobDefinitions.Loaded loaded = JobDefinitions.read(folder);
+            sync(boot, folder, loaded);
             JobSchedules schedules = boot.bean(JobSchedules.class);
             JobSchedules.Row row = schedules.get(name);
             if (row.schedule() == null) {
@@ -200,7 +205,7 @@ class JobsCommand {
                 System.out.println(name + " is not paused; its next fire stays " + RepositoryTimes.text(row.nextFireAt()) + ".");
             } else {
                 // the fires of the paused time are not made up for: the next one is the schedule's first after now
-                Optional<JobDefinition> definition = JobDefinitions.read(folder).definitions().stream()
+                Optional<JobDefinition> definition = loaded.definitions().stream()
                         .filter(d -> d.name().equals(name) && d.schedule() != null).findFirst();
                 Instant next = definition.flatMap(d -> d.schedule().nextAfter(Instant.now(), row.lastFireAt())).orElse(null);
                 schedules.resume(name, next);

@@ -122,20 +122,12 @@ class ServeCommand implements Callable<Integer> {
     private void tellTickFailure(RuntimeException e) {
         if (DatabaseOutage.isConnectionLoss(e)) {
             if (!databaseAway) {
-                System.out.println("sluice serve: the database does not answer; the schedules wait for it (" + rootMessage(e) + ")");
+                System.out.println("sluice serve: the database does not answer; the schedules wait for it (" + SluiceCommand.databaseMessage(e).strip().lines().findFirst().orElse("") + ")");
             }
             databaseAway = true;
             return;
         }
         System.out.println("sluice serve: " + e.getMessage());
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage().strip().lines().findFirst().orElse("");
     }
 
     private static Duration remaining(Instant deadline) {

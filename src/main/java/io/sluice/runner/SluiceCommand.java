@@ -99,7 +99,7 @@ public class SluiceCommand {
     }
 
     /** The message of the first {@link SQLException} behind {@code exception} (the driver's own words), else of its root cause. */
-    private static String databaseMessage(Throwable exception) {
+    static String databaseMessage(Throwable exception) {
         Throwable root = exception;
         for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof SQLException && t.getMessage() != null) {

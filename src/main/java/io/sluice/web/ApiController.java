@@ -118,7 +118,7 @@ class ApiController {
      * @param until     created before, in the same forms
      * @param parameter a job parameter's {@code name=value}: only executions launched with it
      * @param page      from 1
-     * @param before    the executions older than this one (keyset paging: a page's {@code nextBefore} gives the next
+     * @param before    the executions whose id is below this one (keyset paging: a page's {@code nextBefore} gives the next
      *                  page, as fast at any depth as the first); instead of {@code page}
      * @param size      1 to {@value #MAX_PAGE_SIZE} (default 20)
      */

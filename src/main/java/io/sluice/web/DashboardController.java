@@ -135,7 +135,8 @@ class DashboardController {
         model.addAttribute("progress", progress);
         boolean running = List.of("STARTING", "STARTED", "STOPPING").contains(execution.status());
         Optional<Long> restartedAs = executions.restartedAs(id);
-        boolean recoverable = executions.recoverable(id);
+        // an ended COMPLETED or ABANDONED execution has nothing to recover: no second read of it on each poll
+        boolean recoverable = !List.of("COMPLETED", "ABANDONED").contains(execution.status()) && executions.recoverable(id);
         model.addAttribute("running", running);
         model.addAttribute("restartedAs", restartedAs.orElse(null));
         model.addAttribute("recoverable", recoverable);

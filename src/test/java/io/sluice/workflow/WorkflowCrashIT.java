@@ -5,6 +5,7 @@ import io.sluice.testing.PackagedJar;
 import io.sluice.testing.Sluice;
 import io.sluice.testing.TestDatabase;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -103,21 +104,13 @@ class WorkflowCrashIT {
         assertThat(partialFiles(out)).as("an export was killed part way").isNotEmpty();
 
         // then recover and restart complete it, with what a clean run wrote
-        Sluice sluice = new Sluice(database);
-        recover(sluice, database, third);
-        Sluice.Result restarted = sluice.run("restart", Long.toString(third));
-        assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
-        long last = Executions.newest(database);
-        assertThat(Executions.status(database, last)).isEqualTo("COMPLETED");
+        long last = recoveredAndRestartedToTheCleanRunsOutputs(database, third, out);
         assertThat(Executions.steps(database, last)).extracting(Executions.StepCounts::name)
                 .as("completed steps are not run again").doesNotContain(SOURCE_STEP);
-        for (String output : OUTPUTS) {
-            assertThat(Files.mismatch(out.resolve(output), clean.resolve(output))).as(output + " differs from the clean run's").isEqualTo(-1L);
-        }
         assertThat(partialFiles(out)).isEmpty();
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void a_workflow_killed_as_soon_as_a_blocking_step_is_recorded_complete_restarts_to_a_clean_runs_outputs() throws Exception {
         // given a run of the workflow, killed the moment its aggregate's or its sort's step is recorded COMPLETED
         // (Spring Batch 6 records it before the step's afterStep listeners run: what the step makes must be in place by then)
@@ -131,18 +124,26 @@ class WorkflowCrashIT {
                 """);
         run.destroyForcibly().waitFor();
 
-        // when it is recovered and restarted
+        // then recover and restart complete it, with what a clean run wrote
+        recoveredAndRestartedToTheCleanRunsOutputs(database, killed, out);
+    }
+
+    /**
+     * Recovers {@code killed}, restarts it and checks that the restart completed with the clean run's outputs in {@code out}.
+     *
+     * @return the restart's execution
+     */
+    private static long recoveredAndRestartedToTheCleanRunsOutputs(TestDatabase database, long killed, Path out) throws Exception {
         Sluice sluice = new Sluice(database);
         recover(sluice, database, killed);
         Sluice.Result restarted = sluice.run("restart", Long.toString(killed));
-
-        // then it completes, with what a clean run wrote
         assertThat(restarted.exitCode()).as(restarted.out() + restarted.err()).isZero();
         long last = Executions.newest(database);
         assertThat(Executions.status(database, last)).isEqualTo("COMPLETED");
         for (String output : OUTPUTS) {
             assertThat(Files.mismatch(out.resolve(output), clean.resolve(output))).as(output + " differs from the clean run's").isEqualTo(-1L);
         }
+        return last;
     }
 
     /** Recovers {@code killed}, restarts it as a process of its own and kills that when one of {@code steps} is part way. */
