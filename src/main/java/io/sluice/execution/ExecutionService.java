@@ -86,10 +86,14 @@ public class ExecutionService {
             ORDER BY e.JOB_EXECUTION_ID
             """;
 
-    /** The newest execution of the job instance of execution {@code :id}: that one, or the restart that followed it. */
-    private static final String NEWEST_OF_INSTANCE = """
-            SELECT MAX(n.JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION n
-            WHERE n.JOB_INSTANCE_ID = (SELECT e.JOB_INSTANCE_ID FROM BATCH_JOB_EXECUTION e WHERE e.JOB_EXECUTION_ID = :id)
+    /**
+     * Execution {@code :id} itself and the next execution of its job instance (its restart), when there is one: one row,
+     * ID and RESTART (null for none); no row when there is no such execution.
+     */
+    private static final String RESTART_OF_EXECUTION = """
+            SELECT e.JOB_EXECUTION_ID AS ID, (SELECT MIN(n.JOB_EXECUTION_ID) FROM BATCH_JOB_EXECUTION n
+                     WHERE n.JOB_INSTANCE_ID = e.JOB_INSTANCE_ID AND n.JOB_EXECUTION_ID > e.JOB_EXECUTION_ID) AS RESTART
+            FROM BATCH_JOB_EXECUTION e WHERE e.JOB_EXECUTION_ID = :id
             """;
 
     private final JobOperator jobOperator;
@@ -268,10 +272,9 @@ public class ExecutionService {
         if (execution.getStatus() == BatchStatus.ABANDONED) {
             throw new ConflictException("execution " + executionId + " was abandoned and cannot be restarted");
         }
-        List<JobExecution> later = jobRepository.getJobExecutions(execution.getJobInstance());
-        long newest = later.stream().mapToLong(JobExecution::getId).max().orElse(executionId);
-        if (newest != executionId) {
-            throw new ConflictException("execution " + executionId + " was already restarted as execution " + newest);
+        Optional<Long> restart = restartedAs(executionId);
+        if (restart.isPresent()) {
+            throw new ConflictException("execution " + executionId + " was already restarted as execution " + restart.get());
         }
         return launch(execution.getJobInstance().getJobName(), execution.getJobParameters(), progress);
     }
@@ -334,17 +337,17 @@ public class ExecutionService {
     }
 
     /**
-     * The execution that restarted this one, when one did: the newest of its job instance, if that is another.
+     * The execution that restarted this one, when one did: the next execution of its job instance.
      *
      * @throws NotFoundException when there is no such execution
      */
     public Optional<Long> restartedAs(long executionId) {
-        List<Long> found = JdbcClient.create(dataSource).sql(NEWEST_OF_INSTANCE).param("id", executionId).query(Long.class).list();
-        Long newest = found.isEmpty() ? null : found.get(0);
-        if (newest == null) {
+        List<Optional<Long>> found = JdbcClient.create(dataSource).sql(RESTART_OF_EXECUTION).param("id", executionId)
+                .query((rs, row) -> Optional.ofNullable(rs.getObject("RESTART") == null ? null : rs.getLong("RESTART"))).list();
+        if (found.isEmpty()) {
             throw new NotFoundException("no execution " + executionId + "; see `sluice status`");
         }
-        return newest == executionId ? Optional.empty() : Optional.of(newest);
+        return found.get(0);
     }
 
     /**

@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -45,9 +46,19 @@ class JobsCommand {
 
     /** {@link #sync(BootContext, Path)} with the folder's definitions already read. */
     static List<String> sync(BootContext boot, Path folder, JobDefinitions.Loaded loaded) {
+        List<JobDefinition> valid = new ArrayList<>();
+        List<String> problems = check(boot, loaded, valid);
+        boot.bean(JobSchedules.class).sync(folder, valid, problems.isEmpty(), Instant.now());
+        return problems;
+    }
+
+    /**
+     * Every problem of the definitions read, their families and parameters included, without writing anything;
+     * the definitions without a problem go to {@code valid}.
+     */
+    private static List<String> check(BootContext boot, JobDefinitions.Loaded loaded, List<JobDefinition> valid) {
         List<String> problems = new ArrayList<>(loaded.problems());
         ExecutionService executions = boot.bean(ExecutionService.class);
-        List<JobDefinition> valid = new ArrayList<>();
         for (JobDefinition definition : loaded.definitions()) {
             if (!executions.jobNames().contains(definition.family())) {
                 problems.add(definition.file() + ": family " + definition.family() + " is not a job sluice runs (" + String.join(", ", executions.jobNames()) + ")");
@@ -60,7 +71,6 @@ class JobsCommand {
                 problems.add(definition.file() + ": parameters: " + e.getMessage());
             }
         }
-        boot.bean(JobSchedules.class).sync(folder, valid, problems.isEmpty(), Instant.now());
         return problems;
     }
 
@@ -104,10 +114,16 @@ class JobsCommand {
 
         @Override
         public Integer call() {
+            Path path = folder.path();
+            if (!Files.isDirectory(path)) {
+                throw new InvalidInputException(path + " is no folder of job definitions" + (Files.exists(path) ? "" : ": it does not exist"));
+            }
+            // only reads: checking a folder must not change the definitions that serve runs
+            JobDefinitions.Loaded loaded = JobDefinitions.read(path);
             try (BootContext boot = BootContext.start()) {
-                List<String> problems = sync(boot, folder.path());
+                List<String> problems = check(boot, loaded, new ArrayList<>());
                 if (problems.isEmpty()) {
-                    System.out.println("The job definitions in " + folder.path() + " are valid (" + boot.bean(JobSchedules.class).list().size() + ").");
+                    System.out.println("The job definitions in " + path + " are valid (" + loaded.definitions().size() + ").");
                     return ExitCode.SUCCESS.code();
                 }
                 problems.forEach(problem -> System.out.println(problem));

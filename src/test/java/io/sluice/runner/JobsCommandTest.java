@@ -173,6 +173,29 @@ class JobsCommandTest {
         return workflow;
     }
 
+    @org.junit.jupiter.api.Test
+    void validate_only_reads_and_refuses_a_folder_that_is_not_there() throws Exception {
+        // given the definitions of one folder in the table, and another folder with a definition of the same name
+        TestDatabase database = TestDatabase.hsqldb();
+        Sluice sluice = new Sluice(database);
+        Path live = folder();
+        assertThat(sluice.run("jobs", "list", "--jobs-dir", live.toString()).exitCode()).isZero();
+        Path other = Files.createDirectories(temp.resolve("other"));
+        Files.writeString(other.resolve("same.yml"), "name: nightly-sales\nfamily: workflow\nparameters:\n  file: " + workflow() + "\n");
+        Object before = Rows.query(database, "SELECT source_file, schedule FROM job_schedules WHERE name = 'nightly-sales'");
+
+        // when the other folder is validated, and a folder that does not exist
+        Sluice.Result validated = sluice.run("jobs", "validate", "--jobs-dir", other.toString());
+        Sluice.Result missing = sluice.run("jobs", "validate", "--jobs-dir", temp.resolve("nowhere").toString());
+
+        // then the live definition is as it was, and the missing folder is a usage error
+        assertThat(validated.exitCode()).as(validated.out() + validated.err()).isZero();
+        assertThat(validated.out()).contains("are valid (1)");
+        assertThat(Rows.query(database, "SELECT source_file, schedule FROM job_schedules WHERE name = 'nightly-sales'")).isEqualTo(before);
+        assertThat(missing.exitCode()).isEqualTo(ExitCode.USAGE.code());
+        assertThat(missing.err()).contains("nowhere is no folder of job definitions: it does not exist");
+    }
+
     private static void execute(TestDatabase database, String sql) throws SQLException {
         try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
             assertThat(statement.executeUpdate(sql)).as(sql).isEqualTo(1);
